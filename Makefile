@@ -1,0 +1,60 @@
+# Portal Integritas. The two commands that matter: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app portal
+PORT   ?= 5000
+
+.PHONY: run test setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots bench clean
+
+## make run: set everything up, load demo data into an empty database, serve on 127.0.0.1:$(PORT)
+run: system-deps setup db
+	$(FLASK) demo-if-empty
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py "portal:create_app()"
+
+## make test: the same set-up, then the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+test: system-deps-test setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed translations
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+system-deps:
+	@scripts/system-deps.sh run
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+translations: $(VENV)/.installed
+	@$(FLASK) translate compile >/dev/null
+
+db: $(VENV)/.installed
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo
+
+## Refresh the lock after changing pyproject.toml (everything, test tools included).
+lock: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+audit-deps: $(VENV)/.installed
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.lock
+
+check-translations: setup
+	$(BIN)/python -m pytest tests/test_i18n.py
+
+screenshots: setup
+	$(BIN)/python -m pytest tests/e2e -k screenshot -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField, SubmitField
+from wtforms.validators import DataRequired, Regexp
+
+from portal.forms_common import MultiCheckboxField, PortalForm, max_len
+from portal.permissions import Role
+
+
+def _role_choices():
+    return [(r.value, r.label) for r in Role]
+
+
+class AccountForm(PortalForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=_role_choices)
+    active = BooleanField(_l("Account active"))
+    submit = SubmitField(_l("Save"))
+
+
+class NewAccountForm(PortalForm):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(message=_l("Enter a username.")), max_len(64),
+        Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
+               message=_l("3-64 lower-case letters, digits, dots, dashes or underscores.")),
+    ], render_kw={"autocomplete": "off", "autocapitalize": "none"})
+    roles = MultiCheckboxField(_l("Roles"), choices=_role_choices)
+    submit = SubmitField(_l("Create account"))
+
+
+class ActionForm(PortalForm):
+    """A bare button; CSRF is the point."""
+    submit = SubmitField(_l("Confirm"))

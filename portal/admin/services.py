@@ -1,0 +1,91 @@
+"""Administration: technical accounts, temporary passwords, system status."""
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from portal import audit
+from portal.auth import services as auth_services
+from portal.auth.models import User
+from portal.extensions import db
+from portal.permissions import Role
+
+# Readable, unambiguous characters for a password read out over the phone.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+class AdminError(Exception):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def temporary_password() -> str:
+    groups = ["".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4)]
+    return "-".join(groups)  # 4x4 from 31 symbols: about 79 bits
+
+
+def issue_temporary_password(user: User, *, actor: User) -> str:
+    password = temporary_password()
+    auth_services.set_password(user, password, actor=actor, temporary=True)
+    return password
+
+
+def update_account(user: User, *, roles: set[Role], active: bool, actor: User) -> None:
+    if user.id == actor.id and (Role.ADMIN not in roles or not active):
+        raise AdminError(_l("You cannot remove your own administrator role or deactivate yourself."), "roles")
+    auth_services.set_roles(user, roles, actor=actor)
+    auth_services.set_active(user, active, actor=actor)
+
+
+def create_technical_account(*, username: str, roles: set[Role], actor: User) -> tuple[User, str]:
+    if db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower())):
+        raise AdminError(_l("This username is already taken."), "username")
+    user = auth_services.create_user(username=username, roles=roles, actor=actor)
+    return user, issue_temporary_password(user, actor=actor)
+
+
+def end_all_sessions(user: User, *, actor: User) -> None:
+    auth_services.end_sessions(user)
+    audit.record("auth.sessions_ended", user, actor=actor)
+
+
+def accounts_query(q: str = ""):
+    from portal.org.models import Employee
+
+    stmt = sa.select(User).outerjoin(User.employee)
+    q = (q or "").strip()[:64]
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.username).like(like), sa.func.lower(Employee.name).like(like),
+                                 Employee.nip.like(f"{q}%")))
+    # Accounts with special roles first: those are the ones an admin looks after.
+    return stmt.order_by(User.employee_id.is_not(None), User.username, User.id)
+
+
+def audit_query(action: str = ""):
+    stmt = sa.select(audit.AuditEvent).order_by(audit.AuditEvent.seq.desc())
+    if action:
+        stmt = stmt.where(audit.AuditEvent.action.like(f"{action[:64]}%"))
+    return stmt
+
+
+def system_status(app) -> dict:
+    from portal.org.models import Employee, Opd
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    ok, broken = audit.verify_chain()
+    return {
+        "database": "PostgreSQL" if uri.startswith("postgresql") else "SQLite",
+        "ratelimit_storage": app.config["RATELIMIT_STORAGE_URI"].split(":", 1)[0],
+        "environment": app.config["PORTAL_ENV"],
+        "opds": db.session.scalar(sa.select(sa.func.count()).select_from(Opd)),
+        "employees": db.session.scalar(sa.select(sa.func.count()).select_from(Employee)),
+        "accounts": db.session.scalar(sa.select(sa.func.count()).select_from(User)),
+        "audit_events": db.session.scalar(sa.select(sa.func.count()).select_from(audit.AuditEvent)),
+        "audit_ok": ok,
+        "audit_broken_at": broken,
+    }

@@ -1,0 +1,91 @@
+"""Administration: system status, accounts and roles, the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.admin import services
+from portal.admin.forms import AccountForm, ActionForm, NewAccountForm
+from portal.auth.models import User
+from portal.extensions import db
+from portal.permissions import Role, guard
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(guard(Role.ADMIN))
+
+
+@bp.route("/")
+def index():
+    return render_template("admin/index.html", status=services.system_status(current_app))
+
+
+@bp.route("/akun")
+def accounts():
+    q = request.args.get("q", "", type=str)[:64]
+    page = db.paginate(services.accounts_query(q), per_page=50, max_per_page=50, error_out=False)
+    return render_template("admin/accounts.html", page=page, q=q, new_form=NewAccountForm())
+
+
+@bp.route("/akun/baru", methods=["POST"])
+def account_create():
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        try:
+            user, password = services.create_technical_account(
+                username=form.username.data, roles={Role(r) for r in form.roles.data}, actor=current_user)
+        except services.AdminError as exc:
+            form.username.errors.append(exc.message)
+        else:
+            db.session.commit()
+            return render_template("admin/temporary_password.html", account=user, password=password)
+    page = db.paginate(services.accounts_query(), per_page=50, max_per_page=50, error_out=False)
+    return render_template("admin/accounts.html", page=page, q="", new_form=form), 400
+
+
+@bp.route("/akun/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+def account(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = AccountForm()
+    if request.method == "GET":
+        form.roles.data = [r.value for r in user.role_set]
+        form.active.data = user.active
+    if form.validate_on_submit():
+        try:
+            services.update_account(user, roles={Role(r) for r in form.roles.data}, active=form.active.data,
+                                    actor=current_user)
+        except services.AdminError as exc:
+            form.roles.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The account has been saved."), "success")
+            return redirect(url_for("admin.account", user_id=user.id))
+    return render_template("admin/account.html", account=user, form=form, action_form=ActionForm())
+
+
+@bp.route("/akun/<int(max=2147483647):user_id>/kata-sandi-sementara", methods=["POST"])
+def account_temporary_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.account", user_id=user.id))
+    password = services.issue_temporary_password(user, actor=current_user)
+    db.session.commit()
+    # Shown once in this response, never flashed (the session cookie is signed, not encrypted).
+    return render_template("admin/temporary_password.html", account=user, password=password)
+
+
+@bp.route("/akun/<int(max=2147483647):user_id>/akhiri-sesi", methods=["POST"])
+def account_end_sessions(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if ActionForm().validate_on_submit():
+        services.end_all_sessions(user, actor=current_user)
+        db.session.commit()
+        flash(_("All sessions of this account have been ended."), "success")
+    return redirect(url_for("admin.account", user_id=user.id))
+
+
+@bp.route("/audit")
+def audit_log():
+    action = request.args.get("action", "", type=str)[:64]
+    page = db.paginate(services.audit_query(action), per_page=100, max_per_page=100, error_out=False)
+    return render_template("admin/audit.html", page=page, action=action)

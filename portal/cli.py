@@ -1,0 +1,134 @@
+"""Command-line interface: `flask --app portal <command>`. Commands are thin and call services."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from portal.config import PROJECT_ROOT
+from portal.extensions import db
+
+translate = AppGroup("translate", help="Extract, update and compile the translation catalogs.")
+
+
+def _pybabel(*args: str) -> None:
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), *args], check=True, cwd=PROJECT_ROOT)
+
+
+def extract_messages(output: Path) -> None:
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "--omit-header", "-o", str(output), ".")
+
+
+@translate.command("extract")
+def translate_extract():
+    """Rebuild translations/messages.pot from the code and templates."""
+    extract_messages(PROJECT_ROOT / "translations" / "messages.pot")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new messages into every language's catalog."""
+    translate_extract.callback()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+             "--ignore-obsolete", "--omit-header")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the .po catalogs into the .mo files the app reads."""
+    _pybabel("compile", "-d", "translations")
+
+
+@click.command("demo")
+def demo_command():
+    """Load Padang's demo data (idempotent)."""
+    from portal import demo
+
+    demo.run(echo=click.echo)
+    db.session.commit()
+
+
+@click.command("demo-if-empty")
+def demo_if_empty_command():
+    """Load the demo data only into an empty database (used by `make run`)."""
+    import sqlalchemy as sa
+
+    from portal.org.models import Opd
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Opd)):
+        click.echo("Database already has data; demo skipped.")
+        return
+    demo_command.callback()
+
+
+@click.command("create-admin")
+@click.argument("username")
+def create_admin_command(username):
+    """Create an administrator account; the password is asked for, never passed as an argument."""
+    from portal.admin.services import AdminError
+    from portal.auth import services as auth_services
+    from portal.permissions import Role
+
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.ClickException("The password needs at least 10 characters.")
+    import sqlalchemy as sa
+
+    from portal.auth.models import User
+
+    if db.session.scalar(sa.select(User).where(User.username == username)):
+        raise click.ClickException(f"User {username} already exists.")
+    try:
+        auth_services.create_user(username=username, password=password, roles={Role.ADMIN})
+    except AdminError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Administrator {username} created.")
+
+
+@click.command("import-employees")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--apply", "do_apply", is_flag=True, help="Apply when every row is valid (default: preview only).")
+def import_employees_command(file: Path, do_apply: bool):
+    """Check (and with --apply, import) employees from a CSV or XLSX file."""
+    from portal.org import importing
+
+    try:
+        rows = importing.read_table(file.name, file.read_bytes())
+    except importing.ImportFileError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    preview = importing.check_rows(rows)
+    for check in preview.invalid:
+        click.echo(f"line {check.line}: " + "; ".join(str(e) for e in check.errors))
+    click.echo(f"{len(preview.rows)} rows: {preview.count('new')} new, {preview.count('update')} to update, "
+               f"{preview.count('unchanged')} unchanged, {len(preview.invalid)} invalid")
+    if not do_apply:
+        return
+    if not preview.ok:
+        raise click.ClickException("Nothing imported: fix the invalid rows first.")
+    importing.apply_rows(rows, actor=None)
+    db.session.commit()
+    click.echo("Imported.")
+
+
+@click.command("audit-verify")
+def audit_verify_command():
+    """Walk the audit log's hash chain and report the first broken event."""
+    from portal import audit
+
+    ok, seq = audit.verify_chain()
+    if not ok:
+        raise click.ClickException(f"Audit chain broken at event {seq}.")
+    click.echo("Audit chain intact.")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(translate)
+    for command in (demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
+                    audit_verify_command):
+        app.cli.add_command(command)

@@ -1,0 +1,144 @@
+"""Configuration: safe defaults, instance keys, and the production guard.
+
+Order of precedence (last wins): DefaultConfig, instance/keys.json, instance/config.py,
+PORTAL_* environment variables, DATABASE_URL / REDIS_URL, then a test config.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-not-secret"
+
+
+class DefaultConfig:
+    # PORTAL_ENV=production turns on the guard in check_config().
+    PORTAL_ENV = "development"
+    SECRET_KEY = DEFAULT_SECRET
+
+    SQLALCHEMY_DATABASE_URI = None  # set from instance path in create_app
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    # Sessions: hours, not Flask's 31 days (ASVS V7.3). The idle limit is checked per request.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    SESSION_IDLE_MINUTES = 30
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True in production (HTTPS)
+    SESSION_COOKIE_NAME = "portal_session"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Uploads: the largest single request (WBS evidence is checked per file in its area).
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_LIMIT_PER_CLIENT = "20 per 10 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
+
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    # Where uploaded files live (outside static/, served only through authorised views).
+    STORAGE_DIR = None
+
+    # Shown on certificates, posters and the footer; Padang is the first deployment, not a constant.
+    GOVERNMENT_NAME = "Pemerintah Kota Padang"
+    INSPECTORATE_NAME = "Inspektorat Kota Padang"
+
+    # Argon2id parameters (argon2-cffi defaults: m=64 MiB, t=3, p=4). Tests lower them.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    # Encryption keys for data at rest: newest first. Filled from instance/keys.json or env.
+    DATA_KEYS: list[str] = []
+    WBS_RECEIPT_PEPPER = None
+
+
+def new_keys() -> dict:
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "WBS_RECEIPT_PEPPER": secrets.token_urlsafe(32),
+        # 32-byte keys, urlsafe base64: the format Fernet and AES-256-GCM both accept.
+        "DATA_KEYS": [base64.urlsafe_b64encode(os.urandom(32)).decode()],
+    }
+
+
+def load_or_create_instance_keys(instance_path: Path, create: bool) -> dict:
+    """Read instance/keys.json; create it (0600) on first run outside production.
+
+    Several workers may start at once: O_EXCL makes exactly one of them the writer.
+    """
+    path = instance_path / "keys.json"
+    if not path.exists():
+        if not create:
+            return {}
+        instance_path.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(new_keys(), fh, indent=2)
+    for _ in range(50):
+        text = path.read_text()
+        if text.strip():
+            return json.loads(text)
+        import time
+
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty")
+
+
+def apply_environment(config) -> None:
+    """The two conventional URLs without the PORTAL_ prefix, as hosting platforms set them."""
+    if os.environ.get("DATABASE_URL"):
+        url = os.environ["DATABASE_URL"]
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://") :]
+        config["SQLALCHEMY_DATABASE_URI"] = url
+    if os.environ.get("REDIS_URL"):
+        config["REDIS_URL"] = os.environ["REDIS_URL"]
+        config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if isinstance(config.get("DATA_KEYS"), str):
+        config["DATA_KEYS"] = [k.strip() for k in config["DATA_KEYS"].split(",") if k.strip()]
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def check_config(config) -> None:
+    """Refuse to start in production with a default or missing secret, key or URL."""
+    if config.get("PORTAL_ENV") != "production":
+        return
+    problems = []
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET or len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY is missing, default or shorter than 32 characters")
+    if not config.get("WBS_RECEIPT_PEPPER"):
+        problems.append("WBS_RECEIPT_PEPPER is missing")
+    if not config.get("DATA_KEYS"):
+        problems.append("DATA_KEYS is missing")
+    uri = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if not uri.startswith("postgresql"):
+        problems.append("DATABASE_URL must point to PostgreSQL")
+    if not config.get("REDIS_URL"):
+        problems.append("REDIS_URL is missing (rate limits and jobs are shared through Redis)")
+    if config.get("DEBUG"):
+        problems.append("DEBUG must be off")
+    if problems:
+        raise ConfigError("Refusing to start in production: " + "; ".join(problems))

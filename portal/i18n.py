@@ -1,0 +1,57 @@
+"""Language choice: `?lang=id|en` on any page switches and is remembered.
+
+Remembered in a cookie for visitors and in the profile for staff. The anonymous areas
+(the public WBS) never consult the login, so only the parameter and the cookie count there.
+"""
+from __future__ import annotations
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+
+
+def is_anonymous_area() -> bool:
+    return request.blueprint in current_app.config["ANONYMOUS_BLUEPRINTS"]
+
+
+def _valid(code: str | None) -> str | None:
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def read_lang_param() -> None:
+    """before_request: an unknown code is ignored, never an error."""
+    g.lang_choice = _valid(request.args.get("lang", type=str))
+
+
+def select_locale() -> str:
+    if getattr(g, "lang_choice", None):
+        return g.lang_choice
+    if not is_anonymous_area() and current_user.is_authenticated and _valid(current_user.locale):
+        return current_user.locale
+    return _valid(request.cookies.get(LANG_COOKIE)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_lang_choice(response):
+    """after_request: keep the choice in a cookie and, for staff, in the profile."""
+    choice = getattr(g, "lang_choice", None)
+    if not choice:
+        return response
+    response.set_cookie(LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    if not is_anonymous_area() and current_user.is_authenticated and current_user.locale != choice:
+        from portal.auth.services import set_locale
+        from portal.extensions import db
+
+        set_locale(current_user, choice)
+        db.session.commit()
+    return response
+
+
+def lang_url(code: str) -> str:
+    """The current URL with ?lang=code, keeping the other query parameters."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    from urllib.parse import urlencode
+
+    return request.path + "?" + urlencode(args, doseq=True)

@@ -1,0 +1,217 @@
+"""Employee import from CSV or XLSX: read, preview every row with its problems, apply all or nothing.
+
+Columns (header names, case-insensitive; Indonesian or English):
+  nip, nama|name, jabatan|position, kode_opd|opd_code  (required)
+  nip_atasan|superior_nip, email, kepala_opd|opd_head  (optional)
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from portal.org import nip as nip_rules
+from portal.org.models import Employee
+from portal.org import services
+
+MAX_ROWS = 20000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+ALIASES = {
+    "nip": "nip",
+    "nama": "name", "name": "name",
+    "jabatan": "position", "position": "position",
+    "kode_opd": "opd_code", "opd_code": "opd_code", "opd": "opd_code",
+    "nip_atasan": "superior_nip", "superior_nip": "superior_nip",
+    "email": "email", "surel": "email",
+    "kepala_opd": "is_opd_head", "opd_head": "is_opd_head",
+}
+REQUIRED = ("nip", "name", "position", "opd_code")
+TRUE_WORDS = {"1", "ya", "y", "yes", "true", "benar"}
+
+
+class ImportFileError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RowCheck:
+    line: int
+    data: dict
+    errors: list = field(default_factory=list)
+    action: str = "new"  # new | update | unchanged | invalid
+
+
+@dataclass
+class Preview:
+    rows: list[RowCheck]
+
+    @property
+    def invalid(self) -> list[RowCheck]:
+        return [r for r in self.rows if r.errors]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.invalid
+
+
+def read_table(filename: str, content: bytes) -> list[dict]:
+    """Rows as dicts with canonical keys; raises ImportFileError with a message for the user."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(_l("The file is larger than 5 MB."))
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        table = _read_xlsx(content)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        table = _read_csv(content)
+    else:
+        raise ImportFileError(_l("Upload a .csv or .xlsx file."))
+    if not table:
+        raise ImportFileError(_l("The file is empty."))
+    header = [ALIASES.get(str(h or "").strip().lower().replace(" ", "_")) for h in table[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(_l("The file lacks the required columns: %(columns)s. The first row must name "
+                                 "the columns nip, nama, jabatan, kode_opd (and optionally nip_atasan, "
+                                 "email, kepala_opd).", columns=", ".join(missing)))
+    rows = []
+    for values in table[1:]:
+        if not any(str(v or "").strip() for v in values):
+            continue
+        row = {key: str(values[i]).strip() if i < len(values) and values[i] is not None else ""
+               for i, key in enumerate(header) if key}
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(_l("The file has more than %(max)d rows; split it.", max=MAX_ROWS))
+    if not rows:
+        raise ImportFileError(_l("The file has a header but no rows."))
+    return rows
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_l("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from None
+    if "\x00" in text:
+        raise ImportFileError(_l("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:
+        raise ImportFileError(_l("The CSV file could not be read.")) from None
+
+
+def _read_xlsx(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportFileError(_l("The XLSX file could not be read.")) from None
+    ws = wb.worksheets[0]
+    out = []
+    for i, row in enumerate(ws.iter_rows(values_only=True)):
+        if i > MAX_ROWS + 1:
+            raise ImportFileError(_l("The file has more than %(max)d rows; split it.", max=MAX_ROWS))
+        out.append(["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                    for v in row])
+    wb.close()
+    return out
+
+
+def check_rows(rows: list[dict]) -> Preview:
+    """Validate every row against the file itself and the database; nothing is written."""
+    checks = [RowCheck(line=i + 2, data=row) for i, row in enumerate(rows)]
+    nips_in_file: dict[str, int] = {}
+    opds = {o.code.lower(): o for o in services.list_opds()}
+    for check in checks:
+        d = check.data
+        try:
+            parsed = nip_rules.parse(d.get("nip", ""))
+            d["nip"] = parsed.value
+            if parsed.value in nips_in_file:
+                check.errors.append(_l("Duplicate NIP: also on line %(line)d.", line=nips_in_file[parsed.value]))
+            else:
+                nips_in_file[parsed.value] = check.line
+        except nip_rules.NipError as exc:
+            check.errors.append(exc.message)
+        if not d.get("name"):
+            check.errors.append(_l("The name is empty."))
+        elif len(d["name"]) > 160:
+            check.errors.append(_l("The name is longer than 160 characters."))
+        if not d.get("position"):
+            check.errors.append(_l("The position is empty."))
+        elif len(d["position"]) > 200:
+            check.errors.append(_l("The position is longer than 200 characters."))
+        if d.get("opd_code", "").lower() not in opds:
+            check.errors.append(_l("Unknown OPD code \"%(code)s\".", code=d.get("opd_code", "")[:40]))
+        email = d.get("email", "")
+        if email and ("@" not in email or len(email) > 254 or " " in email):
+            check.errors.append(_l("The email address is not valid."))
+    for check in checks:
+        sup = nip_rules.normalize(check.data.get("superior_nip", ""))
+        if not sup:
+            continue
+        check.data["superior_nip"] = sup
+        if sup == check.data.get("nip"):
+            check.errors.append(_l("An employee cannot be their own superior."))
+        elif sup not in nips_in_file and services.get_employee_by_nip(sup) is None:
+            check.errors.append(_l("Unknown superior NIP %(nip)s: not in this file and not in the portal.",
+                                   nip=sup[:18]))
+    for check in checks:
+        if check.errors:
+            check.action = "invalid"
+            continue
+        existing = services.get_employee_by_nip(check.data["nip"])
+        check.action = "new" if existing is None else ("unchanged" if _same(existing, check.data) else "update")
+    return Preview(rows=checks)
+
+
+def _flag(value: str) -> bool:
+    return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _same(e: Employee, d: dict) -> bool:
+    return (e.name == d["name"] and e.position == d["position"] and e.opd.code.lower() == d["opd_code"].lower()
+            and (e.email or "") == d.get("email", "") and (e.superior.nip if e.superior else "") ==
+            d.get("superior_nip", "") and e.is_opd_head == _flag(d.get("is_opd_head", "")) and e.active)
+
+
+def apply_rows(rows: list[dict], *, actor) -> Preview:
+    """Apply a valid file. The caller commits, or rolls back if this raises."""
+    preview = check_rows(rows)
+    if not preview.ok:
+        raise ImportFileError(_l("The file has rows with problems; nothing was imported."))
+    employees: dict[str, Employee] = {}
+    for check in preview.rows:
+        d = check.data
+        existing = services.get_employee_by_nip(d["nip"])
+        if check.action == "unchanged":
+            employees[d["nip"]] = existing
+            continue
+        employees[d["nip"]] = services.save_employee(
+            existing, nip=d["nip"], name=d["name"], position=d["position"],
+            opd=services.get_opd_by_code(d["opd_code"]), email=d.get("email"),
+            superior=existing.superior if existing else None,
+            is_opd_head=_flag(d.get("is_opd_head", "")), active=True, actor=actor)
+    for check in preview.rows:
+        d = check.data
+        if check.action == "unchanged":
+            continue
+        employee = employees[d["nip"]]
+        sup_nip = d.get("superior_nip", "")
+        superior = (employees.get(sup_nip) or services.get_employee_by_nip(sup_nip)) if sup_nip else None
+        if employee.superior is not superior:
+            services.save_employee(employee, nip=employee.nip, name=employee.name, position=employee.position,
+                                   opd=employee.opd, email=employee.email, superior=superior,
+                                   is_opd_head=employee.is_opd_head, active=employee.active, actor=actor)
+    return preview

@@ -1,0 +1,58 @@
+"""Template globals: the navigation for the user's roles, languages, the footer facts."""
+from __future__ import annotations
+
+from flask import current_app, g
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_login import current_user
+
+from portal.i18n import is_anonymous_area, lang_url
+from portal.permissions import Role, has_role
+
+# (endpoint, label, roles that see it; empty = every logged-in user). Entries whose
+# endpoint is not registered are skipped, so an area adds its line here once.
+NAV_ITEMS = (
+    ("home.index", _l("Home"), ()),
+    ("org.staff", _l("Staff of my OPD"), (Role.SECRETARY,)),
+    ("org.employees", _l("Employees"), (Role.ADMIN, Role.COI_REVIEWER)),
+    ("org.opds", _l("OPDs"), (Role.ADMIN,)),
+    ("admin.index", _l("Administration"), (Role.ADMIN,)),
+)
+
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def nav_for(user) -> list[tuple[str, str]]:
+    views = current_app.view_functions
+    return [
+        (endpoint, label)
+        for endpoint, label, roles in NAV_ITEMS
+        if endpoint in views and (not roles or has_role(user, *roles))
+    ]
+
+
+def _context():
+    # The anonymous areas never touch the login: no user menu there.
+    user = None if is_anonymous_area() else (current_user if current_user.is_authenticated else None)
+    return {
+        "nav_user": user,
+        "nav_items": nav_for(user) if user else [],
+        "languages": LANGUAGE_NAMES,
+        "lang_url": lang_url,
+        "government_name": current_app.config["GOVERNMENT_NAME"],
+        "inspectorate_name": current_app.config["INSPECTORATE_NAME"],
+        "Role": Role,
+        "anonymous_area": is_anonymous_area(),
+        "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+    }
+
+
+def register(app) -> None:
+    app.context_processor(_context)
+    app.jinja_env.globals["has_role"] = has_role
+    app.jinja_env.filters["nip"] = format_nip
+
+
+def format_nip(value: str | None) -> str:
+    """19660801 198803 1 001: how NIPs are written on paper."""
+    v = value or ""
+    return f"{v[:8]} {v[8:14]} {v[14]} {v[15:]}" if len(v) == 18 else v

@@ -1,0 +1,150 @@
+"""The factory, configuration guard, error pages, headers, CSRF and health check."""
+from __future__ import annotations
+
+import pytest
+from flask import abort
+
+from portal import create_app
+from portal.config import PROJECT_ROOT, ConfigError
+from tests.conftest import BASE_CONFIG
+
+
+def test_paths_are_top_level(app):
+    assert app.template_folder == str(PROJECT_ROOT / "templates")
+    assert app.static_folder == str(PROJECT_ROOT / "static")
+    assert app.instance_path == str(PROJECT_ROOT / "instance")
+    assert app.config["BABEL_TRANSLATION_DIRECTORIES"] == str(PROJECT_ROOT / "translations")
+
+
+@pytest.mark.parametrize("override, problem", [
+    ({"SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY"),
+    ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+    ({"WBS_RECEIPT_PEPPER": None}, "WBS_RECEIPT_PEPPER"),
+    ({"DATA_KEYS": []}, "DATA_KEYS"),
+    ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "PostgreSQL"),
+    ({"REDIS_URL": None}, "REDIS_URL"),
+])
+def test_production_refuses_default_or_missing_settings(override, problem):
+    config = dict(BASE_CONFIG, TESTING=False, PORTAL_ENV="production",
+                  SQLALCHEMY_DATABASE_URI="postgresql://u@localhost/p", REDIS_URL="redis://localhost:6379/0")
+    config.update(override)
+    with pytest.raises(ConfigError, match=problem):
+        create_app(config)
+
+
+def test_production_config_starts_with_everything_set():
+    app = create_app(dict(BASE_CONFIG, TESTING=False, PORTAL_ENV="production",
+                          SQLALCHEMY_DATABASE_URI="postgresql://u@localhost/p", REDIS_URL="redis://localhost:6379/0"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.debug is False
+
+
+def test_home_is_indonesian_by_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="id">' in page
+    assert "Laporkan dugaan korupsi" in page
+    assert 'href="/wbs/"' in page
+
+
+def test_language_switch_is_remembered_in_a_cookie(client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Report suspected corruption" in page
+    assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
+    assert '<html lang="id">' in client.get("/login?lang=id").get_data(as_text=True)
+    assert '<html lang="id">' in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["fr", "xx", "", "en-US", "' onload=alert(1)", "e" * 5000])
+def test_unknown_language_code_is_ignored(client, code):
+    response = client.get("/", query_string={"lang": code})
+    assert response.status_code == 200
+    assert '<html lang="id">' in response.get_data(as_text=True)
+
+
+def test_not_found_page_in_both_languages(client):
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+    response = client.get("/tidak-ada?lang=en")
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_friendly_500(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret detail /etc/passwd")
+
+    @app.route("/forbidden")
+    def forbidden():
+        abort(403)
+
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret detail" not in body and "Traceback" not in body
+    assert "Terjadi kesalahan" in body or "Ada yang salah" in body or "kesalahan" in body.lower()
+    assert client.get("/forbidden").status_code == 403
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    h = response.headers
+    assert "default-src 'self'" in h["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in h["Content-Security-Policy"]
+    assert "base-uri 'none'" in h["Content-Security-Policy"]
+    assert "http" not in h["Content-Security-Policy"]
+    assert h["Referrer-Policy"] == "same-origin"
+    assert h["X-Content-Type-Options"] == "nosniff"
+    assert h["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_flags(app, world):
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() <= 12 * 3600
+    client = app.test_client()
+    response = client.post("/login", data={"login": "asn.dinkes", "password": "kata-sandi-uji-123"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_csrf_is_enforced_when_enabled(app_factory, world):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    response = client.post("/login", data={"login": "admin", "password": "kata-sandi-uji-123"})
+    assert response.status_code == 400
+    assert "token" in response.get_data(as_text=True).lower()
+    # With the token from the form, the same post succeeds.
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/login", data={"login": "admin", "password": "kata-sandi-uji-123", "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_huge_integer_in_url_is_404_not_500(login_as, world):
+    client = login_as(world.admin)
+    assert client.get("/org/pegawai/9223372036854775808").status_code == 404
+    assert client.get("/org/pegawai/2147483647").status_code == 404
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": True}
+
+
+def test_healthz_reports_503_when_database_is_unreachable(tmp_path):
+    app = create_app(dict(BASE_CONFIG, SQLALCHEMY_DATABASE_URI="postgresql://nobody@127.0.0.1:1/none"))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] is False
+
+
+def test_page_needing_database_is_a_503_when_it_is_down(tmp_path):
+    app = create_app(dict(BASE_CONFIG, SQLALCHEMY_DATABASE_URI="postgresql://nobody@127.0.0.1:1/none"))
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert "Traceback" not in response.get_data(as_text=True)
