@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
 from portal.forms_common import MultiCheckboxField, PortalForm, max_len
@@ -9,7 +10,7 @@ from portal.permissions import Role
 
 
 def _role_choices():
-    return [(r.value, r.label) for r in Role]
+    return [SelectChoice(r.value, r.label) for r in Role]
 
 
 class AccountForm(PortalForm):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, Regexp
 
 from portal.forms_common import PortalForm, max_len
@@ -17,7 +18,7 @@ class OpdForm(PortalForm):
     name = StringField(_l("Official name"), validators=[DataRequired(message=_l("Enter the name.")), max_len(200)])
     short_name = StringField(_l("Short name"), validators=[DataRequired(message=_l("Enter a short name.")),
                                                            max_len(64)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in OpdKind],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.label) for k in OpdKind],
                        validators=[DataRequired(message=_l("Choose a kind."))])
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))

@@ -6,6 +6,7 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
 from portal.org import importing, services
@@ -88,8 +89,8 @@ def employee(employee_id: int):
 
 
 def _employee_form_choices(form: EmployeeForm) -> None:
-    form.opd_id.choices = [(0, _("Choose an OPD"))] + [(o.id, f"{o.name} ({o.code})")
-                                                      for o in services.list_opds()]
+    form.opd_id.choices = [SelectChoice(0, _("Choose an OPD"))] + [
+        SelectChoice(o.id, f"{o.name} ({o.code})") for o in services.list_opds()]
 
 
 @bp.route("/pegawai/baru", methods=["GET", "POST"])

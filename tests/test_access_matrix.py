@@ -1,0 +1,162 @@
+"""Every endpoint is classified, and every role gets what its class promises.
+
+Adding a route without adding it here fails `test_every_endpoint_is_classified`, so no
+endpoint can be forgotten. Anonymous visitors are redirected to the login page; logged-in
+users without the role get 403; objects outside one's reach are 404.
+"""
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from portal.extensions import db
+
+PUBLIC = "public"            # anyone, including anonymous visitors
+LOGGED_IN = "logged_in"      # any account
+ADMIN = "admin"              # ADMIN only
+CITY = "city"                # ADMIN and COI_REVIEWER (whole-city views)
+SECRETARY = "secretary"      # SECRETARY (own OPD)
+EMPLOYEE_RECORD = "employee_record"  # object rule: can_view_employee
+
+ENDPOINTS = {
+    "static": PUBLIC,
+    "bootstrap.static": PUBLIC,
+    "home.index": PUBLIC,
+    "home.healthz": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": LOGGED_IN,
+    "auth.change_password": LOGGED_IN,
+    "auth.profile": LOGGED_IN,
+    "org.opds": ADMIN,
+    "org.opd_form": ADMIN,
+    "org.employees": CITY,
+    "org.staff": SECRETARY,
+    "org.employee": EMPLOYEE_RECORD,
+    "org.employee_form": ADMIN,
+    "org.import_upload": ADMIN,
+    "org.import_preview": ADMIN,
+    "admin.index": ADMIN,
+    "admin.accounts": ADMIN,
+    "admin.account_create": ADMIN,
+    "admin.account": ADMIN,
+    "admin.account_temporary_password": ADMIN,
+    "admin.account_end_sessions": ADMIN,
+    "admin.audit_log": ADMIN,
+}
+
+ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
+ALLOWED = {
+    PUBLIC: set(ROLES),
+    LOGGED_IN: set(ROLES) - {"anonymous"},
+    ADMIN: {"admin"},
+    CITY: {"admin", "coi_reviewer"},
+    SECRETARY: {"secretary"},
+    # The record of asn.dinkes: their OPD's secretary, the city-wide roles.
+    EMPLOYEE_RECORD: {"secretary", "coi_reviewer", "admin"},
+}
+# Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
+OBJECT_DENIED: dict[str, set[str]] = {}
+
+
+def test_every_endpoint_is_classified(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    unclassified = endpoints - set(ENDPOINTS)
+    assert not unclassified, f"classify these endpoints in tests/test_access_matrix.py: {sorted(unclassified)}"
+    stale = set(ENDPOINTS) - endpoints
+    assert not stale, f"no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def sample_args(app, world):
+    from portal.org.models import ImportBatch
+
+    with app.app_context():
+        batch = ImportBatch(token=secrets.token_urlsafe(32), filename="x.csv", rows=[],
+                            created_by_id=world.admin["user_id"])
+        db.session.add(batch)
+        db.session.commit()
+        token = batch.token
+    return {
+        "opd_id": world.dinkes,
+        "employee_id": world.asn["employee_id"],
+        # An account no client below logs in with: ending its sessions must not log a client out.
+        "user_id": world.asn_disdik["user_id"],
+        "token": token,
+        "filename": "css/portal.css",
+    }
+
+
+@pytest.fixture
+def clients(app, world, login_as):
+    return {
+        "anonymous": app.test_client(),
+        "asn": login_as(world.asn),
+        "secretary": login_as(world.secretary),
+        "coi_reviewer": login_as(world.inspektur),
+        "wbs_handler": login_as(world.handler),
+        "admin": login_as(world.admin),
+    }
+
+
+def _requests(app, sample_args):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "bootstrap.static":
+            yield rule.endpoint, "GET", "/bootstrap/static/css/bootstrap.min.css"
+            continue
+        args = {name: sample_args[name] for name in rule.arguments}
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **args)
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule.endpoint, method, url
+
+
+def test_access_matrix(app, sample_args, clients):
+    failures = []
+    for endpoint, method, url in _requests(app, sample_args):
+        kind = ENDPOINTS[endpoint]
+        for role in ROLES:
+            if endpoint == "auth.logout":
+                continue  # checked below: it would end the shared session
+            response = clients[role].open(url, method=method)
+            status = response.status_code
+            response.close()  # static files are streamed; close them
+            if role in ALLOWED[kind]:
+                ok = status in (200, 302, 400) and "/login" not in response.headers.get("Location", "")
+            elif role == "anonymous":
+                ok = status == 302 and "/login" in response.headers["Location"]
+            elif role in OBJECT_DENIED.get(kind, set()):
+                ok = status == 404
+            else:
+                ok = status in (403, 404) if kind == EMPLOYEE_RECORD else status == 403
+            if not ok:
+                failures.append(f"{role:13} {method} {url} ({endpoint}, {kind}) -> {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_logout_requires_login_and_post(app, world, login_as):
+    anonymous = app.test_client().post("/logout")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    client = login_as(world.asn)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 302
+
+
+def test_secretary_sees_other_opd_employee_as_404(app, world, login_as):
+    client = login_as(world.secretary)
+    assert client.get(f"/org/pegawai/{world.asn['employee_id']}").status_code == 200
+    assert client.get(f"/org/pegawai/{world.asn_disdik['employee_id']}").status_code == 404
+
+
+def test_opd_scope_cannot_be_widened_by_parameters(app, world, login_as):
+    client = login_as(world.secretary)
+    page = client.get(f"/org/staf?opd={world.disdik}&q=").get_data(as_text=True)
+    assert "asn.dinkes" not in page  # usernames are not shown; names are
+    with app.app_context():
+        from portal.org.models import Employee
+
+        other = db.session.get(Employee, world.asn_disdik["employee_id"]).name
+        own = db.session.get(Employee, world.asn["employee_id"]).name
+    assert own in page and other not in page
