@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
@@ -35,7 +35,7 @@ def translate_update():
     """Extract, then merge new messages into every language's catalog."""
     translate_extract.callback()
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
-             "--ignore-obsolete", "--omit-header")
+             "--ignore-obsolete")
 
 
 @translate.command("compile")
@@ -45,6 +45,7 @@ def translate_compile():
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load Padang's demo data (idempotent)."""
     from portal import demo
@@ -54,6 +55,7 @@ def demo_command():
 
 
 @click.command("demo-if-empty")
+@with_appcontext
 def demo_if_empty_command():
     """Load the demo data only into an empty database (used by `make run`)."""
     import sqlalchemy as sa
@@ -67,6 +69,7 @@ def demo_if_empty_command():
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("username")
 def create_admin_command(username):
     """Create an administrator account; the password is asked for, never passed as an argument."""
@@ -92,6 +95,7 @@ def create_admin_command(username):
 
 
 @click.command("import-employees")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--apply", "do_apply", is_flag=True, help="Apply when every row is valid (default: preview only).")
 def import_employees_command(file: Path, do_apply: bool):
@@ -117,6 +121,7 @@ def import_employees_command(file: Path, do_apply: bool):
 
 
 @click.command("audit-verify")
+@with_appcontext
 def audit_verify_command():
     """Walk the audit log's hash chain and report the first broken event."""
     from portal import audit
