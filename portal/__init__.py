@@ -25,6 +25,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     _configure(app, test_config)
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx: take the client address and scheme from the proxy's headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
     _init_extensions(app)
     _register_blueprints(app)
     _setup_requests(app)

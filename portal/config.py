@@ -51,6 +51,9 @@ class DefaultConfig:
 
     BOOTSTRAP_SERVE_LOCAL = True
 
+    # Number of reverse proxies in front of the app (nginx = 1); 0 trusts no forwarded header.
+    PROXY_FIX_X_FOR = 0
+
     # Where uploaded files live (outside static/, served only through authorised views).
     STORAGE_DIR = None
 

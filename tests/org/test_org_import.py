@@ -382,20 +382,36 @@ def test_cli_previews_then_applies(app, world, kadis_nip, tmp_path):
     assert audit_events(app) == events
 
 
-def test_cli_refuses_a_file_with_bad_rows(app, world, kadis_nip, tmp_path):
+def test_cli_apply_with_bad_rows_imports_nothing(app, world, kadis_nip, tmp_path):
     path = tmp_path / "pegawai.xlsx"
     path.write_bytes(xlsx_bytes(valid_rows(kadis_nip) + [["123", "Salah", "Staf", "DINKES", "", "", ""]]))
     before = snapshot(app)
     result = app.test_cli_runner().invoke(args=["import-employees", str(path), "--apply"])
     assert result.exit_code != 0
-    assert "line 6:" in result.output
-    assert "1 invalid" in result.output
+    assert "Imported." not in result.output
     assert snapshot(app) == before
 
 
+CLI_LOCALE_BUG = ("BUG: outside a request, str() of a lazy message calls portal.i18n.select_locale(), which "
+                  "reads `request.blueprint` and raises RuntimeError('Working outside of request context'); "
+                  "so the CLI crashes instead of printing the row problems / the file error")
+
+
+@pytest.mark.xfail(strict=True, reason=CLI_LOCALE_BUG)
+def test_cli_lists_the_bad_rows(app, world, kadis_nip, tmp_path):
+    path = tmp_path / "pegawai.xlsx"
+    path.write_bytes(xlsx_bytes(valid_rows(kadis_nip) + [["123", "Salah", "Staf", "DINKES", "", "", ""]]))
+    result = app.test_cli_runner().invoke(args=["import-employees", str(path), "--apply"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "line 6:" in result.output
+    assert "5 rows: 4 new, 0 to update, 0 unchanged, 1 invalid" in result.output
+    assert "Nothing imported" in result.output
+
+
+@pytest.mark.xfail(strict=True, reason=CLI_LOCALE_BUG)
 def test_cli_reports_an_unreadable_file(app, world, tmp_path):
     path = tmp_path / "pegawai.pdf"
     path.write_bytes(b"%PDF-1.4")
     result = app.test_cli_runner().invoke(args=["import-employees", str(path)])
-    assert result.exit_code != 0
-    assert "Error" in result.output and "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, repr(result.exception)
+    assert "Error:" in result.output
