@@ -13,6 +13,8 @@ BLUEPRINTS = (
     "portal.auth.views",
     "portal.org.views",
     "portal.admin.views",
+    "portal.wbs.public_views",
+    "portal.wbs.manage_views",
 )
 
 

@@ -92,13 +92,19 @@ def record(action: str, obj=None, *, actor=None, object_type: str | None = None,
 def verify_chain() -> tuple[bool, int | None]:
     """Walk the log in order; return (ok, seq of the first broken event)."""
     prev = GENESIS
-    stmt = sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
-    for event in db.session.scalars(stmt):
-        expected = _digest(prev, event.seq, event.created_at, event.actor_id, event.action,
-                           event.object_type, event.object_id, event.data)
-        if event.prev_hash != prev or event.hash != expected:
-            return False, event.seq
-        prev = event.hash
+    last_seq = 0
+    while True:  # in pages, so a long log never sits in memory at once
+        page = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.seq > last_seq)
+                                  .order_by(AuditEvent.seq).limit(1000)).all()
+        if not page:
+            break
+        for event in page:
+            expected = _digest(prev, event.seq, event.created_at, event.actor_id, event.action,
+                               event.object_type, event.object_id, event.data)
+            if event.prev_hash != prev or event.hash != expected:
+                return False, event.seq
+            prev = event.hash
+        last_seq = page[-1].seq
     head = db.session.get(AuditHead, 1)
     if head is not None and head.last_hash != prev:
         return False, None

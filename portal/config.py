@@ -48,6 +48,9 @@ class DefaultConfig:
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_LIMIT_PER_CLIENT = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
+    # Receipt look-ups: per (hashed) client and for everyone together.
+    WBS_FOLLOWUP_LIMIT = "10 per hour"
+    WBS_FOLLOWUP_GLOBAL_LIMIT = "600 per hour"
 
     BOOTSTRAP_SERVE_LOCAL = True
 

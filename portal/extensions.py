@@ -12,10 +12,11 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 from portal.db_types import UTCDateTime
 from portal.ratelimit import client_key
+from portal.storage import register_cleanup as register_file_cleanup
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,6 +46,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+register_file_cleanup(Session)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -5,7 +5,7 @@ Remembered in a cookie for visitors and in the profile for staff. The anonymous 
 """
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -25,6 +25,8 @@ def read_lang_param() -> None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and jobs: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(g, "lang_choice", None):
         return g.lang_choice
     if not is_anonymous_area() and current_user.is_authenticated and _valid(current_user.locale):

@@ -15,6 +15,8 @@ NAV_ITEMS = (
     ("org.staff", _l("Staff of my OPD"), (Role.SECRETARY,)),
     ("org.employees", _l("Employees"), (Role.ADMIN, Role.COI_REVIEWER)),
     ("org.opds", _l("OPDs"), (Role.ADMIN,)),
+    ("wbs_manage.queue", _l("WBS cases"), (Role.WBS_HANDLER,)),
+    ("wbs_manage.settings_page", _l("WBS settings"), (Role.ADMIN,)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 )
 

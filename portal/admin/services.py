@@ -6,7 +6,7 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
+from portal import audit, search
 from portal.auth import services as auth_services
 from portal.auth.models import User
 from portal.extensions import db
@@ -59,9 +59,10 @@ def accounts_query(q: str = ""):
     stmt = sa.select(User).outerjoin(User.employee)
     q = (q or "").strip()[:64]
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.username).like(like), sa.func.lower(Employee.name).like(like),
-                                 Employee.nip.like(f"{q}%")))
+        like = search.contains(q.lower())
+        stmt = stmt.where(sa.or_(sa.func.lower(User.username).like(like, escape=search.ESCAPE),
+                                 sa.func.lower(Employee.name).like(like, escape=search.ESCAPE),
+                                 Employee.nip.like(search.starts_with(q), escape=search.ESCAPE)))
     # Accounts with special roles first: those are the ones an admin looks after.
     return stmt.order_by(User.employee_id.is_not(None), User.username, User.id)
 
@@ -69,7 +70,7 @@ def accounts_query(q: str = ""):
 def audit_query(action: str = ""):
     stmt = sa.select(audit.AuditEvent).order_by(audit.AuditEvent.seq.desc())
     if action:
-        stmt = stmt.where(audit.AuditEvent.action.like(f"{action[:64]}%"))
+        stmt = stmt.where(audit.AuditEvent.action.like(search.starts_with(action[:64]), escape=search.ESCAPE))
     return stmt
 
 

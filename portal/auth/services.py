@@ -1,6 +1,8 @@
 """Accounts: authentication, passwords, roles, language."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from portal import audit
@@ -25,7 +27,7 @@ def find_by_login(login: str) -> User | None:
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == login.lower()))
     if user is None:
         nip = normalize(login)
-        if nip.isdigit() and len(nip) == 18:
+        if re.fullmatch(r"[0-9]{18}", nip):
             user = db.session.scalar(sa.select(User).join(User.employee).where(Employee.nip == nip))
     return user
 

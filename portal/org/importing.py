@@ -167,6 +167,7 @@ def check_rows(rows: list[dict]) -> Preview:
         elif sup not in nips_in_file and services.get_employee_by_nip(sup) is None:
             check.errors.append(_l("Unknown superior NIP %(nip)s: not in this file and not in the portal.",
                                    nip=sup[:18]))
+    _check_cycles(checks)
     for check in checks:
         if check.errors:
             check.action = "invalid"
@@ -176,14 +177,51 @@ def check_rows(rows: list[dict]) -> Preview:
     return Preview(rows=checks)
 
 
+def _check_cycles(checks: list[RowCheck]) -> None:
+    """A -> B -> A inside the file (or through people already in the portal) is a row problem."""
+    def db_superior(nip: str) -> str:
+        existing = services.get_employee_by_nip(nip)
+        return existing.superior.nip if existing and existing.superior else ""
+
+    # A file without the superior column keeps the superiors the portal already has.
+    in_file = {c.data.get("nip"): c.data["superior_nip"] if "superior_nip" in c.data else db_superior(c.data["nip"])
+               for c in checks if not c.errors}
+
+    def superior_of(nip: str) -> str:
+        return in_file[nip] if nip in in_file else db_superior(nip)
+
+    for check in checks:
+        start = check.data.get("nip")
+        if check.errors or not in_file.get(start):
+            continue
+        seen, node = {start}, in_file[start]
+        while node:
+            if node in seen:
+                if node == start:
+                    check.errors.append(_l("The chain of superiors from this row loops back to this employee."))
+                break
+            seen.add(node)
+            node = superior_of(node)
+
+
 def _flag(value: str) -> bool:
     return (value or "").strip().lower() in TRUE_WORDS
 
 
+def _wanted(e: Employee | None, d: dict) -> dict:
+    """What the row asks for; an optional column missing from the file keeps the portal's value."""
+    return {
+        "email": d["email"] if "email" in d else (e.email or "" if e else ""),
+        "superior_nip": d["superior_nip"] if "superior_nip" in d else (e.superior.nip if e and e.superior else ""),
+        "is_opd_head": _flag(d["is_opd_head"]) if "is_opd_head" in d else bool(e and e.is_opd_head),
+    }
+
+
 def _same(e: Employee, d: dict) -> bool:
+    w = _wanted(e, d)
     return (e.name == d["name"] and e.position == d["position"] and e.opd.code.lower() == d["opd_code"].lower()
-            and (e.email or "") == d.get("email", "") and (e.superior.nip if e.superior else "") ==
-            d.get("superior_nip", "") and e.is_opd_head == _flag(d.get("is_opd_head", "")) and e.active)
+            and (e.email or "") == w["email"] and (e.superior.nip if e.superior else "") == w["superior_nip"]
+            and e.is_opd_head == w["is_opd_head"] and e.active)
 
 
 def apply_rows(rows: list[dict], *, actor) -> Preview:
@@ -192,23 +230,25 @@ def apply_rows(rows: list[dict], *, actor) -> Preview:
     if not preview.ok:
         raise ImportFileError(_l("The file has rows with problems; nothing was imported."))
     employees: dict[str, Employee] = {}
+    wanted: dict[str, dict] = {}
     for check in preview.rows:
         d = check.data
         existing = services.get_employee_by_nip(d["nip"])
         if check.action == "unchanged":
             employees[d["nip"]] = existing
             continue
+        wanted[d["nip"]] = _wanted(existing, d)
         employees[d["nip"]] = services.save_employee(
             existing, nip=d["nip"], name=d["name"], position=d["position"],
-            opd=services.get_opd_by_code(d["opd_code"]), email=d.get("email"),
+            opd=services.get_opd_by_code(d["opd_code"]), email=wanted[d["nip"]]["email"],
             superior=existing.superior if existing else None,
-            is_opd_head=_flag(d.get("is_opd_head", "")), active=True, actor=actor)
+            is_opd_head=wanted[d["nip"]]["is_opd_head"], active=True, actor=actor)
     for check in preview.rows:
         d = check.data
         if check.action == "unchanged":
             continue
         employee = employees[d["nip"]]
-        sup_nip = d.get("superior_nip", "")
+        sup_nip = wanted[d["nip"]]["superior_nip"]
         superior = (employees.get(sup_nip) or services.get_employee_by_nip(sup_nip)) if sup_nip else None
         if employee.superior is not superior:
             services.save_employee(employee, nip=employee.nip, name=employee.name, position=employee.position,

@@ -41,7 +41,7 @@ def normalize(raw: str) -> str:
 def parse(raw: str, today: date | None = None) -> Nip:
     today = today or date.today()
     value = normalize(raw)
-    if not re.fullmatch(r"\d{18}", value):
+    if not re.fullmatch(r"[0-9]{18}", value):
         raise NipError(_l("A NIP has exactly 18 digits."))
     try:
         birth = date(int(value[0:4]), int(value[4:6]), int(value[6:8]))

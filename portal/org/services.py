@@ -1,10 +1,12 @@
 """OPDs and employees: the rules for creating and changing them."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
+from portal import audit, search
 from portal.auth.models import User
 from portal.auth.services import create_user
 from portal.extensions import db
@@ -145,10 +147,11 @@ def employees_query(user, *, q: str = "", opd_id: int | None = None, sort: str =
         stmt = stmt.where(Employee.opd_id == opd_id)
     q = (q or "").strip()[:100]
     if q:
-        like = f"%{q.lower()}%"
+        like = search.contains(q.lower())
         digits = nip_rules.normalize(q)
-        cond = sa.or_(sa.func.lower(Employee.name).like(like), sa.func.lower(Employee.position).like(like))
-        if digits.isdigit():
+        cond = sa.or_(sa.func.lower(Employee.name).like(like, escape=search.ESCAPE),
+                      sa.func.lower(Employee.position).like(like, escape=search.ESCAPE))
+        if re.fullmatch(r"[0-9]{1,18}", digits):
             cond = sa.or_(cond, Employee.nip.like(f"{digits}%"))
         stmt = stmt.where(cond)
     return stmt.order_by(SORTS.get(sort, Employee.name), Employee.id)

@@ -35,22 +35,18 @@ def valid_rows(world_kadis_nip: str) -> list[list[str]]:
     ]
 
 
-def csv_bytes(rows, header=HEADER, delimiter=",", encoding="utf-8") -> bytes:
+def csv_bytes(rows, header=HEADER, delimiter=",") -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode(encoding)
+    csv.writer(out, delimiter=delimiter).writerows([header, *rows])
+    return out.getvalue().encode()
 
 
 def xlsx_bytes(rows, header=HEADER) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
+    for row in [header, *rows]:
+        wb.active.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -115,6 +111,11 @@ def snapshot(app) -> dict:
         return out
 
 
+def batch_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ImportBatch))
+
+
 def audit_events(app, action: str | None = None) -> int:
     with app.app_context():
         stmt = sa.select(sa.func.count()).select_from(AuditEvent)
@@ -153,11 +154,9 @@ def test_valid_file_is_previewed_then_applied(app, admin, kadis_nip, filename, b
     assert response.status_code == 302
     assert urlparse(response.headers["Location"]).path == "/org/pegawai"
     assert_valid_import(app, before, kadis_nip)
+    assert audit_events(app, "org.employee_created") == len(before) + 4
     with app.app_context():
         assert db.session.scalar(sa.select(ImportBatch.applied_at).where(ImportBatch.token == token))
-        created = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                                    .where(AuditEvent.action == "org.employee_created"))
-        assert created == len(before) + 4
 
     # Posting the same batch again does nothing more.
     events = audit_events(app)
@@ -226,16 +225,31 @@ def test_single_row_problems(app, admin, row, reason):
     assert snapshot(app) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: check_rows() does not detect a superior cycle inside the file "
-                                       "(A->B, B->A); the preview says 2 new, and apply_rows() then raises "
-                                       "services.OrgError, which the view does not catch (500)")
+CYCLE = "The chain of superiors from this row loops back to this employee."
+
+
 def test_superior_cycle_inside_the_file_is_a_row_problem(app, admin):
-    rows = [[A, "Andi", "Staf", "DINKES", B, "", ""], [B, "Budi", "Staf", "DINKES", A, "", ""]]
+    rows = [[A, "Andi", "Staf", "DINKES", B, "", ""], [B, "Budi", "Staf", "DINKES", C, "", ""],
+            [C, "Citra", "Staf", "DINKES", A, "", ""], [HEAD, "Hendra", "Kepala", "DINKES", A, "", "ya"]]
     before = snapshot(app)
     token = uploaded_token(admin, csv_bytes(rows))
     page = preview_page(admin, token)
-    assert not counts_shown(page, new=2)
-    assert admin.post(f"/org/impor/{token}").status_code in (200, 302)
+    assert counts_shown(page, new=1, problems=3)  # HEAD only points into the loop: not itself a problem
+    table = page.split("<tbody>")[1]
+    assert table.count(CYCLE) == 3 and "Hendra" not in table
+    assert admin.post(f"/org/impor/{token}").status_code == 200
+    assert snapshot(app) == before
+
+
+def test_superior_cycle_through_the_portal_is_a_row_problem(app, admin, world):
+    # The kadis is the asn's superior in the portal; the file makes the asn the kadis's superior.
+    kadis = snapshot(app)[world.kadis["nip"]]
+    row = [world.kadis["nip"], kadis["name"], kadis["position"], "DINKES", world.asn["nip"], "", "ya"]
+    before = snapshot(app)
+    token = uploaded_token(admin, csv_bytes([row]))
+    page = preview_page(admin, token)
+    assert counts_shown(page, problems=1) and CYCLE in page
+    assert admin.post(f"/org/impor/{token}").status_code == 200
     assert snapshot(app) == before
 
 
@@ -291,42 +305,31 @@ BAD_FILES = {
     "exe": ("setup.exe", b"MZ\x90\x00\x03", "Upload a .csv or .xlsx file."),
     "pdf": ("daftar.pdf", b"%PDF-1.4\n%\xe2\xe3\n", "Upload a .csv or .xlsx file."),
     "csv.exe": ("data.csv.exe", b"nip,nama\n", "Upload a .csv or .xlsx file."),
-    "no name": ("", b"nip,nama\n", ""),
+    "no name": ("", b"nip,nama\n", "Choose a file."),
     "corrupt xlsx": ("data.xlsx", b"PK\x03\x04 this is not really a workbook", "The XLSX file could not be read."),
     "csv named xlsx": ("data.xlsx", b"nip,nama,jabatan,kode_opd\n", "The XLSX file could not be read."),
-    "empty xlsx": ("data.xlsx", None, "The file is empty."),
+    "empty xlsx": ("data.xlsx", lambda: xlsx_bytes([], header=[]), "The file is empty."),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_a_bad_file_gets_a_message_next_to_the_field(app, admin, case):
     filename, content, message = BAD_FILES[case]
-    if content is None:
-        from openpyxl import Workbook
-
-        buf = io.BytesIO()
-        Workbook().save(buf)
-        content = buf.getvalue()
-    batches = lambda: _count(app, ImportBatch)  # noqa: E731
-    before = batches()
+    content = content() if callable(content) else content
+    before = batch_count(app)
     response = upload(admin, content, filename)
     assert response.status_code == 200
     page = html.unescape(response.get_data(as_text=True))
     assert "is-invalid" in input_tag(page, "file")
     error = field_error(page, "file")
     assert error and message in error
-    assert batches() == before
+    assert batch_count(app) == before
 
 
 def test_no_file_at_all(admin, app):
     response = admin.post("/org/impor", data={}, content_type="multipart/form-data")
     assert response.status_code == 200
     assert field_error(response.get_data(as_text=True), "file") == "Choose a file."
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 # --- who may see a batch ----------------------------------------------------------------------
@@ -382,36 +385,21 @@ def test_cli_previews_then_applies(app, world, kadis_nip, tmp_path):
     assert audit_events(app) == events
 
 
-def test_cli_apply_with_bad_rows_imports_nothing(app, world, kadis_nip, tmp_path):
+def test_cli_explains_bad_rows_and_unreadable_files(app, world, kadis_nip, tmp_path):
     path = tmp_path / "pegawai.xlsx"
     path.write_bytes(xlsx_bytes(valid_rows(kadis_nip) + [["123", "Salah", "Staf", "DINKES", "", "", ""]]))
+    runner = app.test_cli_runner()
     before = snapshot(app)
-    result = app.test_cli_runner().invoke(args=["import-employees", str(path), "--apply"])
-    assert result.exit_code != 0
-    assert "Imported." not in result.output
+    result = runner.invoke(args=["import-employees", str(path), "--apply"])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, repr(result.exception)
+    assert "line 6:" in result.output and "line 5:" not in result.output
+    assert "5 rows: 4 new, 0 to update, 0 unchanged, 1 invalid" in result.output
+    assert "Nothing imported" in result.output and "Imported." not in result.output
     assert snapshot(app) == before
 
-
-CLI_LOCALE_BUG = ("BUG: outside a request, str() of a lazy message calls portal.i18n.select_locale(), which "
-                  "reads `request.blueprint` and raises RuntimeError('Working outside of request context'); "
-                  "so the CLI crashes instead of printing the row problems / the file error")
-
-
-@pytest.mark.xfail(strict=True, reason=CLI_LOCALE_BUG)
-def test_cli_lists_the_bad_rows(app, world, kadis_nip, tmp_path):
-    path = tmp_path / "pegawai.xlsx"
-    path.write_bytes(xlsx_bytes(valid_rows(kadis_nip) + [["123", "Salah", "Staf", "DINKES", "", "", ""]]))
-    result = app.test_cli_runner().invoke(args=["import-employees", str(path), "--apply"])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "line 6:" in result.output
-    assert "5 rows: 4 new, 0 to update, 0 unchanged, 1 invalid" in result.output
-    assert "Nothing imported" in result.output
-
-
-@pytest.mark.xfail(strict=True, reason=CLI_LOCALE_BUG)
-def test_cli_reports_an_unreadable_file(app, world, tmp_path):
     path = tmp_path / "pegawai.pdf"
     path.write_bytes(b"%PDF-1.4")
-    result = app.test_cli_runner().invoke(args=["import-employees", str(path)])
+    # Lazy messages render outside a request too (in the default language), not a RuntimeError.
+    result = runner.invoke(args=["import-employees", str(path)])
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1, repr(result.exception)
     assert "Error:" in result.output

@@ -1,0 +1,48 @@
+"""Admin-editable settings stored in the database (shared by every worker).
+
+Each area declares its settings with a default; the value in the table, when present, wins.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db_types import utcnow
+from portal.extensions import db
+
+
+class Setting(db.Model):
+    __tablename__ = "settings_value"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[int | str | bool | float] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_user.id"))
+
+
+def get(key: str, default):
+    row = db.session.get(Setting, key)
+    return default if row is None else row.value
+
+
+def get_many(defaults: dict) -> dict:
+    rows = db.session.scalars(sa.select(Setting).where(Setting.key.in_(list(defaults))))
+    values = dict(defaults)
+    values.update({r.key: r.value for r in rows})
+    return values
+
+
+def put(key: str, value, *, actor=None) -> bool:
+    """Store a value; returns True when it changed."""
+    row = db.session.get(Setting, key)
+    if row is not None and row.value == value:
+        return False
+    if row is None:
+        row = Setting(key=key, value=value)
+        db.session.add(row)
+    row.value = value
+    row.updated_by_id = actor.id if actor is not None else None
+    db.session.flush()
+    return True

@@ -1,0 +1,136 @@
+"""The reporter's pages. This blueprint never touches the login (no Flask-Login call, no
+current_user), stores no address, user agent or referrer, and logs nothing about a request.
+The receipt code travels only in POST bodies and is shown once, in the response that files
+the report."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext as _
+from limits import parse
+from wtforms.fields.choices import SelectChoice
+
+from portal.extensions import db, limiter
+from portal.org.models import Opd
+from portal.org.services import list_opds
+from portal.ratelimit import client_key
+from portal.wbs import deadlines, services
+from portal.wbs.forms import FollowUpForm, ReplyForm, ReportForm
+from portal.wbs.models import Category, Mode, Report
+from portal.wbs.services import Upload, WbsError
+
+
+bp = Blueprint("wbs", __name__, url_prefix="/wbs")
+CASE_KEY = "wbs_case"
+
+
+def _evidence_help() -> str:
+    c = deadlines.config()
+    return _("Up to %(n)d files of at most %(mb)d MB each: PDF, images, office documents, audio or plain text. "
+             "Location and camera data are removed from photos.", n=c["wbs.max_files"], mb=c["wbs.max_file_mb"])
+
+
+def _uploads(field) -> list[Upload]:
+    return [Upload(f.filename or "", f.read()) for f in (field.data or []) if f and f.filename]
+
+
+@bp.route("/")
+def index():
+    return render_template("wbs/index.html", deadlines=deadlines.config(), categories=services.categories())
+
+
+@bp.route("/lapor", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def new_report():
+    form = ReportForm()
+    form.category.choices = [SelectChoice(0, _("Choose…"))] + [
+        SelectChoice(c.id, c.label(str(get_locale()))) for c in services.categories()]
+    form.reported_opd.choices = [SelectChoice(0, _("Not in the list / I do not know"))] + [
+        SelectChoice(o.id, o.name) for o in list_opds(active_only=True)]
+    form.evidence.description = _evidence_help()
+    if form.website.data:
+        abort(400)  # the honeypot was filled in: not a person
+    if form.validate_on_submit():
+        category = db.session.get(Category, form.category.data)
+        opd = db.session.get(Opd, form.reported_opd.data) if form.reported_opd.data else None
+        content = {k: getattr(form, k).data for k in ("reported_name", "reported_position", "reported_opd_text",
+                                                      "what", "where", "how", "why", "loss")}
+        content["when_from"] = form.when_from.data.isoformat()
+        content["when_to"] = form.when_to.data.isoformat() if form.when_to.data else ""
+        mode = Mode(form.mode.data)
+        identity = None if mode == Mode.ANONYMOUS else {"name": form.reporter_name.data.strip(),
+                                                        "contact": form.reporter_contact.data.strip()}
+        if category is None:
+            form.category.errors.append(_("Choose the kind of offence."))
+        else:
+            try:
+                filed = services.file_report(mode=mode, category=category, reported_opd=opd, content=content,
+                                             identity=identity, uploads=_uploads(form.evidence))
+            except WbsError as exc:
+                db.session.rollback()
+                getattr(form, exc.field).errors.append(exc.message)
+            else:
+                db.session.commit()
+                return render_template("wbs/receipt.html", receipt=filed.receipt, report=filed.report)
+    return render_template("wbs/new_report.html", form=form)
+
+
+def _guess_allowed() -> bool:
+    """One try counts against the client and against everyone: guessing gets nowhere."""
+    strategy = limiter.limiter
+    per_client = strategy.hit(parse(current_app.config["WBS_FOLLOWUP_LIMIT"]), "wbs-pantau", client_key())
+    overall = strategy.hit(parse(current_app.config["WBS_FOLLOWUP_GLOBAL_LIMIT"]), "wbs-pantau-all")
+    return per_client and overall
+
+
+@bp.route("/pantau", methods=["GET", "POST"])
+def follow_up():
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        report = services.find_by_receipt(form.receipt.data) if _guess_allowed() else None
+        if report is not None:
+            session[CASE_KEY] = {"id": report.id, "until": int(time.time()) + 20 * 60}
+            return redirect(url_for("wbs.case"))
+        # Unknown, mistyped, shredded and throttled all look the same.
+        form.receipt.errors.append(_("No report matches this code. Check it and try again in a while."))
+    form.receipt.data = ""
+    return render_template("wbs/follow_up.html", form=form)
+
+
+def _current_case() -> Report | None:
+    case = session.get(CASE_KEY)
+    if not case or case.get("until", 0) < time.time():
+        session.pop(CASE_KEY, None)
+        return None
+    report = db.session.get(Report, case["id"])
+    return report if report is not None and report.wrapped_key is not None else None
+
+
+@bp.route("/pantau/laporan", methods=["GET", "POST"])
+def case():
+    report = _current_case()
+    if report is None:
+        return redirect(url_for("wbs.follow_up"))
+    form = ReplyForm()
+    form.evidence.description = _evidence_help()
+    if form.validate_on_submit():
+        uploads = _uploads(form.evidence)
+        if not (form.body.data or "").strip() and not uploads:
+            form.body.errors.append(_("Write a message or add a file."))
+        else:
+            try:
+                services.reporter_reply(report, form.body.data or "", uploads)
+            except WbsError as exc:
+                db.session.rollback()
+                getattr(form, exc.field).errors.append(exc.message)
+            else:
+                db.session.commit()
+                return redirect(url_for("wbs.case"))
+    return render_template("wbs/case.html", view=services.reporter_view(report), form=form)
+
+
+@bp.route("/pantau/selesai", methods=["POST"])
+def close_case():
+    session.pop(CASE_KEY, None)
+    return redirect(url_for("wbs.index"))

@@ -1,0 +1,195 @@
+"""The reporter's side: filing a report, following it up with the receipt, replying.
+
+Nothing here sees a request: no address, user agent or referrer can reach a report.
+Times the reporter causes are kept as dates only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from portal import audit, storage
+from portal.extensions import db
+from portal.org.models import Employee, Opd, OpdKind
+from portal.permissions import Role
+from portal.uploads import UploadError, clean_upload
+from portal.wbs import deadlines, receipts
+from portal.wbs.models import Category, Evidence, Exclusion, Message, Mode, Report, ReportEvent
+from portal.wbs.sealing import Seal, ShreddedError
+from portal.workdays import today
+
+STORAGE_AREA = "wbs"
+CONTENT_FIELDS = ("reported_name", "reported_position", "reported_opd_text", "what", "where", "when_from",
+                  "when_to", "how", "why", "loss")
+
+
+class WbsError(Exception):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass
+class Filed:
+    report: Report
+    receipt: str
+
+
+@dataclass
+class ReporterView:
+    report: Report
+    content: dict
+    events: list = field(default_factory=list)      # (event, public reason)
+    messages: list = field(default_factory=list)    # (message, body)
+    evidence: list = field(default_factory=list)    # (evidence, file name)
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(sa.select(Category).where(Category.active.is_(True)).order_by(Category.position)))
+
+
+def _clean_files(uploads: list[Upload]):
+    c = deadlines.config()
+    if len(uploads) > c["wbs.max_files"]:
+        raise WbsError(_l("At most %(n)d files per report.", n=c["wbs.max_files"]), "evidence")
+    cleaned = []
+    for upload in uploads:
+        try:
+            cleaned.append((upload, clean_upload(upload.data, upload.filename, c["wbs.max_file_mb"] * 1024 * 1024)))
+        except UploadError as exc:
+            raise WbsError(_l("%(file)s: %(problem)s", file=upload.filename[:80], problem=exc.message),
+                           "evidence") from None
+    return cleaned
+
+
+def _store_evidence(report: Report, seal: Seal, cleaned, *, from_reporter: bool, on) -> None:
+    for upload, clean in cleaned:
+        key = storage.new_key()
+        storage.write(STORAGE_AREA, key, seal.file(key, clean.data))
+        storage.track(db.session, STORAGE_AREA, key)
+        name = (upload.filename or f"bukti.{clean.extension}").replace("/", "_").replace("\\", "_")[-120:]
+        report.evidence.append(Evidence(public_id=storage.new_key(), from_reporter=from_reporter, added_on=on,
+                                        name=seal.text("evidence-name", name), media_type=clean.media_type,
+                                        size=len(clean.data), storage_key=key,
+                                        metadata_removed=clean.metadata_removed))
+
+
+def _name_tokens(name: str) -> set[str]:
+    # Academic and professional titles (dr., S.Kom, M.Pd) are not part of who someone is.
+    words = re.findall(r"[^\s,]+", (name or "").lower())
+    return {w for w in words if "." not in w and len(w) > 1}
+
+
+def names_match(person: str, text: str) -> bool:
+    mine = _name_tokens(person)
+    return bool(mine) and mine <= _name_tokens(text)
+
+
+def _exclusions_for(report: Report, content: dict) -> list[tuple[int, str]]:
+    from portal.auth.models import User, UserRole
+
+    handlers = db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.WBS_HANDLER))
+    named_text = f"{content.get('reported_name', '')} {content.get('what', '')}"
+    out = []
+    for user in handlers:
+        employee = user.employee
+        if employee is None:
+            continue
+        if report.reported_opd_id is not None and employee.opd_id == report.reported_opd_id:
+            out.append((user.id, "opd"))
+        elif names_match(employee.name, named_text) or employee.nip in named_text.replace(" ", ""):
+            out.append((user.id, "named"))
+    return out
+
+
+def _needs_escalation(report: Report, content: dict) -> bool:
+    """A report naming the Inspectorate's leadership cannot be handled inside it."""
+    opd = report.reported_opd
+    if opd is None or opd.kind != OpdKind.INSPECTORATE:
+        return False
+    position = content.get("reported_position", "").lower()
+    if "inspektur" in position or "sekretaris" in position:
+        return True
+    leaders = db.session.scalars(sa.select(Employee).where(
+        Employee.opd_id == opd.id, sa.or_(Employee.is_opd_head.is_(True), Employee.position.ilike("inspektur%"),
+                                           Employee.position.ilike("sekretaris%"))))
+    return any(names_match(e.name, content.get("reported_name", "")) for e in leaders)
+
+
+def file_report(*, mode: Mode, category: Category, reported_opd: Opd | None, content: dict,
+                identity: dict | None, uploads: list[Upload]) -> Filed:
+    cleaned = _clean_files(uploads)
+    on = today()
+    code = receipts.new_code()
+    report = Report(public_id=receipts.new_public_id(), receipt_hash=receipts.lookup_key(code), mode=mode,
+                    category=category, reported_opd=reported_opd, filed_on=on, last_activity_on=on)
+    deadlines.set_due_dates(report, on)
+    seal = Seal.new(report)
+    report.content = seal.data("content", {k: (content.get(k) or "") for k in CONTENT_FIELDS})
+    if mode != Mode.ANONYMOUS and identity:
+        report.identity = seal.data("identity", identity)
+    report.escalate = _needs_escalation(report, content)
+    db.session.add(report)
+    report.events.append(ReportEvent(happened_on=on, kind="filed", to_status=report.status, public=True))
+    _store_evidence(report, seal, cleaned, from_reporter=True, on=on)
+    db.session.flush()
+    for user_id, reason in _exclusions_for(report, content):
+        report.exclusions.append(Exclusion(user_id=user_id, reason=reason))
+    # No actor, no request data: the log says only that a report exists.
+    audit.record("wbs.report_filed", object_type="wbs_report", object_id=report.public_id,
+                 data={"mode": mode.value, "escalate": report.escalate})
+    return Filed(report=report, receipt=code)
+
+
+def find_by_receipt(code: str) -> Report | None:
+    key = receipts.lookup_key(code)
+    if key is None:
+        return None
+    report = db.session.scalar(sa.select(Report).where(Report.receipt_hash == key))
+    if report is None or report.wrapped_key is None:
+        return None
+    return report
+
+
+def reporter_view(report: Report) -> ReporterView:
+    seal = Seal(report)
+    view = ReporterView(report=report, content=seal.open_data("content", report.content))
+    view.events = [(e, seal.open_text("event-reason", e.reason)) for e in report.events if e.public]
+    view.messages = [(m, seal.open_text("message", m.body)) for m in report.messages]
+    view.evidence = [(e, seal.open_text("evidence-name", e.name)) for e in report.evidence if e.from_reporter]
+    return view
+
+
+def reporter_reply(report: Report, text: str, uploads: list[Upload]) -> None:
+    if report.status.closed:
+        raise WbsError(_l("This case is closed; it no longer takes messages."), "body")
+    cleaned = _clean_files(uploads)
+    if len(report.evidence) + len(cleaned) > 4 * deadlines.config()["wbs.max_files"]:
+        raise WbsError(_l("This case already holds as many files as it can take."), "evidence")
+    seal = Seal(report)
+    on = today()
+    if text.strip():
+        report.messages.append(Message(from_reporter=True, sent_on=on, body=seal.text("message", text.strip())))
+    _store_evidence(report, seal, cleaned, from_reporter=True, on=on)
+    if report.waiting_since is not None:
+        deadlines.resume(report, on)
+        report.events.append(ReportEvent(happened_on=on, kind="resumed", public=False))
+    report.last_activity_on = on
+    db.session.flush()
+
+
+def open_evidence(report: Report, evidence: Evidence) -> tuple[str, bytes]:
+    seal = Seal(report)
+    data = seal.open_file(evidence.storage_key, storage.read(STORAGE_AREA, evidence.storage_key))
+    return seal.open_text("evidence-name", evidence.name), data
+
