@@ -78,7 +78,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # Our own context processor offers current_user lazily, and not at all in the anonymous
+    # areas: Flask-Login's would load the user on every page, the WBS included.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # the versioned id and timeouts do this job

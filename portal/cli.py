@@ -132,8 +132,19 @@ def audit_verify_command():
     click.echo("Audit chain intact.")
 
 
+@click.command("rotate-keys")
+@with_appcontext
+def rotate_keys_command():
+    """Re-wrap the data keys under the newest DATA_KEYS entry (keep the old one until this has run)."""
+    from portal.wbs.services import rotate_keys
+
+    count = rotate_keys()
+    db.session.commit()
+    click.echo(f"Re-wrapped {count} report keys under the newest master key.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(translate)
     for command in (demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
-                    audit_verify_command):
+                    audit_verify_command, rotate_keys_command):
         app.cli.add_command(command)

@@ -36,6 +36,7 @@ def _context():
     # The anonymous areas never touch the login: no user menu there.
     user = None if is_anonymous_area() else (current_user if current_user.is_authenticated else None)
     return {
+        **({} if is_anonymous_area() else {"current_user": current_user}),
         "nav_user": user,
         "nav_items": nav_for(user) if user else [],
         "languages": LANGUAGE_NAMES,

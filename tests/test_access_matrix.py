@@ -18,6 +18,7 @@ ADMIN = "admin"              # ADMIN only
 CITY = "city"                # ADMIN and COI_REVIEWER (whole-city views)
 SECRETARY = "secretary"      # SECRETARY (own OPD)
 EMPLOYEE_RECORD = "employee_record"  # object rule: can_view_employee
+WBS_TEAM = "wbs_team"        # WBS_HANDLER only (ADMIN manages the team but never reads a case)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -43,6 +44,25 @@ ENDPOINTS = {
     "admin.account_temporary_password": ADMIN,
     "admin.account_end_sessions": ADMIN,
     "admin.audit_log": ADMIN,
+    "admin.holidays": ADMIN,
+    "admin.holiday_delete": ADMIN,
+    "wbs.index": PUBLIC,
+    "wbs.new_report": PUBLIC,
+    "wbs.follow_up": PUBLIC,
+    "wbs.case": PUBLIC,
+    "wbs.close_case": PUBLIC,
+    "wbs_manage.queue": WBS_TEAM,
+    "wbs_manage.case": WBS_TEAM,
+    "wbs_manage.change_status": WBS_TEAM,
+    "wbs_manage.send_message": WBS_TEAM,
+    "wbs_manage.add_note": WBS_TEAM,
+    "wbs_manage.assign": WBS_TEAM,
+    "wbs_manage.request_identity": WBS_TEAM,
+    "wbs_manage.evidence": WBS_TEAM,
+    "wbs_manage.statistics": WBS_TEAM,
+    "wbs_manage.statistics_csv": WBS_TEAM,
+    "wbs_manage.settings_page": ADMIN,
+    "wbs_manage.identity_request": ADMIN,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -54,6 +74,7 @@ ALLOWED = {
     SECRETARY: {"secretary"},
     # The record of asn.dinkes: their OPD's secretary, the city-wide roles.
     EMPLOYEE_RECORD: {"secretary", "coi_reviewer", "admin"},
+    WBS_TEAM: {"wbs_handler"},
 }
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {}
@@ -77,7 +98,9 @@ def sample_args(app, world):
         db.session.add(batch)
         db.session.commit()
         token = batch.token
+    wbs = make_wbs_case(app, world)
     return {
+        **wbs,
         "opd_id": world.dinkes,
         "employee_id": world.asn["employee_id"],
         # An account no client below logs in with: ending its sessions must not log a client out.
@@ -85,6 +108,34 @@ def sample_args(app, world):
         "token": token,
         "filename": "css/portal.css",
     }
+
+
+def make_wbs_case(app, world) -> dict:
+    """A confidential report about Dinas Kesehatan with one file and one identity request."""
+    from datetime import date
+
+    from portal.auth.models import User
+    from portal.workdays import ExtraHoliday
+    from portal.wbs import handling, services
+    from portal.wbs.content import load_categories
+    from portal.wbs.models import Category, Mode
+    from portal.org.models import Opd
+    from tests.wbs.builders import png_bytes
+
+    with app.app_context():
+        load_categories()
+        filed = services.file_report(
+            mode=Mode.CONFIDENTIAL, category=db.session.scalars(db.select(Category)).first(),
+            reported_opd=db.session.get(Opd, world.dinkes),
+            content={"reported_name": "Seseorang", "what": "x" * 30, "where": "Padang", "how": "begitu"},
+            identity={"name": "Pelapor", "contact": "0812"}, uploads=[services.Upload("a.png", png_bytes())])
+        request = handling.request_identity(filed.report, "alasan yang cukup panjang untuk diminta",
+                                            actor=db.session.get(User, world.handler["user_id"]))
+        holiday = ExtraHoliday(day=date(2031, 1, 2), name="Libur contoh")
+        db.session.add(holiday)
+        db.session.commit()
+        return {"public_id": filed.report.public_id, "evidence_id": filed.report.evidence[0].public_id,
+                "request_id": request.id, "holiday_id": holiday.id}
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, SubmitField
+from wtforms import BooleanField, DateField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
@@ -32,3 +32,10 @@ class NewAccountForm(PortalForm):
 class ActionForm(PortalForm):
     """A bare button; CSRF is the point."""
     submit = SubmitField(_l("Confirm"))
+
+
+class HolidayForm(PortalForm):
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date."))])
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the name of the day off.")),
+                                               max_len(120)])
+    submit = SubmitField(_l("Add the day"))

@@ -90,3 +90,22 @@ def system_status(app) -> dict:
         "audit_ok": ok,
         "audit_broken_at": broken,
     }
+
+
+def add_holiday(day, name: str, *, actor: User):
+    from portal.workdays import ExtraHoliday
+
+    if db.session.scalar(sa.select(ExtraHoliday).where(ExtraHoliday.day == day)):
+        raise AdminError(_l("This date is already in the list."), "day")
+    holiday = ExtraHoliday(day=day, name=name.strip())
+    db.session.add(holiday)
+    db.session.flush()
+    audit.record("admin.holiday_added", holiday, actor=actor, data={"day": day.isoformat(), "name": holiday.name})
+    return holiday
+
+
+def remove_holiday(holiday, *, actor: User) -> None:
+    audit.record("admin.holiday_removed", holiday, actor=actor,
+                 data={"day": holiday.day.isoformat(), "name": holiday.name})
+    db.session.delete(holiday)
+    db.session.flush()

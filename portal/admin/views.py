@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import services
-from portal.admin.forms import AccountForm, ActionForm, NewAccountForm
+from portal.admin.forms import AccountForm, ActionForm, HolidayForm, NewAccountForm
 from portal.auth.models import User
 from portal.extensions import db
 from portal.permissions import Role, guard
@@ -89,3 +89,42 @@ def audit_log():
     action = request.args.get("action", "", type=str)[:64]
     page = db.paginate(services.audit_query(action), per_page=100, max_per_page=100, error_out=False)
     return render_template("admin/audit.html", page=page, action=action)
+
+
+@bp.route("/hari-libur", methods=["GET", "POST"])
+def holidays():
+    from datetime import date
+
+    from portal import workdays
+
+    year = request.args.get("tahun", workdays.today().year, type=int)
+    year = min(max(year, 2019), 2100)
+    form = HolidayForm()
+    if form.validate_on_submit():
+        try:
+            services.add_holiday(form.day.data, form.name.data, actor=current_user)
+        except services.AdminError as exc:
+            form.day.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The day has been added."), "success")
+            return redirect(url_for("admin.holidays", tahun=form.day.data.year))
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    extra = db.session.scalars(db.select(workdays.ExtraHoliday).where(
+        workdays.ExtraHoliday.day.between(start, end)).order_by(workdays.ExtraHoliday.day)).all()
+    return render_template("admin/holidays.html", year=year, form=form, extra=extra, action_form=ActionForm(),
+                           calendar=sorted(workdays.holidays_between(start, end).items()))
+
+
+@bp.route("/hari-libur/<int(max=2147483647):holiday_id>/hapus", methods=["POST"])
+def holiday_delete(holiday_id: int):
+    from portal.workdays import ExtraHoliday
+
+    holiday = db.get_or_404(ExtraHoliday, holiday_id)
+    if ActionForm().validate_on_submit():
+        year = holiday.day.year
+        services.remove_holiday(holiday, actor=current_user)
+        db.session.commit()
+        flash(_("The day has been removed."), "success")
+        return redirect(url_for("admin.holidays", tahun=year))
+    return redirect(url_for("admin.holidays"))

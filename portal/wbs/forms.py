@@ -26,9 +26,10 @@ class ReportForm(PortalForm):
                                                  "recorded approval.")),
         SelectChoice(Mode.OPEN.value, _l("Open: the handlers may see my name and contact.")),
     ], validators=[InputRequired(message=_l("Choose how you want to report."))])
-    reporter_name = StringField(_l("Your name"), validators=[Optional(), max_len(160)],
+    # No Optional(): it would stop the chain before the mode-dependent checks below run.
+    reporter_name = StringField(_l("Your name"), validators=[max_len(160)],
                                 render_kw={"autocomplete": "off"})
-    reporter_contact = StringField(_l("How we can reach you (phone or email)"), validators=[Optional(), max_len(160)],
+    reporter_contact = StringField(_l("How we can reach you (phone or email)"), validators=[max_len(160)],
                                    render_kw={"autocomplete": "off"},
                                    description=_l("Only for confidential and open reports. Use a private number or "
                                                   "address, not an office one."))

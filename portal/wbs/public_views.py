@@ -32,7 +32,13 @@ def _evidence_help() -> str:
 
 
 def _uploads(field) -> list[Upload]:
-    return [Upload(f.filename or "", f.read()) for f in (field.data or []) if f and f.filename]
+    uploads = []
+    for f in field.data or []:
+        if f and f.filename:
+            uploads.append(Upload(f.filename, f.read()))
+        if f:
+            f.close()  # large uploads are spooled to a temporary file: release it now
+    return uploads
 
 
 @bp.route("/")

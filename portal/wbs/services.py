@@ -75,7 +75,11 @@ def _clean_files(uploads: list[Upload]):
 def _store_evidence(report: Report, seal: Seal, cleaned, *, from_reporter: bool, on) -> None:
     for upload, clean in cleaned:
         key = storage.new_key()
-        storage.write(STORAGE_AREA, key, seal.file(key, clean.data))
+        try:
+            storage.write(STORAGE_AREA, key, seal.file(key, clean.data))
+        except storage.StorageError:
+            raise WbsError(_l("The files could not be saved. Nothing was sent; please try again later."),
+                           "evidence") from None
         storage.track(db.session, STORAGE_AREA, key)
         name = (upload.filename or f"bukti.{clean.extension}").replace("/", "_").replace("\\", "_")[-120:]
         report.evidence.append(Evidence(public_id=storage.new_key(), from_reporter=from_reporter, added_on=on,
@@ -193,3 +197,17 @@ def open_evidence(report: Report, evidence: Evidence) -> tuple[str, bytes]:
     data = seal.open_file(evidence.storage_key, storage.read(STORAGE_AREA, evidence.storage_key))
     return seal.open_text("evidence-name", evidence.name), data
 
+
+
+def rotate_keys() -> int:
+    """Re-wrap every report key under the newest master key; the content is not touched."""
+    from portal import crypto
+
+    count = 0
+    for report in db.session.scalars(sa.select(Report).where(Report.wrapped_key.is_not(None))):
+        if crypto.needs_rewrap(report.wrapped_key):
+            seal = Seal(report)
+            report.wrapped_key = crypto.wrap(seal.key, report.public_id.encode())
+            count += 1
+    db.session.flush()
+    return count
