@@ -51,6 +51,10 @@ class DefaultConfig:
     # Receipt look-ups: per (hashed) client and for everyone together.
     WBS_FOLLOWUP_LIMIT = "10 per hour"
     WBS_FOLLOWUP_GLOBAL_LIMIT = "600 per hour"
+    WBS_REPORT_LIMIT = "20 per hour"
+    # scrypt cost for receipt look-up keys: 2**14 x r=8 is 16 MiB and ~65 ms here. The code's
+    # 100 random bits and the secret pepper carry the security; the cost slows bulk guessing.
+    WBS_RECEIPT_SCRYPT_N = 2**14
 
     BOOTSTRAP_SERVE_LOCAL = True
 

@@ -47,7 +47,7 @@ def index():
 
 
 @bp.route("/lapor", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["WBS_REPORT_LIMIT"], methods=["POST"])
 def new_report():
     form = ReportForm()
     form.category.choices = [SelectChoice(0, _("Choose…"))] + [

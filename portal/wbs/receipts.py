@@ -35,7 +35,7 @@ def lookup_key(code: str) -> str | None:
     if text is None:
         return None
     pepper = current_app.config["WBS_RECEIPT_PEPPER"]
-    n = current_app.config.get("WBS_RECEIPT_SCRYPT_N", 2**15)
+    n = current_app.config["WBS_RECEIPT_SCRYPT_N"]
     digest = hashlib.scrypt(text.encode(), salt=b"wbs-receipt:" + str(pepper).encode(), n=n, r=8, p=1,
                             maxmem=128 * 1024 * 1024, dklen=32)
     return digest.hex()
