@@ -13,8 +13,11 @@ BLUEPRINTS = (
     "portal.auth.views",
     "portal.org.views",
     "portal.admin.views",
+    "portal.learning.views",
     "portal.wbs.public_views",
     "portal.wbs.manage_views",
+    "portal.coi.views",
+    "portal.coi.oversight_views",
 )
 
 

@@ -143,8 +143,23 @@ def rotate_keys_command():
     click.echo(f"Re-wrapped {count} report keys under the newest master key.")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Remind deciders of declarations whose deadline is near (run once a day)."""
+    from portal.coi.reminders import send_due_reminders
+    from portal.workdays import today
+
+    count = send_due_reminders(today())
+    db.session.commit()
+    click.echo(f"{count} reminders sent.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(translate)
+    from portal.learning.cli import learning_cli
+
+    app.cli.add_command(learning_cli)
     for command in (demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
-                    audit_verify_command, rotate_keys_command):
+                    audit_verify_command, rotate_keys_command, send_reminders_command):
         app.cli.add_command(command)

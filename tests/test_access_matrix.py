@@ -19,6 +19,11 @@ CITY = "city"                # ADMIN and COI_REVIEWER (whole-city views)
 SECRETARY = "secretary"      # SECRETARY (own OPD)
 EMPLOYEE_RECORD = "employee_record"  # object rule: can_view_employee
 WBS_TEAM = "wbs_team"        # WBS_HANDLER only (ADMIN manages the team but never reads a case)
+EMPLOYEE = "employee"        # any account that is an employee (not the technical admin account)
+DECLARATION = "declaration"  # object rule: the declarant, the decider, the Inspectorate
+DECLARANT = "declarant"      # object rule: the declarant only
+REVIEWER = "reviewer"        # COI_REVIEWER only (the Inspectorate's oversight)
+COVERAGE = "coverage"        # SECRETARY (own OPD), COI_REVIEWER and ADMIN
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -63,6 +68,24 @@ ENDPOINTS = {
     "wbs_manage.statistics_csv": WBS_TEAM,
     "wbs_manage.settings_page": ADMIN,
     "wbs_manage.identity_request": ADMIN,
+    "coi.index": LOGGED_IN,
+    "coi.new": EMPLOYEE,
+    "coi.edit": DECLARANT,
+    "coi.detail": DECLARATION,
+    "coi.submit": DECLARANT,
+    "coi.acknowledge": DECLARATION,
+    "coi.decide": DECLARATION,
+    "coi.return_for_information": DECLARATION,
+    "coi.attachment": DECLARATION,
+    "coi_oversight.index": REVIEWER,
+    "coi_oversight.comment": REVIEWER,
+    "coi_oversight.take_over": REVIEWER,
+    "coi_oversight.register": REVIEWER,
+    "coi_oversight.evaluation": REVIEWER,
+    "coi_oversight.evaluation_file": REVIEWER,
+    "coi_oversight.coverage": COVERAGE,
+    "coi_oversight.list_index": CITY,
+    "coi_oversight.list_item": CITY,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -75,7 +98,16 @@ ALLOWED = {
     # The record of asn.dinkes: their OPD's secretary, the city-wide roles.
     EMPLOYEE_RECORD: {"secretary", "coi_reviewer", "admin"},
     WBS_TEAM: {"wbs_handler"},
+    EMPLOYEE: set(ROLES) - {"anonymous", "admin"},
+    # The sample declaration is asn.dinkes's; its decider (kadis.dinkes) has no client here.
+    DECLARATION: {"asn", "coi_reviewer"},
+    DECLARANT: {"asn"},
+    REVIEWER: {"coi_reviewer"},
+    COVERAGE: {"secretary", "coi_reviewer", "admin"},
 }
+# Arguments that differ between endpoints sharing a name.
+SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "coi_oversight.list_item": {"kind": "type"},
+                    "coi_oversight.evaluation_file": {"fmt": "xlsx"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {}
 
@@ -99,8 +131,10 @@ def sample_args(app, world):
         db.session.commit()
         token = batch.token
     wbs = make_wbs_case(app, world)
+    coi = make_declaration(app, world)
     return {
         **wbs,
+        **coi,
         "opd_id": world.dinkes,
         "employee_id": world.asn["employee_id"],
         # An account no client below logs in with: ending its sessions must not log a client out.
@@ -138,6 +172,28 @@ def make_wbs_case(app, world) -> dict:
                 "request_id": request.id, "holiday_id": holiday.id}
 
 
+def make_declaration(app, world) -> dict:
+    """An ad-hoc declaration by asn.dinkes, submitted to kadis.dinkes, with an attachment."""
+    from portal.auth.models import User
+    from portal.coi import attachments, lists, services
+    from portal.coi.models import Activity, Kind, ListKind, Relationship
+    from portal.org.models import Employee
+
+    with app.app_context():
+        lists.load_lists()
+        user = db.session.get(User, world.asn["user_id"])
+        fields = services.DraftFields(
+            description="Adik saya ikut tender yang saya nilai di dinas.", activity=Activity.PROCUREMENT,
+            related_party="CV Contoh", relationship_kind=Relationship.FAMILY,
+            type_ids=(lists.items(ListKind.TYPE)[0].id,), source_ids=(lists.items(ListKind.SOURCE)[0].id,))
+        d = services.save_draft(None, declarant=db.session.get(Employee, world.asn["employee_id"]), kind=Kind.ADHOC,
+                                fields=fields, actor=user)
+        item = attachments.add(d, "catatan.txt", b"catatan biasa\n")
+        services.submit(d, actor=user)
+        db.session.commit()
+        return {"declaration_id": d.id, "attachment_id": item.id, "item_id": lists.items(ListKind.TYPE)[0].id}
+
+
 @pytest.fixture
 def clients(app, world, login_as):
     return {
@@ -155,7 +211,8 @@ def _requests(app, sample_args):
         if rule.endpoint == "bootstrap.static":
             yield rule.endpoint, "GET", "/bootstrap/static/css/bootstrap.min.css"
             continue
-        args = {name: sample_args[name] for name in rule.arguments}
+        args = {name: SAMPLE_OVERRIDES.get(rule.endpoint, {}).get(name, sample_args.get(name))
+                for name in rule.arguments}
         with app.test_request_context():
             from flask import url_for
 
@@ -181,7 +238,7 @@ def test_access_matrix(app, sample_args, clients):
             elif role in OBJECT_DENIED.get(kind, set()):
                 ok = status == 404
             else:
-                ok = status in (403, 404) if kind == EMPLOYEE_RECORD else status == 403
+                ok = status in (403, 404) if kind in (EMPLOYEE_RECORD, DECLARATION, DECLARANT) else status == 403
             if not ok:
                 failures.append(f"{role:13} {method} {url} ({endpoint}, {kind}) -> {status}")
     assert not failures, "\n".join(failures)

@@ -5,7 +5,6 @@ Times the reporter causes are kept as dates only.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from portal import audit, storage
 from portal.extensions import db
 from portal.org.models import Employee, Opd, OpdKind
+from portal.org.names import names_match
 from portal.permissions import Role
 from portal.uploads import UploadError, clean_upload
 from portal.wbs import deadlines, receipts
@@ -86,17 +86,6 @@ def _store_evidence(report: Report, seal: Seal, cleaned, *, from_reporter: bool,
                                         name=seal.text("evidence-name", name), media_type=clean.media_type,
                                         size=len(clean.data), storage_key=key,
                                         metadata_removed=clean.metadata_removed))
-
-
-def _name_tokens(name: str) -> set[str]:
-    # Academic and professional titles (dr., S.Kom, M.Pd) are not part of who someone is.
-    words = re.findall(r"[^\s,]+", (name or "").lower())
-    return {w for w in words if "." not in w and len(w) > 1}
-
-
-def names_match(person: str, text: str) -> bool:
-    mine = _name_tokens(person)
-    return bool(mine) and mine <= _name_tokens(text)
 
 
 def _exclusions_for(report: Report, content: dict) -> list[tuple[int, str]]:

@@ -1,0 +1,40 @@
+"""Files attached to a declaration: checked by content, stored outside static/."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal import storage
+from portal.coi.models import Attachment, Declaration
+from portal.extensions import db
+from portal.uploads import UploadError, clean_upload
+
+AREA = "coi"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_FILES = 5
+
+
+class AttachmentError(Exception):
+    def __init__(self, message, field: str = "attachment"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def add(declaration: Declaration, filename: str, data: bytes) -> Attachment:
+    if len(declaration.attachments) >= MAX_FILES:
+        raise AttachmentError(_l("At most %(n)d attachments.", n=MAX_FILES))
+    try:
+        clean = clean_upload(data, filename, MAX_BYTES)
+    except UploadError as exc:
+        raise AttachmentError(exc.message) from None
+    key = storage.new_key()
+    try:
+        storage.write(AREA, key, clean.data)
+    except storage.StorageError:
+        raise AttachmentError(_l("The file could not be saved. Please try again later.")) from None
+    storage.track(db.session, AREA, key)
+    name = (filename or f"lampiran.{clean.extension}").replace("/", "_").replace("\\", "_")[-120:]
+    item = Attachment(filename=name, media_type=clean.media_type, size=len(clean.data), storage_key=key)
+    declaration.attachments.append(item)
+    db.session.flush()
+    return item

@@ -1,0 +1,74 @@
+"""The yearly evaluation per OPD (to the Mayor through the Inspector) as PDF and XLSX."""
+from __future__ import annotations
+
+import io
+
+from flask import current_app
+from flask_babel import format_date, gettext as _
+
+from portal import pdf
+from portal.coi.queries import Evaluation
+
+
+def _register_rows(ev: Evaluation, locale: str) -> list[dict]:
+    return [{
+        "no": d.register_no or "",
+        "kind": str(d.kind.label),
+        "description": d.description,
+        "official": f"{d.declarant.name} ({d.declarant.position})",
+        "cause": "; ".join(s.label(locale) for s in d.sources),
+        "types": "; ".join(t.label(locale) for t in d.types),
+        "handling": "; ".join(x for x in (d.decision.label(locale) if d.decision else "", d.decision_rationale,
+                                          d.proposed_measure) if x),
+        "status": str(d.status.label),
+        "due_on": format_date(d.due_on, "medium") if d.due_on else "",
+        "decided_on": format_date(d.decided_on, "medium") if d.decided_on else "",
+    } for d in ev.rows]
+
+
+def evaluation_context(ev: Evaluation, opd_name: str, locale: str) -> dict:
+    return {
+        "lang": locale,
+        "government": current_app.config["GOVERNMENT_NAME"],
+        "inspectorate": current_app.config["INSPECTORATE_NAME"],
+        "opd": opd_name, "year": ev.year, "headcount": ev.headcount, "statements_filed": ev.statements_filed,
+        "declarations": ev.declarations, "decided": ev.decided, "decided_on_time": ev.decided_on_time,
+        "open_overdue": ev.open_overdue,
+        "by_type": [list(p) for p in ev.by_type], "by_source": [list(p) for p in ev.by_source],
+        "by_decision": [list(p) for p in ev.by_decision],
+        "rows": _register_rows(ev, locale),
+    }
+
+
+def evaluation_pdf(ev: Evaluation, opd_name: str, locale: str) -> bytes:
+    return pdf.render("pdf/coi_evaluation.html", evaluation_context(ev, opd_name, locale))
+
+
+def evaluation_xlsx(ev: Evaluation, opd_name: str, locale: str) -> bytes:
+    from openpyxl import Workbook
+
+    ctx = evaluation_context(ev, opd_name, locale)
+    wb = Workbook(write_only=True)
+    summary = wb.create_sheet(_("Summary"))
+    summary.append([_("Yearly evaluation of conflict-of-interest handling"), opd_name, ev.year])
+    summary.append([])
+    for label, value in ((_("Employees"), ev.headcount), (_("Yearly statements filed"), ev.statements_filed),
+                         (_("Conflicts declared"), ev.declarations), (_("Decided"), ev.decided),
+                         (_("Decided within the deadline"), ev.decided_on_time),
+                         (_("Open and overdue"), ev.open_overdue)):
+        summary.append([label, value])
+    for title, pairs in ((_("By type"), ev.by_type), (_("By source"), ev.by_source),
+                         (_("By decision"), ev.by_decision)):
+        summary.append([])
+        summary.append([title])
+        for label, n in pairs:
+            summary.append([label, n])
+    sheet = wb.create_sheet(_("Register"))
+    sheet.append([_("No."), _("Kind"), _("Description"), _("Official concerned"), _("Cause"), _("Type"),
+                  _("Handling / prevention"), _("Status"), _("Decision due"), _("Decided on")])
+    for r in ctx["rows"]:
+        sheet.append([r["no"], r["kind"], r["description"], r["official"], r["cause"], r["types"], r["handling"],
+                      r["status"], r["due_on"], r["decided_on"]])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,164 @@
+"""The Inspectorate's oversight (all OPDs), the lists and settings, the register and the
+yearly evaluation; the secretary's coverage page (who has filed, never what)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+from portal import audit, settings
+from portal.coi import exports, lists, queries, services
+from portal.coi.forms import CoiSettingsForm, ListItemForm, NoteForm
+from portal.coi.models import Declaration, ListItem, ListKind, Status
+from portal.extensions import db
+from portal.org.models import Opd
+from portal.org.services import list_opds
+from portal.permissions import Role, guard, has_role, own_opd_id, role_required
+from portal.workdays import today
+
+bp = Blueprint("coi_oversight", __name__, url_prefix="/benturan-kepentingan/pengawasan")
+bp.before_request(guard(Role.COI_REVIEWER, Role.ADMIN, Role.SECRETARY))
+reviewer = role_required(Role.COI_REVIEWER)
+lists_editor = role_required(Role.COI_REVIEWER, Role.ADMIN)
+
+
+def _year() -> int:
+    year = request.args.get("tahun", today().year, type=int)
+    return min(max(year, 2019), today().year + 1)
+
+
+@bp.route("/")
+@reviewer
+def index():
+    opd_id = request.args.get("opd", 0, type=int)
+    status = request.args.get("status", "", type=str)[:16]
+    year = request.args.get("tahun", 0, type=int)
+    page = db.paginate(queries.oversight(opd_id=opd_id, status=status, year=year), per_page=50, max_per_page=50,
+                       error_out=False)
+    return render_template("coi/oversight.html", page=page, opds=list_opds(), statuses=list(Status), opd_id=opd_id,
+                           status=status, year=year, overdue=services.overdue)
+
+
+def _declaration_action(declaration_id: int, action, success: str):
+    from portal.coi.views import detail
+
+    declaration = db.get_or_404(Declaration, declaration_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            action(declaration, form.body.data)
+        except services.CoiError as exc:
+            db.session.rollback()
+            form.body.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(url_for("coi.detail", declaration_id=declaration.id))
+    return detail(declaration.id, note_form=form, status=400)
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/komentar", methods=["POST"])
+@reviewer
+def comment(declaration_id: int):
+    return _declaration_action(declaration_id, lambda d, body: services.add_comment(d, body=body, actor=current_user),
+                               _("The comment has been added."))
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/ambil-alih", methods=["POST"])
+@reviewer
+def take_over(declaration_id: int):
+    return _declaration_action(declaration_id, lambda d, body: services.take_over(d, reason=body, actor=current_user),
+                               _("The Inspectorate now decides this declaration."))
+
+
+def _opd_for_view() -> Opd:
+    """A secretary sees their own OPD whatever the URL says; the Inspectorate chooses one."""
+    if has_role(current_user, Role.COI_REVIEWER, Role.ADMIN):
+        chosen = request.args.get("opd", 0, type=int) or own_opd_id(current_user)
+        opd = db.session.get(Opd, chosen) if chosen else None
+        return opd or db.first_or_404(db.select(Opd).order_by(Opd.name))
+    if own_opd_id(current_user) is None:
+        abort(403)
+    return db.session.get(Opd, own_opd_id(current_user))
+
+
+@bp.route("/cakupan")
+def coverage():
+    opd, year = _opd_for_view(), _year()
+    rows = queries.coverage(opd.id, year)
+    return render_template("coi/coverage.html", opd=opd, year=year, rows=rows, opds=list_opds(),
+                           filed=sum(1 for r in rows if r.status is not None))
+
+
+@bp.route("/register")
+@reviewer
+def register():
+    opd, year = _opd_for_view(), _year()
+    return render_template("coi/register.html", opd=opd, year=year, rows=queries.register(opd.id, year),
+                           opds=list_opds(), locale=str(get_locale()))
+
+
+@bp.route("/evaluasi")
+@reviewer
+def evaluation():
+    opd, year = _opd_for_view(), _year()
+    ev = queries.evaluation(opd.id, year, str(get_locale()), today())
+    return render_template("coi/evaluation.html", opd=opd, year=year, ev=ev, opds=list_opds())
+
+
+@bp.route("/evaluasi.<any(pdf, xlsx):fmt>")
+@reviewer
+def evaluation_file(fmt: str):
+    opd, year = _opd_for_view(), _year()
+    locale = str(get_locale())
+    ev = queries.evaluation(opd.id, year, locale, today())
+    audit.record("coi.evaluation_exported", opd, actor=current_user, data={"year": year, "format": fmt})
+    db.session.commit()
+    if fmt == "pdf":
+        body, mimetype = exports.evaluation_pdf(ev, opd.name, locale), "application/pdf"
+    else:
+        body = exports.evaluation_xlsx(ev, opd.name, locale)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=evaluasi-bk-{opd.code.lower()}-{year}.{fmt}"})
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@lists_editor
+def list_index():
+    form = CoiSettingsForm(data={"decision_days": services.config()["coi.decision_days"],
+                                 "reminder_days": services.config()["coi.reminder_days"]})
+    if form.validate_on_submit():
+        changed = {k: v for k, v in (("coi.decision_days", form.decision_days.data),
+                                     ("coi.reminder_days", form.reminder_days.data))
+                   if settings.put(k, v, actor=current_user)}
+        if changed:
+            audit.record("coi.settings_changed", object_type="settings", actor=current_user, data=changed)
+        db.session.commit()
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("coi_oversight.list_index"))
+    return render_template("coi/lists.html", kinds=list(ListKind), items={k: lists.items(k) for k in ListKind},
+                           form=form, today=today())
+
+
+@bp.route("/daftar/<any(type, source, decision):kind>/baru", methods=["GET", "POST"])
+@bp.route("/daftar/entri/<int(max=2147483647):item_id>", methods=["GET", "POST"])
+@lists_editor
+def list_item(kind: str | None = None, item_id: int | None = None):
+    item = db.get_or_404(ListItem, item_id) if item_id else None
+    kind = item.kind if item else ListKind(kind)
+    form = ListItemForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            lists.save_item(item, kind=kind, code=form.code.data, label_id=form.label_id.data,
+                            label_en=form.label_en.data, reference=form.reference.data or "",
+                            valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+                            position=form.position.data, is_other=form.is_other.data, actor=current_user)
+        except lists.ListError as exc:
+            db.session.rollback()
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("The list entry has been saved."), "success")
+            return redirect(url_for("coi_oversight.list_index"))
+    return render_template("coi/list_item.html", form=form, item=item, kind=kind)

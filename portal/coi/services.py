@@ -1,0 +1,245 @@
+"""Declarations: drafting, submitting, routing to the decider, deciding, acknowledging."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from portal import audit, settings
+from portal.coi import workflow
+from portal.coi.models import Activity, Comment, Declaration, Kind, ListItem, ListKind, Relationship, Route, Status
+from portal.extensions import db
+from portal.org.models import Employee
+from portal.org.names import names_match
+from portal.permissions import Role, has_role
+from portal.workdays import add_workdays, today
+
+DEFAULTS = {"coi.decision_days": 7, "coi.reminder_days": 2}
+
+
+class CoiError(Exception):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class DraftFields:
+    no_conflict: bool = False
+    description: str = ""
+    activity: Activity | None = None
+    activity_detail: str = ""
+    related_party: str = ""
+    related_employee: Employee | None = None
+    relationship_kind: Relationship | None = None
+    gift_involved: bool = False
+    gift_report_ref: str = ""
+    proposed_measure: str = ""
+    type_ids: tuple[int, ...] = ()
+    source_ids: tuple[int, ...] = ()
+
+
+def config() -> dict:
+    return settings.get_many(DEFAULTS)
+
+
+# --- who is who ----------------------------------------------------------------------------
+
+def is_party(employee: Employee | None, declaration: Declaration) -> bool:
+    """The declarant, or someone the declaration names as the related party."""
+    if employee is None:
+        return False
+    if employee.id in (declaration.declarant_id, declaration.related_employee_id):
+        return True
+    return names_match(employee.name, declaration.related_party or "")
+
+
+def route_for(declaration: Declaration) -> tuple[Route, Employee | None]:
+    """Direct superior; if none or a party, the head of the OPD; if that fails too, the Inspectorate."""
+    superior = declaration.declarant.superior
+    if superior is not None and superior.active and not is_party(superior, declaration):
+        return Route.SUPERIOR, superior
+    head = db.session.scalar(sa.select(Employee).where(
+        Employee.opd_id == declaration.declarant.opd_id, Employee.is_opd_head.is_(True),
+        Employee.active.is_(True)).order_by(Employee.id))
+    if head is not None and not is_party(head, declaration):
+        return Route.HEAD, head
+    return Route.INSPECTORATE, None
+
+
+def can_view(user, declaration: Declaration) -> bool:
+    employee_id = getattr(user, "employee_id", None)
+    return (has_role(user, Role.COI_REVIEWER) or (employee_id is not None and employee_id in
+            (declaration.declarant_id, declaration.decider_id)) or declaration.decided_by_id == user.id)
+
+
+def can_decide(user, declaration: Declaration) -> bool:
+    if declaration.status != Status.SUBMITTED or is_party(getattr(user, "employee", None), declaration):
+        return False
+    if declaration.route == Route.INSPECTORATE:
+        return has_role(user, Role.COI_REVIEWER)
+    return declaration.decider_id is not None and getattr(user, "employee_id", None) == declaration.decider_id
+
+
+# --- the declarant -------------------------------------------------------------------------
+
+def _items(ids, kind: ListKind, on: date) -> list[ListItem]:
+    if not ids:
+        return []
+    rows = list(db.session.scalars(sa.select(ListItem).where(ListItem.id.in_(list(ids)), ListItem.kind == kind)))
+    if len(rows) != len(set(ids)) or not all(r.valid_on(on) for r in rows):
+        raise CoiError(_l("Choose from the list shown."), "types" if kind == ListKind.TYPE else "sources")
+    return rows
+
+
+def save_draft(declaration: Declaration | None, *, declarant: Employee, kind: Kind, fields: DraftFields,
+               changes: Declaration | None = None, actor) -> Declaration:
+    on = today()
+    if declaration is None:
+        year = on.year
+        if kind == Kind.YEARLY and db.session.scalar(sa.select(Declaration).where(
+                Declaration.declarant_id == declarant.id, Declaration.kind == Kind.YEARLY, Declaration.year == year)):
+            raise CoiError(_l("You already have a yearly statement for this year; open it from your list."), "kind")
+        declaration = Declaration(kind=kind, year=year, declarant=declarant, opd_id=declarant.opd_id,
+                                  changes=changes)
+        db.session.add(declaration)
+    elif declaration.status not in workflow.EDITABLE:
+        raise CoiError(_l("A submitted declaration can no longer be changed."), "description")
+    if fields.no_conflict and kind != Kind.YEARLY:
+        raise CoiError(_l("Only a yearly statement can say that there is no conflict."), "no_conflict")
+    for name in ("no_conflict", "description", "activity", "activity_detail", "related_party", "related_employee",
+                 "relationship_kind", "gift_involved", "gift_report_ref", "proposed_measure"):
+        setattr(declaration, name, getattr(fields, name))
+    declaration.types = _items(fields.type_ids, ListKind.TYPE, on)
+    declaration.sources = _items(fields.source_ids, ListKind.SOURCE, on)
+    db.session.flush()
+    return declaration
+
+
+def _check_complete(d: Declaration) -> None:
+    if d.kind == Kind.YEARLY and d.no_conflict:
+        return
+    if not d.types:
+        raise CoiError(_l("Choose at least one type of conflict."), "types")
+    if not d.sources:
+        raise CoiError(_l("Choose at least one source of the conflict."), "sources")
+    if len(d.description.strip()) < 20:
+        raise CoiError(_l("Describe the situation in at least 20 characters."), "description")
+    if any(t.is_other for t in d.types) and len(d.description.strip()) < 40:
+        raise CoiError(_l("You chose \"another conflict\": describe it in at least 40 characters."), "description")
+    if d.kind in (Kind.ADHOC, Kind.CHANGE) and d.activity is None:
+        raise CoiError(_l("Say which decision or activity is at stake."), "activity")
+    if not d.related_party.strip() or d.relationship_kind is None:
+        raise CoiError(_l("Name the related party and your relationship with them."), "related_party")
+
+
+def _register_no(d: Declaration) -> str:
+    """BK/<OPD>/<year>/<n>: numbered within the OPD and year, as paper registers are."""
+    prefix = f"BK/{d.opd.code}/{d.year}/"
+    taken = db.session.scalars(sa.select(Declaration.register_no).where(Declaration.register_no.like(prefix + "%")))
+    highest = max((int(no.rsplit("/", 1)[1]) for no in taken if no), default=0)
+    return f"{prefix}{highest + 1:04d}"
+
+
+def submit(d: Declaration, *, actor) -> None:
+    if d.status not in (Status.DRAFT, Status.RETURNED):
+        raise CoiError(_l("This declaration has already been submitted."), "description")
+    _check_complete(d)
+    on = today()
+    before = d.status
+    if d.register_no is None:
+        d.register_no = _register_no(d)
+    d.submitted_on = on
+    if d.kind == Kind.YEARLY and d.no_conflict:
+        d.status = Status.FILED
+    else:
+        d.route, decider = route_for(d) if d.route != Route.INSPECTORATE else (Route.INSPECTORATE, None)
+        d.decider = decider
+        d.due_on = add_workdays(on, config()["coi.decision_days"])
+        d.reminded_on = None
+        d.status = Status.SUBMITTED
+        if before == Status.RETURNED:
+            d.comments.append(Comment(author_id=actor.id, kind="resubmitted", body=""))
+    db.session.flush()
+    audit.record("coi.declaration_submitted", d, actor=actor,
+                 data={"register_no": d.register_no, "status": d.status.value,
+                       "route": d.route.value if d.route else None, "decider": d.decider_id,
+                       "due_on": d.due_on.isoformat() if d.due_on else None})
+
+
+def acknowledge(d: Declaration, *, actor) -> None:
+    if workflow.allowed(d.status, Status.ACKNOWLEDGED) is None:
+        raise CoiError(_l("There is no decision to acknowledge."), None)
+    if getattr(actor, "employee_id", None) != d.declarant_id:
+        raise CoiError(_l("Only the declarant acknowledges the decision."), None)
+    d.status = Status.ACKNOWLEDGED
+    d.acknowledged_on = today()
+    db.session.flush()
+    audit.record("coi.decision_acknowledged", d, actor=actor)
+
+
+# --- the decider and the Inspectorate ------------------------------------------------------
+
+def decide(d: Declaration, *, decision: ListItem, rationale: str, actor) -> None:
+    if d.status != Status.SUBMITTED:
+        raise CoiError(_l("This declaration is not waiting for a decision (it may have been decided already)."),
+                       "decision")
+    if is_party(getattr(actor, "employee", None), d):
+        raise CoiError(_l("You cannot decide a declaration you are a party to."), "decision")
+    if not can_decide(actor, d):
+        raise CoiError(_l("This declaration is not yours to decide."), "decision")
+    if decision.kind != ListKind.DECISION or not decision.valid_on(today()):
+        raise CoiError(_l("Choose from the list shown."), "decision")
+    if len(rationale.strip()) < 10:
+        raise CoiError(_l("Explain the decision in at least 10 characters."), "rationale")
+    # The conditional update makes a second, simultaneous decision impossible.
+    on = today()
+    done = db.session.execute(sa.update(Declaration).where(
+        Declaration.id == d.id, Declaration.status == Status.SUBMITTED).values(
+        status=Status.DECIDED, decision_id=decision.id, decision_rationale=rationale.strip(), decided_on=on,
+        decided_by_id=actor.id).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise CoiError(_l("This declaration is not waiting for a decision (it may have been decided already)."),
+                       "decision")
+    db.session.refresh(d)
+    audit.record("coi.declaration_decided", d, actor=actor,
+                 data={"decision": decision.code, "on_time": bool(d.due_on and on <= d.due_on)})
+
+
+def return_for_information(d: Declaration, *, message: str, actor) -> None:
+    if d.status != Status.SUBMITTED:
+        raise CoiError(_l("Only a declaration waiting for a decision can be returned."), "body")
+    if not (can_decide(actor, d) or has_role(actor, Role.COI_REVIEWER)):
+        raise CoiError(_l("This declaration is not yours to decide."), "body")
+    if len(message.strip()) < 10:
+        raise CoiError(_l("Say what information is missing (at least 10 characters)."), "body")
+    d.status = Status.RETURNED
+    d.comments.append(Comment(author_id=actor.id, kind="returned", body=message.strip()))
+    db.session.flush()
+    audit.record("coi.declaration_returned", d, actor=actor)
+
+
+def add_comment(d: Declaration, *, body: str, actor) -> None:
+    if not body.strip():
+        raise CoiError(_l("Write the comment."), "body")
+    d.comments.append(Comment(author_id=actor.id, kind="comment", body=body.strip()))
+    db.session.flush()
+    audit.record("coi.comment_added", d, actor=actor)
+
+
+def take_over(d: Declaration, *, reason: str, actor) -> None:
+    if d.status not in workflow.OPEN:
+        raise CoiError(_l("Only an open declaration can be taken over."), "body")
+    if is_party(getattr(actor, "employee", None), d):
+        raise CoiError(_l("You cannot decide a declaration you are a party to."), "body")
+    d.route, d.decider = Route.INSPECTORATE, None
+    d.comments.append(Comment(author_id=actor.id, kind="taken_over", body=reason.strip()))
+    db.session.flush()
+    audit.record("coi.declaration_taken_over", d, actor=actor)
+
+
+def overdue(d: Declaration, on: date | None = None) -> bool:
+    return d.status == Status.SUBMITTED and d.due_on is not None and (on or today()) > d.due_on

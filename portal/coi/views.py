@@ -1,0 +1,199 @@
+"""The declarant's and the decider's pages."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from portal import storage
+from portal.coi import attachments, lists, queries, services, workflow
+from portal.coi.forms import DecisionForm, DeclarationForm, NoteForm
+from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship, Status
+from portal.extensions import db
+from portal.org.services import get_employee_by_nip
+from portal.permissions import guard
+from portal.workdays import today
+
+bp = Blueprint("coi", __name__, url_prefix="/benturan-kepentingan")
+bp.before_request(guard())
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _me():
+    if current_user.employee is None:
+        abort(403)  # technical accounts have nobody to declare for
+    return current_user.employee
+
+
+def _load(declaration_id: int) -> Declaration:
+    declaration = db.get_or_404(Declaration, declaration_id)
+    if not services.can_view(current_user, declaration):
+        abort(404)
+    return declaration
+
+
+@bp.route("/")
+def index():
+    me = current_user.employee
+    mine = queries.mine(me.id) if me else []
+    yearly = next((d for d in mine if d.kind == Kind.YEARLY and d.year == today().year), None)
+    return render_template("coi/index.html", mine=mine, yearly=yearly, waiting=queries.waiting_for(current_user),
+                           overdue=services.overdue, year=today().year)
+
+
+def _choices(form: DeclarationForm) -> None:
+    locale, on = _locale(), today()
+    form.types.choices = [SelectChoice(i.id, i.label(locale)) for i in lists.items(ListKind.TYPE, on=on)]
+    form.sources.choices = [SelectChoice(i.id, i.label(locale)) for i in lists.items(ListKind.SOURCE, on=on)]
+
+
+def _fields(form: DeclarationForm) -> services.DraftFields:
+    related = get_employee_by_nip(form.related_nip.data) if form.related_nip.data else None
+    if form.related_nip.data and related is None:
+        raise services.CoiError(_("No employee has this NIP."), "related_nip")
+    return services.DraftFields(
+        no_conflict=form.no_conflict.data, description=form.description.data or "",
+        activity=Activity(form.activity.data) if form.activity.data else None,
+        activity_detail=form.activity_detail.data or "", related_party=form.related_party.data or "",
+        related_employee=related, gift_involved=form.gift_involved.data,
+        relationship_kind=Relationship(form.relationship_kind.data) if form.relationship_kind.data else None,
+        gift_report_ref=form.gift_report_ref.data or "", proposed_measure=form.proposed_measure.data or "",
+        type_ids=tuple(form.types.data or ()), source_ids=tuple(form.sources.data or ()))
+
+
+def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | None = None):
+    form = DeclarationForm(obj=declaration)
+    _choices(form)
+    if declaration is not None and request.method == "GET":
+        form.types.data = [t.id for t in declaration.types]
+        form.sources.data = [s.id for s in declaration.sources]
+        form.activity.data = declaration.activity.value if declaration.activity else ""
+        form.relationship_kind.data = declaration.relationship_kind.value if declaration.relationship_kind else ""
+        form.related_nip.data = declaration.related_employee.nip if declaration.related_employee else ""
+    if form.validate_on_submit():
+        try:
+            saved = services.save_draft(declaration, declarant=_me(), kind=kind, fields=_fields(form),
+                                        changes=changes, actor=current_user)
+            if form.attachment.data and form.attachment.data.filename:
+                attachments.add(saved, form.attachment.data.filename, form.attachment.data.read())
+            if form.send.data:
+                services.submit(saved, actor=current_user)
+        except (services.CoiError, attachments.AttachmentError) as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "description").errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Submitted.") if form.send.data else _("Draft saved."), "success")
+            return redirect(url_for("coi.detail", declaration_id=saved.id))
+    return render_template("coi/form.html", form=form, declaration=declaration, kind=kind, changes=changes,
+                           decision_days=services.config()["coi.decision_days"]), 200 if not form.errors else 400
+
+
+@bp.route("/baru/<any(yearly, adhoc, change):kind>", methods=["GET", "POST"])
+def new(kind: str):
+    me = _me()
+    existing = next((d for d in queries.mine(me.id) if d.kind == Kind.YEARLY and d.year == today().year), None)
+    if kind == "yearly" and existing is not None:
+        return redirect(url_for("coi.edit" if existing.status in workflow.EDITABLE else "coi.detail",
+                                declaration_id=existing.id))
+    changes = None
+    if kind == "change":
+        changes = _load(request.args.get("dari", 0, type=int) or 0)
+        if changes.declarant_id != current_user.employee_id:
+            abort(404)
+    return _edit(None, Kind(kind), changes)
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/ubah", methods=["GET", "POST"])
+def edit(declaration_id: int):
+    declaration = _load(declaration_id)
+    if declaration.declarant_id != current_user.employee_id:
+        abort(403)
+    if declaration.status not in workflow.EDITABLE:
+        flash(_("A submitted declaration can no longer be changed."), "warning")
+        return redirect(url_for("coi.detail", declaration_id=declaration.id))
+    return _edit(declaration, declaration.kind, declaration.changes)
+
+
+@bp.route("/<int(max=2147483647):declaration_id>")
+def detail(declaration_id: int, decision_form=None, note_form=None, status=200):
+    declaration = _load(declaration_id)
+    decision_form = decision_form or DecisionForm(formdata=None)
+    decision_form.decision.choices = [SelectChoice(0, "–")] + [
+        SelectChoice(i.id, i.label(_locale())) for i in lists.items(ListKind.DECISION, on=today())]
+    return render_template("coi/detail.html", d=declaration, locale=_locale(), decision_form=decision_form,
+                           note_form=note_form or NoteForm(formdata=None), overdue=services.overdue(declaration),
+                           can_decide=services.can_decide(current_user, declaration),
+                           is_declarant=declaration.declarant_id == current_user.employee_id), status
+
+
+def _run(declaration: Declaration, action, success: str, **forms):
+    try:
+        action()
+    except services.CoiError as exc:
+        db.session.rollback()
+        form = next(iter(forms.values()), None)
+        if form is not None:
+            getattr(form, exc.field, form.submit).errors.append(exc.message)
+        else:
+            flash(exc.message, "danger")
+        return detail(declaration.id, status=400, **forms)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("coi.detail", declaration_id=declaration.id))
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/ajukan", methods=["POST"])
+def submit(declaration_id: int):
+    declaration = _load(declaration_id)
+    if declaration.declarant_id != current_user.employee_id:
+        abort(403)
+    return _run(declaration, lambda: services.submit(declaration, actor=current_user), _("Submitted."))
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/terima", methods=["POST"])
+def acknowledge(declaration_id: int):
+    declaration = _load(declaration_id)
+    return _run(declaration, lambda: services.acknowledge(declaration, actor=current_user),
+                _("You have acknowledged the decision."))
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/putuskan", methods=["POST"])
+def decide(declaration_id: int):
+    declaration = _load(declaration_id)
+    form = DecisionForm()
+    form.decision.choices = [SelectChoice(i.id, "") for i in lists.items(ListKind.DECISION)]
+    if not form.validate_on_submit():
+        return detail(declaration.id, decision_form=form, status=400)
+    return _run(declaration, lambda: services.decide(declaration, decision=db.session.get(ListItem, form.decision.data),
+                                                     rationale=form.rationale.data, actor=current_user),
+                _("The decision has been recorded."), decision_form=form)
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/kembalikan", methods=["POST"])
+def return_for_information(declaration_id: int):
+    declaration = _load(declaration_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return detail(declaration.id, note_form=form, status=400)
+    return _run(declaration, lambda: services.return_for_information(declaration, message=form.body.data,
+                                                                     actor=current_user),
+                _("The declaration has been returned for more information."), note_form=form)
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/lampiran/<int(max=2147483647):attachment_id>")
+def attachment(declaration_id: int, attachment_id: int):
+    declaration = _load(declaration_id)
+    item = next((a for a in declaration.attachments if a.id == attachment_id), None)
+    if item is None:
+        abort(404)
+    response = send_file(io.BytesIO(storage.read(attachments.AREA, item.storage_key)), mimetype=item.media_type,
+                         as_attachment=True, download_name=item.filename)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -1,0 +1,70 @@
+"""Every PDF of the portal goes through render().
+
+The context holds primitives only (strings, numbers, dates, and lists/dicts of them), never
+ORM objects, so a template cannot wander through relationships. The URL fetcher serves files
+under static/ (fonts, logo, CSS) and inline data: URIs, and refuses everything else: no
+other local file, no network address (WeasyPrint's default would read file:///etc/passwd or
+call an internal URL; security.md §2).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import render_template
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from portal.config import PROJECT_ROOT
+
+STATIC_ROOT = (PROJECT_ROOT / "static").resolve()
+PRIMITIVES = (str, int, float, bool, Decimal, date, datetime, Markup, type(None))
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+class StaticOnlyFetcher(URLFetcher):
+    def __init__(self):
+        super().__init__(timeout=2, allowed_protocols={"file", "data"}, allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not path.is_relative_to(STATIC_ROOT) or not path.is_file():
+                raise RefusedURL(f"outside static/: {url[:200]}")
+        elif scheme != "data":
+            raise RefusedURL(f"not fetched: {url[:200]}")
+        return super().fetch(url, headers)
+
+
+def _check(value, path="context"):
+    if isinstance(value, PRIMITIVES):
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check(item, f"{path}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check(item, f"{path}.{key}")
+        return
+    raise TypeError(f"{path} is a {type(value).__name__}; PDF contexts hold primitives only")
+
+
+def render_html(template: str, context: dict) -> str:
+    _check(context)
+    return render_template(template, **context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def render(template: str, context: dict) -> bytes:
+    return html_to_pdf(render_html(template, context))
