@@ -24,6 +24,8 @@ DECLARATION = "declaration"  # object rule: the declarant, the decider, the Insp
 DECLARANT = "declarant"      # object rule: the declarant only
 REVIEWER = "reviewer"        # COI_REVIEWER only (the Inspectorate's oversight)
 COVERAGE = "coverage"        # SECRETARY (own OPD), COI_REVIEWER and ADMIN
+LEARNER_RECORD = "learner_record"  # object rule: the employee themself, their OPD's secretary, the city roles
+OWN_ATTEMPT = "own_attempt"  # object rule: the quiz attempt's owner only
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -86,6 +88,19 @@ ENDPOINTS = {
     "coi_oversight.coverage": COVERAGE,
     "coi_oversight.list_index": CITY,
     "coi_oversight.list_item": CITY,
+    "learning.index": LOGGED_IN,
+    "learning.module": LOGGED_IN,
+    "learning.lesson": LOGGED_IN,
+    "learning.lesson_read": LOGGED_IN,
+    "learning.quiz": LOGGED_IN,
+    "learning.attempt": OWN_ATTEMPT,
+    "learning.attempt_result": OWN_ATTEMPT,
+    "learning.results.overview": COVERAGE,
+    "learning.results.employee": LEARNER_RECORD,
+    "learning.manage.modules": CITY,
+    "learning.manage.module_form": CITY,
+    "learning.manage.lesson_form": CITY,
+    "learning.manage.question_form": CITY,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -104,12 +119,18 @@ ALLOWED = {
     DECLARANT: {"asn"},
     REVIEWER: {"coi_reviewer"},
     COVERAGE: {"secretary", "coi_reviewer", "admin"},
+    # The sample learner is asn.dinkes, and the sample attempt is theirs.
+    LEARNER_RECORD: {"asn", "secretary", "coi_reviewer", "admin"},
+    OWN_ATTEMPT: {"asn"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "coi_oversight.list_item": {"kind": "type"},
                     "coi_oversight.evaluation_file": {"fmt": "xlsx"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
-OBJECT_DENIED: dict[str, set[str]] = {}
+OBJECT_DENIED: dict[str, set[str]] = {
+    LEARNER_RECORD: {"wbs_handler"},
+    OWN_ATTEMPT: {"secretary", "coi_reviewer", "wbs_handler", "admin"},
+}
 
 
 def test_every_endpoint_is_classified(app):
@@ -132,7 +153,9 @@ def sample_args(app, world):
         token = batch.token
     wbs = make_wbs_case(app, world)
     coi = make_declaration(app, world)
+    learning = make_learning_sample(app, world)
     return {
+        **learning,
         **wbs,
         **coi,
         "opd_id": world.dinkes,
@@ -170,6 +193,14 @@ def make_wbs_case(app, world) -> dict:
         db.session.commit()
         return {"public_id": filed.report.public_id, "evidence_id": filed.report.evidence[0].public_id,
                 "request_id": request.id, "holiday_id": holiday.id}
+
+
+def make_learning_sample(app, world) -> dict:
+    """The seed modules, and an open quiz attempt of asn.dinkes."""
+    from tests.learning.factories import learning_sample_args
+
+    with app.app_context():
+        return learning_sample_args(world)
 
 
 def make_declaration(app, world) -> dict:

@@ -119,7 +119,9 @@ def test_csrf_is_enforced_when_enabled(app_factory, world):
     assert "token" in response.get_data(as_text=True).lower()
     # With the token from the form, the same post succeeds.
     page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    import re
+
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post("/login", data={"login": "admin", "password": "kata-sandi-uji-123", "csrf_token": token})
     assert response.status_code == 302
 

@@ -37,8 +37,13 @@ def issue_temporary_password(user: User, *, actor: User) -> str:
 def update_account(user: User, *, roles: set[Role], active: bool, actor: User) -> None:
     if user.id == actor.id and (Role.ADMIN not in roles or not active):
         raise AdminError(_l("You cannot remove your own administrator role or deactivate yourself."), "roles")
+    joins_wbs = Role.WBS_HANDLER in roles and Role.WBS_HANDLER not in user.role_set
     auth_services.set_roles(user, roles, actor=actor)
     auth_services.set_active(user, active, actor=actor)
+    if joins_wbs:
+        from portal.wbs.services import refresh_exclusions_for
+
+        refresh_exclusions_for(user)
 
 
 def create_technical_account(*, username: str, roles: set[Role], actor: User) -> tuple[User, str]:

@@ -9,10 +9,12 @@ import random
 
 
 def run(echo=print) -> None:
-    from portal.demo import org, wbs
+    from portal.demo import coi, learning, org, wbs
     from portal.home.services import load_regulations
 
     rng = random.Random(2019)
     echo(f"Regulations: {load_regulations()} created")
     org.load(rng, echo)
     wbs.load(rng, echo)
+    coi.load(rng, echo)
+    learning.load(rng, echo)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from flask_babel import lazy_gettext as _l
 
 from portal.db_types import utcnow
@@ -63,6 +65,12 @@ def is_late(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at + LATE_GRACE
 
 
+def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - (now or utcnow())).total_seconds()))
+
+
 def start_attempt(employee_id: int, module: Module, *, now: datetime | None = None,
                   rng: random.Random | None = None) -> Attempt:
     """The open attempt (resumed), or a new one if today's limit allows."""
@@ -78,8 +86,9 @@ def start_attempt(employee_id: int, module: Module, *, now: datetime | None = No
     if limit is not None and attempts_started_today(employee_id, module, now) >= limit:
         raise LearningError(_l("You have used all %(limit)d attempts for today. You can try again tomorrow.",
                                limit=limit))
-    bank = list(db.session.scalars(sa.select(Question).where(Question.module_id == module.id,
-                                                              Question.active.is_(True)).order_by(Question.id)))
+    bank = list(db.session.scalars(sa.select(Question).options(selectinload(Question.choices))
+                                   .where(Question.module_id == module.id, Question.active.is_(True))
+                                   .order_by(Question.id)))
     bank = [q for q in bank if len(q.choices) >= 2]
     if not bank:
         raise LearningError(_l("This quiz has no questions yet."))
@@ -131,8 +140,12 @@ def _claim(attempt: Attempt, now: datetime, *, submit: bool) -> bool:
     result = db.session.execute(
         sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(**values)
         .execution_options(synchronize_session=False))
-    db.session.refresh(attempt)
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        db.session.refresh(attempt)  # show what the other request did
+        return False
+    for name, value in values.items():
+        set_committed_value(attempt, name, value)  # what the row now holds, without reading it back
+    return True
 
 
 def _apply(attempt: Attempt, checked: dict[int, list[int]], now: datetime) -> None:
@@ -201,4 +214,5 @@ def _grade(attempt: Attempt, now: datetime) -> bool:
     attempt.score_percent = grading.score_percent(correct, total)
     attempt.passed = grading.has_passed(correct, total, attempt.pass_mark_percent)
     db.session.flush()
-    return attempt.passed and complete_module_if_done(attempt.employee_id, attempt.module, now=now) is not None
+    return attempt.passed and complete_module_if_done(attempt.employee_id, attempt.module, now=now,
+                                                       passing_attempt=attempt) is not None

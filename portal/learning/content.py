@@ -158,9 +158,3 @@ def _load_module(spec: dict, overwrite: bool, actor, report: LoadReport) -> None
         report.updated += question is not None
 
 
-def lesson_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Lesson))
-
-
-def question_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Question))

@@ -101,10 +101,11 @@ def save_lesson(lesson: Lesson | None, *, module: Module, title_id: str, title_e
         raise LearningError(_l("Write the lesson in both languages."), "body_id" if not _clean(body_id) else "body_en")
     created = lesson is None
     if created:
+        # Everything that queries comes before the new row exists: autoflush must not see it half-filled.
+        if position is None:
+            position = max((x.position for x in module.lessons), default=0) + 1
         lesson = Lesson(module=module, slug=slug or _free_lesson_slug(module, title_id))
         db.session.add(lesson)
-        if position is None:
-            position = max((x.position for x in module.lessons if x is not lesson), default=0) + 1
     values = {"title_id": title_id.strip(), "title_en": title_en.strip(), "body_id": _clean(body_id),
               "body_en": _clean(body_en), "sources": _clean(sources)}
     if position is not None:
@@ -162,10 +163,10 @@ def save_question(question: Question | None, *, module: Module, kind: QuestionKi
             raise LearningError(_l("This question has been used in quizzes: its choices can be reworded but not "
                                    "added or removed. Deactivate it and add a new question instead."), "choices")
     if created:
+        if position is None:
+            position = max((q.position for q in module.questions), default=0) + 1
         question = Question(module=module, key=key or _free_question_key(module))
         db.session.add(question)
-        if position is None:
-            position = max((q.position for q in module.questions if q is not question), default=0) + 1
     values = {"kind": kind, "prompt_id": _clean(prompt_id), "prompt_en": _clean(prompt_en),
               "explanation_id": _clean(explanation_id), "explanation_en": _clean(explanation_en),
               "source": _clean(source), "active": active}

@@ -202,7 +202,12 @@ class AttemptQuestion(db.Model):
     is_correct: Mapped[bool | None]
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
-    question: Mapped[Question] = relationship(lazy="joined")
+    question: Mapped[Question] = relationship()
+
+    def shown_choices(self) -> list[Choice]:
+        """The question's choices in the order this attempt showed them."""
+        by_id = {c.id: c for c in self.question.choices}
+        return [by_id[i] for i in self.choice_order if i in by_id]
 
 
 class LessonRead(db.Model):

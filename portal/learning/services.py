@@ -150,14 +150,15 @@ def module_progress(employee_id: int, module: Module, now: datetime | None = Non
 
 # --- reading and completion ----------------------------------------------------------------------
 
-def mark_lesson_read(employee_id: int, lesson: Lesson, *, now: datetime | None = None) -> bool:
-    """Record that the lesson was read; True the first time. Completes the module if that was missing."""
+def mark_lesson_read(employee_id: int, lesson: Lesson, *, now: datetime | None = None) -> Completion | None:
+    """Record that the lesson was read (once, however often it is sent).
+
+    Returns the module's Completion when this was the last thing missing, else None.
+    """
     now = now or utcnow()
     new = insert_unless_present(LessonRead, {"employee_id": employee_id, "lesson_id": lesson.id, "read_at": now},
                                 ["employee_id", "lesson_id"]) is not None
-    if new:
-        complete_module_if_done(employee_id, lesson.module, now=now)
-    return new
+    return complete_module_if_done(employee_id, lesson.module, now=now) if new else None
 
 
 def _best_passing_attempt(employee_id: int, module: Module) -> Attempt | None:
@@ -167,16 +168,26 @@ def _best_passing_attempt(employee_id: int, module: Module) -> Attempt | None:
         .order_by(Attempt.score_percent.desc(), Attempt.submitted_at).limit(1))
 
 
-def complete_module_if_done(employee_id: int, module: Module, *, now: datetime | None = None) -> Completion | None:
+def _all_lessons_read(employee_id: int, module: Module) -> bool:
+    total, read = db.session.execute(
+        sa.select(sa.func.count(Lesson.id), sa.func.count(LessonRead.id))
+        .outerjoin(LessonRead, sa.and_(LessonRead.lesson_id == Lesson.id, LessonRead.employee_id == employee_id))
+        .where(Lesson.module_id == module.id)).one()
+    return total == read
+
+
+def complete_module_if_done(employee_id: int, module: Module, *, now: datetime | None = None,
+                            passing_attempt: Attempt | None = None) -> Completion | None:
     """Record the completion once every lesson is read and a quiz attempt passed.
 
     Returns the new Completion (after running the on_module_completed hooks), or None when the
     module is not done yet or was completed before. The unique key makes a race harmless.
+    `passing_attempt` is the attempt just graded as passed: had an earlier one passed with
+    every lesson read, the module would be complete already, so it is the best one.
     """
-    progress = module_progress(employee_id, module, now)
-    if progress.completed_at is not None or not progress.all_read or not progress.passed:
+    attempt = passing_attempt or _best_passing_attempt(employee_id, module)
+    if attempt is None or not _all_lessons_read(employee_id, module):
         return None
-    attempt = _best_passing_attempt(employee_id, module)
     new_id = insert_unless_present(
         Completion, {"employee_id": employee_id, "module_id": module.id, "attempt_id": attempt.id,
                      "score_percent": attempt.score_percent, "completed_at": now or utcnow()},

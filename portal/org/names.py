@@ -4,10 +4,20 @@ from __future__ import annotations
 import re
 
 
+ABBREVIATED_TITLES = {"dr", "drs", "dra", "drg", "ir", "h", "hj", "prof", "st", "ns", "apt"}
+
+
 def name_tokens(name: str) -> set[str]:
-    # Academic and professional titles (dr., S.Kom, M.Pd) are not part of who someone is.
-    words = re.findall(r"[^\s,]+", (name or "").lower())
-    return {w for w in words if "." not in w and len(w) > 1}
+    """The words of a name, without titles: "dr.", "Ir." and degrees such as "S.Kom" or "M.Pd"
+    are not part of who someone is; a full stop ending a sentence is not part of a word."""
+    tokens = set()
+    for word in re.findall(r"[^\s,;:()]+", (name or "").lower()):
+        bare = word.rstrip(".!?\"'")
+        if not bare or "." in bare or (word.endswith(".") and bare in ABBREVIATED_TITLES):
+            continue
+        if len(bare) > 1:
+            tokens.add(bare)
+    return tokens
 
 
 def names_match(person: str, text: str) -> bool:

@@ -17,7 +17,7 @@ from portal.permissions import Role, has_role, own_opd_id
 from portal.wbs import deadlines, workflow
 from portal.wbs.models import Exclusion, IdentityRequest, Message, Mode, Note, Report, ReportEvent
 from portal.wbs.sealing import Seal
-from portal.wbs.services import WbsError
+from portal.wbs.services import WbsError, exclusion_reason
 from portal.wbs.workflow import Referral, Status
 from portal.workdays import today
 
@@ -25,9 +25,10 @@ from portal.workdays import today
 def can_handle(user, report: Report) -> bool:
     if not has_role(user, Role.WBS_HANDLER) or report.wrapped_key is None:
         return False
-    if report.reported_opd_id is not None and own_opd_id(user) == report.reported_opd_id:
-        return False  # checked live too: the handler may have moved OPD since the case was filed
-    return not any(x.user_id == user.id for x in report.exclusions)
+    if any(x.user_id == user.id for x in report.exclusions):
+        return False
+    # Checked live as well: the handler may have moved OPD, or joined the team, after filing.
+    return exclusion_reason(user, report, Seal(report).open_data("content", report.content)) is None
 
 
 def queue_query(user, *, status: str = "", category_id: int = 0, opd_id: int = 0, mine: bool = False,

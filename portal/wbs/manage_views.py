@@ -124,8 +124,13 @@ def add_note(public_id: str):
 def assign(public_id: str):
     from portal.auth.models import User
 
-    return _act(public_id, "assign_form", AssignForm(), lambda report, form: handling.assign(
-        report, db.session.get(User, form.assignee.data) if form.assignee.data else None, actor=current_user))
+    def action(report, form):
+        assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
+        if form.assignee.data and assignee is None:
+            raise WbsError(_("This handler cannot take this case (not in the WBS team, or excluded from it)."),
+                           "assignee")
+        handling.assign(report, assignee, actor=current_user)
+    return _act(public_id, "assign_form", AssignForm(), action)
 
 
 @bp.route("/kasus/<public_id>/identitas", methods=["POST"])

@@ -88,39 +88,60 @@ def _store_evidence(report: Report, seal: Seal, cleaned, *, from_reporter: bool,
                                         metadata_removed=clean.metadata_removed))
 
 
+def exclusion_reason(user, report: Report, content: dict) -> str | None:
+    """Why a handler must stay away from a report: their OPD or their own person is in it."""
+    employee = user.employee
+    if employee is None:
+        return None
+    if report.reported_opd_id is not None and employee.opd_id == report.reported_opd_id:
+        return "opd"
+    named_text = " ".join(content.get(k, "") for k in ("reported_name", "reported_position", "what", "how"))
+    if names_match(employee.name, named_text) or employee.nip in named_text.replace(" ", ""):
+        return "named"
+    return None
+
+
 def _exclusions_for(report: Report, content: dict) -> list[tuple[int, str]]:
     from portal.auth.models import User, UserRole
 
     handlers = db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.WBS_HANDLER))
-    named_text = f"{content.get('reported_name', '')} {content.get('what', '')}"
-    out = []
-    for user in handlers:
-        employee = user.employee
-        if employee is None:
+    return [(user.id, reason) for user in handlers if (reason := exclusion_reason(user, report, content))]
+
+
+def refresh_exclusions_for(user) -> int:
+    """When someone joins the WBS team, keep them away from open cases that name them."""
+    added = 0
+    known = {x.report_id for x in db.session.scalars(sa.select(Exclusion).where(Exclusion.user_id == user.id))}
+    for report in db.session.scalars(sa.select(Report).where(Report.wrapped_key.is_not(None))):
+        if report.id in known:
             continue
-        if report.reported_opd_id is not None and employee.opd_id == report.reported_opd_id:
-            out.append((user.id, "opd"))
-        elif names_match(employee.name, named_text) or employee.nip in named_text.replace(" ", ""):
-            out.append((user.id, "named"))
-    return out
+        reason = exclusion_reason(user, report, Seal(report).open_data("content", report.content))
+        if reason:
+            report.exclusions.append(Exclusion(user_id=user.id, reason=reason))
+            added += 1
+    db.session.flush()
+    return added
 
 
 def _needs_escalation(report: Report, content: dict) -> bool:
-    """A report naming the Inspectorate's leadership cannot be handled inside it."""
-    opd = report.reported_opd
-    if opd is None or opd.kind != OpdKind.INSPECTORATE:
-        return False
+    """A report naming the Inspectorate's leadership cannot be handled inside it, whether or
+    not the reporter chose the Inspectorate in the OPD list."""
     position = content.get("reported_position", "").lower()
-    if "inspektur" in position or "sekretaris" in position:
+    opd = report.reported_opd
+    if "inspektur" in position:
         return True
-    leaders = db.session.scalars(sa.select(Employee).where(
-        Employee.opd_id == opd.id, sa.or_(Employee.is_opd_head.is_(True), Employee.position.ilike("inspektur%"),
-                                           Employee.position.ilike("sekretaris%"))))
+    if opd is not None and opd.kind == OpdKind.INSPECTORATE and "sekretaris" in position:
+        return True
+    leaders = db.session.scalars(sa.select(Employee).join(Employee.opd).where(
+        Opd.kind == OpdKind.INSPECTORATE,
+        sa.or_(Employee.is_opd_head.is_(True), Employee.position.ilike("inspektur%"),
+               Employee.position.ilike("sekretaris%"))))
     return any(names_match(e.name, content.get("reported_name", "")) for e in leaders)
 
 
 def file_report(*, mode: Mode, category: Category, reported_opd: Opd | None, content: dict,
                 identity: dict | None, uploads: list[Upload]) -> Filed:
+    content = {k: (content.get(k) or "") for k in CONTENT_FIELDS}
     cleaned = _clean_files(uploads)
     on = today()
     code = receipts.new_code()
@@ -128,7 +149,7 @@ def file_report(*, mode: Mode, category: Category, reported_opd: Opd | None, con
                     category=category, reported_opd=reported_opd, filed_on=on, last_activity_on=on)
     deadlines.set_due_dates(report, on)
     seal = Seal.new(report)
-    report.content = seal.data("content", {k: (content.get(k) or "") for k in CONTENT_FIELDS})
+    report.content = seal.data("content", content)
     if mode != Mode.ANONYMOUS and identity:
         report.identity = seal.data("identity", identity)
     report.escalate = _needs_escalation(report, content)

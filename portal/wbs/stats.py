@@ -65,6 +65,6 @@ def csv_rows(stats: Stats) -> list[list]:
     rows += [["category", c, n] for c, n in stats.by_category]
     rows += [["opd", o, n] for o, n in stats.by_opd]
     rows += [["status", s.value, n] for s, n in stats.by_status]
-    rows += [["avg_workdays_to_acknowledge", "", stats.avg_days_to_ack or ""],
-             ["avg_workdays_to_close", "", stats.avg_days_to_close or ""]]
+    rows += [["avg_workdays_to_acknowledge", "", "" if stats.avg_days_to_ack is None else stats.avg_days_to_ack],
+             ["avg_workdays_to_close", "", "" if stats.avg_days_to_close is None else stats.avg_days_to_close]]
     return rows

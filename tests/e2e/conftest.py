@@ -1,9 +1,9 @@
 """Browser tests: the real app served by werkzeug in a thread, driven by Playwright + Debian Chromium.
 
-One server and one browser per session; every test gets a fresh browser context (cookies,
-storage) and a page whose requests are all recorded. The page fixture fails the test when
-the page asked any host other than the test server for anything (no CDN, no third-party
-asset), or when the app raised an exception while serving it.
+One server (its own SQLite file, the full demo data, CSRF on) and one browser per session;
+every test gets fresh browser contexts (cookies, storage) whose requests are all recorded.
+Requests to any other host are refused, and the test fails after the fact if a page asked
+for one (no CDN, no third-party asset) or if the app raised while serving it.
 """
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal.config import PROJECT_ROOT
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -23,8 +21,6 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "integritas-2019"
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-SCREENSHOT_DIR = PROJECT_ROOT / "screenshots"
 
 E2E_DIR = Path(__file__).resolve().parent
 
@@ -151,9 +147,18 @@ class RequestLog:
         self.server = server
         self.urls: list[str] = []
         self.blocked: list[str] = []
+        self.failed: list[tuple[int, str, str]] = []  # (status, resource type, url) of answers >= 400
 
     def on_request(self, request):
         self.urls.append(request.url)
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.failed.append((response.status, response.request.resource_type, response.url))
+
+    def failed_assets(self) -> list[str]:
+        """Stylesheets, scripts, images, fonts... that did not arrive (error pages themselves excluded)."""
+        return sorted({f"{status} {kind} {url}" for status, kind, url in self.failed if kind != "document"})
 
     def foreign(self) -> list[str]:
         out = []
@@ -175,9 +180,9 @@ def assert_only_local_requests(log: RequestLog) -> None:
 
 
 @pytest.fixture
-def new_context(browser, live_server):
-    """Make browser contexts (viewport, locale-free); each records its requests. All are closed,
-    and checked for foreign requests and server errors, after the test."""
+def new_context(request, browser, live_server):
+    """Make browser contexts; each records its requests. All are closed after the test and
+    checked for foreign requests and (unless the test is an expected failure) server errors."""
     made = []
 
     def make(viewport=DESKTOP):
@@ -185,6 +190,7 @@ def new_context(browser, live_server):
         context.set_default_timeout(10_000)
         log = RequestLog(live_server)
         context.on("request", log.on_request)
+        context.on("response", log.on_response)
 
         def guard(route):
             # Nothing may leave the machine: refuse any other host, and remember that it was asked for.
@@ -202,11 +208,15 @@ def new_context(browser, live_server):
     errors_before = len(live_server.errors)
     yield make
     for context in made:
+        # A late request (the favicon, say) may still be in the route handler when the context
+        # closes; without this its continue_() raises "Target closed" during teardown.
+        context.unroute_all(behavior="ignoreErrors")
         context.close()
     for context in made:
         assert_only_local_requests(context.request_log)
     new_errors = live_server.errors[errors_before:]
-    assert not new_errors, f"the app raised while serving this test: {new_errors}"
+    if request.node.get_closest_marker("xfail") is None:  # an xfail test reports its own failure
+        assert not new_errors, f"the app raised while serving this test: {new_errors}"
 
 
 @pytest.fixture

@@ -1,0 +1,48 @@
+"""Learning results: `learning.results`. Secretaries see their OPD, the Inspectorate and admins
+the city; an employee's own page is open to them, their OPD's secretary and the city roles."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.learning import attempts, results, services
+from portal.org.models import Employee, Opd
+from portal.org.services import list_opds
+from portal.permissions import Role, can_view_employee, guard, own_opd_id, role_required, sees_all_opds
+
+bp = Blueprint("results", __name__, url_prefix="/hasil")
+bp.before_request(guard())
+
+PER_PAGE = 50
+
+
+@bp.route("/")
+@role_required(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)
+def overview():
+    city = sees_all_opds(current_user)
+    opd_id = request.args.get("opd", 0, type=int) if city else None  # a secretary's scope is never a parameter
+    q = request.args.get("q", "", type=str)[:100]
+    modules = services.list_modules()
+    module = next((m for m in modules if m.id == request.args.get("module", 0, type=int)), None)
+    status = request.args.get("status", "", type=str)
+    status = status if module is not None and status in results.STATUSES else ""
+    stmt = results.employees_query(current_user, q=q, opd_id=opd_id or None, module=module, status=status)
+    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    cells = results.cells_for([e.id for e in page.items], modules)
+    own_opd = None if city else db.session.get(Opd, own_opd_id(current_user) or 0)
+    return render_template("learning/results/overview.html", page=page, cells=cells, modules=modules,
+                           summaries=results.summaries(current_user, modules, opd_id or None), q=q,
+                           opd_id=opd_id, opds=list_opds() if city else [], own_opd=own_opd,
+                           module=module, status=status, statuses=results.STATUSES)
+
+
+@bp.route("/pegawai/<int(max=2147483647):employee_id>")
+def employee(employee_id: int):
+    employee = db.get_or_404(Employee, employee_id)
+    if not can_view_employee(current_user, employee):
+        abort(404)
+    modules = services.list_modules()
+    return render_template("learning/results/employee.html", employee=employee, modules=modules,
+                           progress=services.progress_for(employee.id, modules),
+                           history=attempts.list_attempts(employee.id))
