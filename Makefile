@@ -9,6 +9,7 @@ PORT   ?= 5000
 
 ## make run: set everything up, load demo data into an empty database, serve on 127.0.0.1:$(PORT)
 run: system-deps setup db
+	$(FLASK) seed
 	$(FLASK) demo-if-empty
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py "portal:create_app()"
 

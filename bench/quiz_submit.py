@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import signal
@@ -299,7 +300,9 @@ def main() -> int:
     recreate_database(args.database)
     people = prepare(args.database, args.users)
     print(f"prepared {len(people)} users with a started attempt in {time.perf_counter() - started:.1f} s")
-    log = ROOT / "bench" / "quiz_submit.gunicorn.log"
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(exist_ok=True)
+    log = results_dir / "quiz_submit.gunicorn.log"
     server = start_server(args.database, args.port, args.workers, args.threads, log)
     try:
         from concurrent.futures import ThreadPoolExecutor
@@ -331,6 +334,14 @@ def main() -> int:
     errors = sum(1 for r in results.values() for o in r["outcomes"] if o[1] != "ok")
     for problem in problems[:20]:
         print("PROBLEM:", problem)
+    summary = {name: {"n": len(r["latencies"]), "p50_ms": 1000 * r["latencies"][len(r["latencies"]) // 2],
+                      "p95_ms": 1000 * r["latencies"][int(0.95 * len(r["latencies"]))],
+                      "throughput_rps": len(r["latencies"]) / r["wall"],
+                      "errors": sum(1 for o in r["outcomes"] if o[1] != "ok")} for name, r in results.items()}
+    summary["problems"] = problems
+    summary["config"] = {"users": args.users, "workers": args.workers, "threads": args.threads,
+                         "load_average": os.getloadavg()}
+    (results_dir / "quiz_submit.json").write_text(json.dumps(summary, indent=2))
     return 1 if problems or errors else 0
 
 

@@ -66,7 +66,8 @@ def record(action: str, obj=None, *, actor=None, object_type: str | None = None,
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
     object_id = None if object_id is None else str(object_id)
     actor_id = actor.id if actor is not None else None
-    data = data or {}
+    # Dates and other values become their JSON form now, so the stored row and its hash agree.
+    data = json.loads(json.dumps(data or {}, default=str))
 
     head = db.session.execute(
         sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)

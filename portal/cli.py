@@ -44,6 +44,25 @@ def translate_compile():
     _pybabel("compile", "-d", "translations")
 
 
+def seed_defaults() -> list[str]:
+    """The default content every installation needs; idempotent, edits made in the portal are kept."""
+    from portal.coi.lists import load_lists
+    from portal.home.services import load_regulations
+    from portal.wbs.content import load_categories
+
+    return [f"regulations: {load_regulations()} new", f"WBS categories: {load_categories()} new",
+            f"conflict-of-interest list entries: {load_lists()} new"]
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command():
+    """Load the default content (regulations, WBS categories, conflict-of-interest lists)."""
+    for line in seed_defaults():
+        click.echo(line)
+    db.session.commit()
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -158,8 +177,7 @@ def send_reminders_command():
 def init_app(app) -> None:
     app.cli.add_command(translate)
     from portal.learning.cli import learning_cli
-
     app.cli.add_command(learning_cli)
-    for command in (demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
+    for command in (seed_command, demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
                     audit_verify_command, rotate_keys_command, send_reminders_command):
         app.cli.add_command(command)

@@ -6,7 +6,7 @@ translates with Flask-Babel, and the msgids are listed below so extraction finds
 """
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import get_translations, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.validators import Length
@@ -44,11 +44,13 @@ WTFORMS_MESSAGES = (
 
 
 class _BabelTranslations:
+    """Raw look-ups: WTForms fills in its own placeholders (%(value)s, %(min)d) afterwards."""
+
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class PortalForm(FlaskForm):

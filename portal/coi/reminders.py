@@ -32,7 +32,10 @@ def send_due_reminders(on: date) -> int:
     for d in pending:
         if workdays_between(on, d.due_on) > days:
             continue
-        for address in _recipients(d):
+        addresses = _recipients(d)
+        if not addresses:
+            continue  # nobody to tell yet; tried again once an address is known
+        for address in addresses:
             with force_locale("id"):
                 mail.send(address, _("Conflict-of-interest declaration %(no)s waits for your decision", no=d.register_no),
                           _("The declaration %(no)s by %(name)s is to be decided by %(due)s. Open the Integrity "

@@ -71,9 +71,14 @@ def route_for(declaration: Declaration) -> tuple[Route, Employee | None]:
 
 
 def can_view(user, declaration: Declaration) -> bool:
+    """The declarant, whoever decides it, and the Inspectorate (which does not read drafts)."""
     employee_id = getattr(user, "employee_id", None)
-    return (has_role(user, Role.COI_REVIEWER) or (employee_id is not None and employee_id in
-            (declaration.declarant_id, declaration.decider_id)) or declaration.decided_by_id == user.id)
+    if employee_id is not None and employee_id == declaration.declarant_id:
+        return True
+    if declaration.status == Status.DRAFT:
+        return False
+    return (has_role(user, Role.COI_REVIEWER) or (employee_id is not None and employee_id == declaration.decider_id)
+            or declaration.decided_by_id == user.id)
 
 
 def can_decide(user, declaration: Declaration) -> bool:
@@ -137,11 +142,9 @@ def _check_complete(d: Declaration) -> None:
 
 
 def _register_no(d: Declaration) -> str:
-    """BK/<OPD>/<year>/<n>: numbered within the OPD and year, as paper registers are."""
-    prefix = f"BK/{d.opd.code}/{d.year}/"
-    taken = db.session.scalars(sa.select(Declaration.register_no).where(Declaration.register_no.like(prefix + "%")))
-    highest = max((int(no.rsplit("/", 1)[1]) for no in taken if no), default=0)
-    return f"{prefix}{highest + 1:04d}"
+    """BK/<OPD>/<year>/<id>: unique without a counter that two simultaneous submissions could
+    both read; the register lists them in this order."""
+    return f"BK/{d.opd.code}/{d.year}/{d.id:05d}"
 
 
 def submit(d: Declaration, *, actor) -> None:
@@ -223,6 +226,8 @@ def return_for_information(d: Declaration, *, message: str, actor) -> None:
 
 
 def add_comment(d: Declaration, *, body: str, actor) -> None:
+    if d.status == Status.DRAFT:
+        raise CoiError(_l("A draft cannot be commented on."), "body")
     if not body.strip():
         raise CoiError(_l("Write the comment."), "body")
     d.comments.append(Comment(author_id=actor.id, kind="comment", body=body.strip()))

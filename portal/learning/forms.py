@@ -107,7 +107,7 @@ class LessonForm(PortalForm):
     body_id = _area(_l("Text (Indonesian)"), 50000, rows=16, description=MARKDOWN_HELP)
     body_en = _area(_l("Text (English)"), 50000, rows=16, description=MARKDOWN_HELP)
     sources = _area(_l("Sources"), 5000, rows=5,
-                    description=_l("One source per line, with its address, e.g. - UU 20/2001 Pasal 12C — <https://...>"))
+                    description=_l("One source per line, starting with a dash, with its web address in angle brackets."))
     position = _number(_l("Order in the module"), 0, 999)
     submit = SubmitField(_l("Save"))
 

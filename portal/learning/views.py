@@ -104,7 +104,7 @@ def quiz(module_id: int):
         try:
             attempt = attempts.start_attempt(_employee_id(), module)
         except services.LearningError as exc:
-            flash(exc.message, "warning")
+            flash(str(exc.message), "warning")
             return redirect(url_for("learning.quiz", module_id=module.id))
         db.session.commit()
         return redirect(url_for("learning.attempt", attempt_id=attempt.id))

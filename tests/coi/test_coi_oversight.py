@@ -232,10 +232,6 @@ def test_add_entry_and_duplicate_code_refused(app, world, inspektur, items):
     assert inspektur.post(f"{OVERSIGHT}/daftar/source/baru", data=data).status_code == 302
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: saving a list entry with a validity date gives a 500: portal/coi/lists.py save_item puts the date "
-    "objects valid_from/valid_until into the audit event's data, a sa.JSON column -> TypeError: Object of type "
-    "date is not JSON serializable; so no entry can be retired from the lists screen"))
 def test_retire_entry_through_the_screen(app, world, inspektur, items):
     from portal.coi.models import ListItem
 
@@ -252,7 +248,7 @@ def test_retired_entry_leaves_the_form_but_old_declarations_keep_it(app, world, 
     from portal.coi.models import ListItem
 
     did = declare(app, world.asn, items, type_code="BK02")
-    with app.app_context():  # retired directly: the screen cannot do it (see the xfail above)
+    with app.app_context():  # retired directly, to test the form's choices alone
         item = db.session.get(ListItem, items[("type", "BK02")])
         item.valid_until, label = date.today() - timedelta(days=2), item.label_en
         db.session.commit()

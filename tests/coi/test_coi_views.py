@@ -116,7 +116,7 @@ def test_draft_edit_attach_submit(app, world, asn, items):
 
     assert asn.post(f"{BASE}/{did}/ajukan").status_code == 302
     d = declaration(app, did)
-    assert d["status"] == "submitted" and re.fullmatch(r"BK/DINKES/\d{4}/0001", d["register_no"])
+    assert d["status"] == "submitted" and re.fullmatch(r"BK/DINKES/\d{4}/\d{5}", d["register_no"])
     assert d["decider_id"] == world.kadis["employee_id"]
 
     # Read-only from now on.
@@ -232,11 +232,6 @@ def test_bad_input_is_400_with_message(app, world, asn, items, over, field, mess
     assert count(app) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: an integer id that is not among the choices of a MultiCheckboxField (types/sources) gives a 500: "
-    "WTForms' SelectMultipleField.pre_validate calls ngettext(\"'%(value)s' is not a valid choice...\") and "
-    "portal/forms_common.py _BabelTranslations.ngettext delegates to flask_babel.ngettext, which formats the "
-    "string with {'num': n} at once -> KeyError: 'value'"))
 @pytest.mark.parametrize("field", ["types", "sources"])
 def test_unknown_list_id_is_400_not_500(app, world, asn, items, field):
     response = asn.post(f"{BASE}/baru/adhoc", data=form(items, **{field: ["999999"]}))
