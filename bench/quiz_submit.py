@@ -2,7 +2,8 @@
 """A room submits its quiz at once: N concurrent submissions against gunicorn on PostgreSQL.
 
     .venv/bin/python bench/quiz_submit.py                    # 200 users, gunicorn -w 4 --threads 2
-    .venv/bin/python bench/quiz_submit.py --users 50 --workers 2
+    .venv/bin/python bench/quiz_submit.py --threads 1               # sync workers
+    .venv/bin/python bench/quiz_submit.py --double-click            # every submission sent twice at once
 
 What it does, in order:
 1. Recreates the database `portal_bench` on the local PostgreSQL server (trust auth) and
@@ -137,9 +138,11 @@ def stop_server(server: subprocess.Popen) -> None:
 
 # --- 3. a minimal browser ---------------------------------------------------------------------------
 
-def request(port, method, path, body=None, cookie=None):
+def request(port, method, path, body=None, cookie=None, accept=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     headers = {"Connection": "close"}
+    if accept:
+        headers["Accept"] = accept
     if cookie:
         headers["Cookie"] = cookie
     if body is not None:
@@ -203,11 +206,15 @@ def wave(port: int, people: list[dict], make_request) -> dict:
     return {"latencies": latencies, "wall": wall, "outcomes": [r[2:] for r in results]}
 
 
-def submit(port):
+def submit(port, as_json: bool = False):
     def make(person):
         data = {"csrf_token": person["token"], "finish": "1", **person["answers"]}
-        status, location, _, _ = request(port, "POST", f"/belajar/percobaan/{person['attempt_id']}", data,
-                                         person["cookie"])
+        status, location, body, _ = request(port, "POST", f"/belajar/percobaan/{person['attempt_id']}", data,
+                                            person["cookie"], accept="application/json" if as_json else None)
+        if as_json:
+            outcome = re.search(r'"status":\s*"(\w+)"', body)
+            ok = status == 200 and outcome is not None
+            return (status, "ok" if ok else f"{status} {body[:80]}", outcome.group(1) if outcome else None)
         ok = status == 302 and location.endswith(f"/belajar/percobaan/{person['attempt_id']}/hasil")
         return (status, "ok" if ok else f"{status} {location}")
     return make
@@ -267,7 +274,7 @@ def describe(name: str, result: dict) -> str:
     return line
 
 
-def server_times(log: Path, users: int) -> dict[str, list[float]]:
+def server_times(log: Path, users: int, double: bool = False) -> dict[str, list[float]]:
     """Time spent inside gunicorn per request (ms), from the access log, per wave."""
     posts, health = [], []
     for line in log.read_text().splitlines():
@@ -276,7 +283,8 @@ def server_times(log: Path, users: int) -> dict[str, list[float]]:
             posts.append(float(parts[3]))
         elif len(parts) == 4 and parts[1] == "/healthz":
             health.append(float(parts[3]))
-    return {"submit": sorted(posts[:users]), "replay": sorted(posts[users:2 * users]),
+    first = users * (2 if double else 1)
+    return {"submit": sorted(posts[:first]), "replay": sorted(posts[first:first + users]),
             "healthz": sorted(health[-users:])}
 
 
@@ -294,6 +302,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database", default=f"{SERVER}/portal_bench")
+    parser.add_argument("--double-click", action="store_true",
+                        help="each user sends the first submission twice at the same instant (2N requests)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -310,7 +320,10 @@ def main() -> int:
         with ThreadPoolExecutor(16) as pool:
             list(pool.map(lambda p: log_in_and_open(args.port, p), people))
         print(f"{len(people)} users logged in and holding their attempt page (CSRF token, session cookie)")
-        results = {"submit": wave(args.port, people, submit(args.port))}
+        # Double clicks: the two copies sit next to each other in the accept queue, so two workers
+        # usually take them at the same moment; the JSON answer says which one was graded.
+        first = [p for p in people for _ in range(2)] if args.double_click else people
+        results = {"submit": wave(args.port, first, submit(args.port, as_json=args.double_click))}
         after_submit = snapshot(args.database)
         results["replay"] = wave(args.port, people, submit(args.port))
         after_replay = snapshot(args.database)
@@ -320,11 +333,15 @@ def main() -> int:
 
     print(f"\ngunicorn -w {args.workers} --threads {args.threads}, PostgreSQL, {args.users} concurrent clients, "
           f"CPUs: {os.cpu_count()}")
-    print(describe("POST submit (first)", results["submit"]))
+    print(describe("POST submit (first)" + (" x2" if args.double_click else ""), results["submit"]))
     print(describe("POST submit (replay)", results["replay"]))
     print(describe("GET /healthz", results["healthz"]))
+    if args.double_click:
+        from collections import Counter
+
+        print("double-click answers:", dict(Counter(o[2] for o in results["submit"]["outcomes"])))
     print("time inside gunicorn (access log, excludes queueing in the listen backlog):")
-    for name, times in server_times(log, args.users).items():
+    for name, times in server_times(log, args.users, args.double_click).items():
         print("  " + describe_server(name, times))
     problems = verify(people, after_submit, after_replay)
     passed = sum(1 for r in after_submit["attempts"].values() if r[6])
@@ -340,6 +357,7 @@ def main() -> int:
                       "errors": sum(1 for o in r["outcomes"] if o[1] != "ok")} for name, r in results.items()}
     summary["problems"] = problems
     summary["config"] = {"users": args.users, "workers": args.workers, "threads": args.threads,
+                         "double_click": args.double_click,
                          "load_average": os.getloadavg()}
     (results_dir / "quiz_submit.json").write_text(json.dumps(summary, indent=2))
     return 1 if problems or errors else 0

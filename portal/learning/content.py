@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.learning import editing
-from portal.learning.models import Lesson, Module, Question, QuestionKind
+from portal.learning.models import Module, QuestionKind
 from portal.learning.services import LearningError
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "learning"

@@ -15,20 +15,27 @@ bp = Blueprint("results", __name__, url_prefix="/hasil")
 bp.before_request(guard())
 
 PER_PAGE = 50
+MAX_ID = 2**31 - 1  # what the database's integer columns hold; larger ids cannot exist
+
+
+def _int_arg(name: str, default: int = 0, high: int = MAX_ID) -> int:
+    value = request.args.get(name, default, type=int)
+    return value if 0 < value <= high else default
 
 
 @bp.route("/")
 @role_required(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)
 def overview():
     city = sees_all_opds(current_user)
-    opd_id = request.args.get("opd", 0, type=int) if city else None  # a secretary's scope is never a parameter
+    opd_id = _int_arg("opd") if city else None  # a secretary's scope is never a parameter
     q = request.args.get("q", "", type=str)[:100]
     modules = services.list_modules()
-    module = next((m for m in modules if m.id == request.args.get("module", 0, type=int)), None)
+    module = next((m for m in modules if m.id == _int_arg("module")), None)
     status = request.args.get("status", "", type=str)
     status = status if module is not None and status in results.STATUSES else ""
     stmt = results.employees_query(current_user, q=q, opd_id=opd_id or None, module=module, status=status)
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(stmt, page=_int_arg("page", 1, high=MAX_ID // PER_PAGE), per_page=PER_PAGE,
+                       max_per_page=PER_PAGE, error_out=False)
     cells = results.cells_for([e.id for e in page.items], modules)
     own_opd = None if city else db.session.get(Opd, own_opd_id(current_user) or 0)
     return render_template("learning/results/overview.html", page=page, cells=cells, modules=modules,

@@ -6,7 +6,6 @@ RELEASE of a first savepoint commit the whole transaction, which the caller owns
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.extensions import db

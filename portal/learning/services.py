@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -58,13 +58,6 @@ def local_day_start(now: datetime) -> datetime:
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     local = now.astimezone(tz)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
-
-
-def next_day_start(now: datetime) -> datetime:
-    # Adding a day to the local midnight (not 24 h to `now`) is right even where clocks shift.
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    start = local_day_start(now).astimezone(tz)
-    return (start + timedelta(days=1)).replace(hour=0).astimezone(now.tzinfo)
 
 
 # --- progress ------------------------------------------------------------------------------------

@@ -88,7 +88,8 @@ def test_status_filter(login_as, world, progress, status, present, absent):
 
 
 @pytest.mark.parametrize("query", ["opd=abc", "module=-1&status=x", "page=999", "page=-5", "q=" + "x" * 500,
-                                   "status=complete", "opd=99999999999"])
+                                   "status=complete", "opd=99999999999", "opd=2147483648", "page=99999999999",
+                                   "page=42949673", "module=99999999999&status=complete"])
 def test_odd_parameters_never_fail(login_as, world, progress, query):
     assert login_as(world.inspektur).get(f"/belajar/hasil/?{query}").status_code == 200
 
