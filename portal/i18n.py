@@ -57,3 +57,16 @@ def lang_url(code: str) -> str:
     from urllib.parse import urlencode
 
     return request.path + "?" + urlencode(args, doseq=True)
+
+
+def _escape_lazy_strings() -> None:
+    """Flask-Babel's LazyString declares itself safe HTML (`__html__` returns the raw text), so
+    a lazy message carrying user input ("Unknown OPD code <x>", an uploaded file's name) would
+    reach the page unescaped. Make it escape like any other string."""
+    from flask_babel.speaklater import LazyString
+    from markupsafe import escape
+
+    LazyString.__html__ = lambda self: escape(str(self))
+
+
+_escape_lazy_strings()

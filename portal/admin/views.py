@@ -9,6 +9,7 @@ from portal.admin import services
 from portal.admin.forms import AccountForm, ActionForm, HolidayForm, NewAccountForm
 from portal.auth.models import User
 from portal.extensions import db
+from portal.params import int_arg, paginate
 from portal.permissions import Role, guard
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,7 +24,7 @@ def index():
 @bp.route("/akun")
 def accounts():
     q = request.args.get("q", "", type=str)[:64]
-    page = db.paginate(services.accounts_query(q), per_page=50, max_per_page=50, error_out=False)
+    page = paginate(services.accounts_query(q), 50)
     return render_template("admin/accounts.html", page=page, q=q, new_form=NewAccountForm())
 
 
@@ -39,7 +40,7 @@ def account_create():
         else:
             db.session.commit()
             return render_template("admin/temporary_password.html", account=user, password=password)
-    page = db.paginate(services.accounts_query(), per_page=50, max_per_page=50, error_out=False)
+    page = paginate(services.accounts_query(), 50)
     return render_template("admin/accounts.html", page=page, q="", new_form=form), 400
 
 
@@ -87,7 +88,7 @@ def account_end_sessions(user_id: int):
 @bp.route("/audit")
 def audit_log():
     action = request.args.get("action", "", type=str)[:64]
-    page = db.paginate(services.audit_query(action), per_page=100, max_per_page=100, error_out=False)
+    page = paginate(services.audit_query(action), 100)
     return render_template("admin/audit.html", page=page, action=action)
 
 
@@ -97,8 +98,7 @@ def holidays():
 
     from portal import workdays
 
-    year = request.args.get("tahun", workdays.today().year, type=int)
-    year = min(max(year, 2019), 2100)
+    year = int_arg("tahun", workdays.today().year, low=2019, high=2100)
     form = HolidayForm()
     if form.validate_on_submit():
         try:

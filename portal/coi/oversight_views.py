@@ -11,6 +11,7 @@ from portal.coi import exports, lists, queries, services
 from portal.coi.forms import CoiSettingsForm, ListItemForm, NoteForm
 from portal.coi.models import Declaration, ListItem, ListKind, Status
 from portal.extensions import db
+from portal.params import int_arg, paginate
 from portal.org.models import Opd
 from portal.org.services import list_opds
 from portal.permissions import Role, guard, has_role, own_opd_id, role_required
@@ -23,18 +24,16 @@ lists_editor = role_required(Role.COI_REVIEWER, Role.ADMIN)
 
 
 def _year() -> int:
-    year = request.args.get("tahun", today().year, type=int)
-    return min(max(year, 2019), today().year + 1)
+    return int_arg("tahun", today().year, low=2019, high=today().year + 1)
 
 
 @bp.route("/")
 @reviewer
 def index():
-    opd_id = request.args.get("opd", 0, type=int)
+    opd_id = int_arg("opd")
     status = request.args.get("status", "", type=str)[:16]
-    year = request.args.get("tahun", 0, type=int)
-    page = db.paginate(queries.oversight(opd_id=opd_id, status=status, year=year), per_page=50, max_per_page=50,
-                       error_out=False)
+    year = int_arg("tahun")
+    page = paginate(queries.oversight(opd_id=opd_id, status=status, year=year), 50)
     return render_template("coi/oversight.html", page=page, opds=list_opds(), statuses=list(Status), opd_id=opd_id,
                            status=status, year=year, overdue=services.overdue)
 
@@ -74,7 +73,7 @@ def take_over(declaration_id: int):
 def _opd_for_view() -> Opd:
     """A secretary sees their own OPD whatever the URL says; the Inspectorate chooses one."""
     if has_role(current_user, Role.COI_REVIEWER, Role.ADMIN):
-        chosen = request.args.get("opd", 0, type=int) or own_opd_id(current_user)
+        chosen = int_arg("opd") or own_opd_id(current_user)
         opd = db.session.get(Opd, chosen) if chosen else None
         return opd or db.first_or_404(db.select(Opd).order_by(Opd.name))
     if own_opd_id(current_user) is None:

@@ -13,6 +13,7 @@ from portal.coi import attachments, lists, queries, services, workflow
 from portal.coi.forms import DecisionForm, DeclarationForm, NoteForm
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship, Status
 from portal.extensions import db
+from portal.params import int_arg
 from portal.org.services import get_employee_by_nip
 from portal.permissions import guard
 from portal.workdays import today
@@ -104,7 +105,7 @@ def new(kind: str):
                                 declaration_id=existing.id))
     changes = None
     if kind == "change":
-        changes = _load(request.args.get("dari", 0, type=int) or 0)
+        changes = _load(int_arg("dari"))
         if changes.declarant_id != current_user.employee_id:
             abort(404)
     return _edit(None, Kind(kind), changes)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from portal.extensions import db
+from portal.params import int_arg, paginate
 from portal.learning import attempts, results, services
 from portal.org.models import Employee, Opd
 from portal.org.services import list_opds
@@ -15,27 +16,20 @@ bp = Blueprint("results", __name__, url_prefix="/hasil")
 bp.before_request(guard())
 
 PER_PAGE = 50
-MAX_ID = 2**31 - 1  # what the database's integer columns hold; larger ids cannot exist
-
-
-def _int_arg(name: str, default: int = 0, high: int = MAX_ID) -> int:
-    value = request.args.get(name, default, type=int)
-    return value if 0 < value <= high else default
 
 
 @bp.route("/")
 @role_required(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)
 def overview():
     city = sees_all_opds(current_user)
-    opd_id = _int_arg("opd") if city else None  # a secretary's scope is never a parameter
+    opd_id = int_arg("opd") if city else None  # a secretary's scope is never a parameter
     q = request.args.get("q", "", type=str)[:100]
     modules = services.list_modules()
-    module = next((m for m in modules if m.id == _int_arg("module")), None)
+    module = next((m for m in modules if m.id == int_arg("module")), None)
     status = request.args.get("status", "", type=str)
     status = status if module is not None and status in results.STATUSES else ""
     stmt = results.employees_query(current_user, q=q, opd_id=opd_id or None, module=module, status=status)
-    page = db.paginate(stmt, page=_int_arg("page", 1, high=MAX_ID // PER_PAGE), per_page=PER_PAGE,
-                       max_per_page=PER_PAGE, error_out=False)
+    page = paginate(stmt, PER_PAGE)
     cells = results.cells_for([e.id for e in page.items], modules)
     own_opd = None if city else db.session.get(Opd, own_opd_id(current_user) or 0)
     return render_template("learning/results/overview.html", page=page, cells=cells, modules=modules,

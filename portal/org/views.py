@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
+from portal.params import int_arg, paginate
 from portal.org import importing, services
 from portal.org.forms import ConfirmForm, EmployeeForm, ImportUploadForm, OpdForm
 from portal.org.models import Employee, ImportBatch, Opd, OpdKind
@@ -53,10 +54,10 @@ def opd_form(opd_id: int | None = None):
 
 def _employee_list(template: str, *, opd_filter: bool):
     q = request.args.get("q", "", type=str)[:100]
-    opd_id = request.args.get("opd", 0, type=int) if opd_filter else None
+    opd_id = int_arg("opd") if opd_filter else None
     sort = request.args.get("sort", "name", type=str)
     stmt = services.employees_query(current_user, q=q, opd_id=opd_id or None, sort=sort)
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = paginate(stmt, PER_PAGE)
     return render_template(template, page=page, q=q, opd_id=opd_id, sort=sort,
                            opds=services.list_opds() if opd_filter else [])
 
@@ -75,8 +76,7 @@ def staff():
     opd = db.session.get(Opd, own_opd_id(current_user))
     q = request.args.get("q", "", type=str)[:100]
     sort = request.args.get("sort", "name", type=str)
-    page = db.paginate(services.employees_query(current_user, q=q, sort=sort), per_page=PER_PAGE,
-                       max_per_page=PER_PAGE, error_out=False)
+    page = paginate(services.employees_query(current_user, q=q, sort=sort), PER_PAGE)
     return render_template("org/staff.html", page=page, q=q, sort=sort, opd=opd)
 
 

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import audit, settings
 from portal.extensions import db
+from portal.params import int_arg, paginate
 from portal.org.services import list_opds
 from portal.permissions import Role, guard, role_required
 from portal.wbs import deadlines, handling, stats, workflow
@@ -31,10 +32,10 @@ admin_only = role_required(Role.ADMIN)
 @handler_only
 def queue():
     args = request.args
-    filters = {"status": args.get("status", "", type=str)[:32], "category_id": args.get("category", 0, type=int),
-               "opd_id": args.get("opd", 0, type=int), "mine": args.get("mine") == "1",
+    filters = {"status": args.get("status", "", type=str)[:32], "category_id": int_arg("category"),
+               "opd_id": int_arg("opd"), "mine": args.get("mine") == "1",
                "open_only": args.get("all") != "1", "q": args.get("q", "", type=str)[:16]}
-    page = db.paginate(handling.queue_query(current_user, **filters), per_page=30, max_per_page=30, error_out=False)
+    page = paginate(handling.queue_query(current_user, **filters), 30)
     soon = deadlines.config()["wbs.due_soon_days"]
     flags = {r.id: deadlines.state(r, due_soon_days=soon) for r in page.items}
     return render_template("wbs_manage/queue.html", page=page, flags=flags, filters=filters, statuses=list(Status),

@@ -222,8 +222,6 @@ def csrf_token_in(page: str) -> str:
 
 
 def test_csrf_is_required_for_quiz_posts(app_factory, world, small_module):
-    from tests.conftest import login
-
     module_id = small_module()
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
@@ -235,4 +233,3 @@ def test_csrf_is_required_for_quiz_posts(app_factory, world, small_module):
     quiz = client.get(f"/belajar/modul/{module_id}/kuis").get_data(as_text=True)
     token = csrf_token_in(quiz)
     assert client.post(f"/belajar/modul/{module_id}/kuis", data={"csrf_token": token}).status_code == 302
-    del login
