@@ -57,8 +57,10 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     if test_config is None:
         import os
 
-        production = os.environ.get("PORTAL_ENV") == "production"
-        app.config.update(load_or_create_instance_keys(instance, create=not production))
+        # Keys come from the environment in production (and in benchmarks); otherwise they are
+        # generated into instance/keys.json on first run.
+        generate = os.environ.get("PORTAL_ENV") != "production" and "PORTAL_SECRET_KEY" not in os.environ
+        app.config.update(load_or_create_instance_keys(instance, create=generate))
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("PORTAL")
         apply_environment(app.config)
