@@ -5,6 +5,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -96,7 +97,7 @@ def test_answers_for_a_question_not_in_the_attempt_are_refused(quiz):
     drawn = {aq.question_id for aq in attempt.questions}
     other = next(q for q in module.questions if q.id not in drawn)
     answers = answers_for(attempt) | {other.id: [other.choices[0].id]}
-    with pytest.raises(services.LearningError, match="not part of this quiz"):
+    with force_locale("en"), pytest.raises(services.LearningError, match="not part of this quiz"):
         attempts.save_answers(attempt, answers, now=NOW)
     with pytest.raises(services.LearningError):
         attempts.submit_attempt(attempt, answers, now=NOW)
@@ -112,7 +113,7 @@ def test_tampered_choices_are_refused_and_nothing_is_saved(quiz, tamper):
     single = next(aq for aq in attempt.questions if aq.kind.value in ("single", "true_false"))
     answers = answers_for(attempt, right=False)
     answers[single.question_id] = [999999] if tamper == "foreign_choice" else single.choice_order[:2]
-    with pytest.raises(services.LearningError, match="not one of its choices"):
+    with force_locale("en"), pytest.raises(services.LearningError, match="not one of its choices"):
         attempts.submit_attempt(attempt, answers, now=NOW)
     db.session.rollback()
     stored = db.session.get(Attempt, attempt.id)
@@ -171,7 +172,7 @@ def test_attempts_per_day_follow_the_local_calendar(quiz):
     for minutes in (0, 10):
         a = attempts.start_attempt(employee_id, module, now=NOW + timedelta(minutes=minutes))
         attempts.submit_attempt(a, answers_for(a, right=False), now=NOW + timedelta(minutes=minutes + 1))
-    with pytest.raises(services.LearningError, match="all 2 attempts"):
+    with force_locale("en"), pytest.raises(services.LearningError, match="all 2 attempts"):
         attempts.start_attempt(employee_id, module, now=NOW + timedelta(hours=13))  # 23:00 WIB, same day
     tomorrow = attempts.start_attempt(employee_id, module, now=NOW + timedelta(hours=14))  # 00:00 WIB
     assert tomorrow.id
@@ -188,12 +189,12 @@ def test_unlimited_attempts(quiz):
 def test_inactive_module_and_empty_bank_cannot_start(quiz):
     employee_id, module = quiz
     module.active = False
-    with pytest.raises(services.LearningError, match="not open"):
+    with force_locale("en"), pytest.raises(services.LearningError, match="not open"):
         attempts.start_attempt(employee_id, module, now=NOW)
     module.active = True
     for q in module.questions:
         q.active = False
-    with pytest.raises(services.LearningError, match="no questions"):
+    with force_locale("en"), pytest.raises(services.LearningError, match="no questions"):
         attempts.start_attempt(employee_id, module, now=NOW)
 
 

