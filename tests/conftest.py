@@ -62,6 +62,9 @@ def _empty_postgres(app) -> None:
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
+        # Ids start at 1 again, as on a fresh database.
+        conn.execute(sa.text("SELECT setval(c.oid, 1, false) FROM pg_class c "
+                             "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"))
         conn.execute(sa.text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
 
 

@@ -46,8 +46,11 @@ def png_bytes(color=(40, 120, 200)) -> bytes:
     return out.getvalue()
 
 
-def resolve(pages: dict[str, list[str]], ids: dict) -> dict[str, list[str]]:
-    return {role: [p.format(**ids) for p in paths] for role, paths in pages.items()}
+def resolve(pages: dict[str, list], ids: dict) -> dict[str, list]:
+    """Fill in the ids: in paths, or in the paths of (name, path) pairs."""
+    def fill(item):
+        return item.format(**ids) if isinstance(item, str) else (item[0], item[1].format(**ids))
+    return {role: [fill(p) for p in paths] for role, paths in pages.items()}
 
 
 def _prepare() -> dict:

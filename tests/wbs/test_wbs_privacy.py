@@ -80,8 +80,8 @@ def test_nothing_readable_at_rest_and_no_reporter_metadata(wbs_app, caplog):
     client.post("/wbs/pantau/laporan", data={"body": f"Balasan {MARKER}"}, headers={"User-Agent": AGENT},
                 environ_base={"REMOTE_ADDR": IP})
     with wbs_app.app_context():
-        db.session.execute(sa.text("SELECT 1"))
-        db.engine.dispose()  # flush SQLite's WAL into view
+        db.session.remove()
+        db.engine.dispose()  # closes SQLite's connections, which checkpoints its WAL into the file
     blob = all_files_bytes(wbs_app)
     with wbs_app.app_context():
         from portal.wbs.models import Report
