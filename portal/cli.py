@@ -48,16 +48,17 @@ def seed_defaults() -> list[str]:
     """The default content every installation needs; idempotent, edits made in the portal are kept."""
     from portal.coi.lists import load_lists
     from portal.home.services import load_regulations
+    from portal.learning.content import load_content
     from portal.wbs.content import load_categories
 
     return [f"regulations: {load_regulations()} new", f"WBS categories: {load_categories()} new",
-            f"conflict-of-interest list entries: {load_lists()} new"]
+            f"conflict-of-interest list entries: {load_lists()} new", f"learning content: {load_content()}"]
 
 
 @click.command("seed")
 @with_appcontext
 def seed_command():
-    """Load the default content (regulations, WBS categories, conflict-of-interest lists)."""
+    """Load the default content (regulations, WBS categories, conflict-of-interest lists, learning modules)."""
     for line in seed_defaults():
         click.echo(line)
     db.session.commit()

@@ -9,12 +9,12 @@ from portal.i18n import is_anonymous_area, lang_url
 from portal.permissions import Role, has_role
 
 # (endpoint, label, roles that see it; empty = every logged-in user). Entries whose
-# endpoint is not registered are skipped, so an area adds its line here once.
+# endpoint is not registered are skipped, so an area adds its line here once. Keep it short:
+# the admin's less frequent pages (OPDs, WBS settings, holidays) are linked from Administration.
 NAV_ITEMS = (
     ("home.index", _l("Home"), ()),
     ("org.staff", _l("Staff of my OPD"), (Role.SECRETARY,)),
     ("org.employees", _l("Employees"), (Role.ADMIN, Role.COI_REVIEWER)),
-    ("org.opds", _l("OPDs"), (Role.ADMIN,)),
     ("learning.index", _l("E-learning"), ()),
     ("learning.results.overview", _l("Learning results"), (Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)),
     ("learning.manage.modules", _l("Learning content"), (Role.ADMIN, Role.COI_REVIEWER)),
@@ -22,7 +22,6 @@ NAV_ITEMS = (
     ("coi_oversight.index", _l("Declarations (oversight)"), (Role.COI_REVIEWER,)),
     ("coi_oversight.coverage", _l("Yearly statements of my OPD"), (Role.SECRETARY,)),
     ("wbs_manage.queue", _l("WBS cases"), (Role.WBS_HANDLER,)),
-    ("wbs_manage.settings_page", _l("WBS settings"), (Role.ADMIN,)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 )
 

@@ -11,9 +11,11 @@ import re
 from functools import partial
 from urllib.parse import unquote, urlsplit
 
-from areas_support import RECEIPT_RE, area, png_bytes  # noqa: F401
+from areas_support import DROPPED_STATIC_FILE, RECEIPT_RE, area, png_bytes  # noqa: F401
 from test_e2e_foundation import PHONE, html_lang, path_of
 
+
+pytestmark = [DROPPED_STATIC_FILE]
 
 def _no_script_context(new_context, browser):
     """A context from the `new_context` fixture (request log, foreign-host guard, server-error

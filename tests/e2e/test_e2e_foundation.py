@@ -12,7 +12,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from areas_support import DROPPED_STATIC_FILE
 from playwright.sync_api import expect
+
+pytestmark = [DROPPED_STATIC_FILE]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
