@@ -13,35 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests.coi.conftest import BASE, OVERSIGHT, english, field_error, text  # noqa: F401
 
-BASE = "/benturan-kepentingan"
-OVERSIGHT = f"{BASE}/pengawasan"
 SECRET = "RAHASIA-7Q: ipar saya pemilik apotek rekanan dinas kesehatan."
-
-
-def english(client):
-    client.get("/?lang=en")
-    return client
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', page, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
-
-
-@pytest.fixture
-def items(app):
-    from portal.coi import lists
-    from portal.coi.models import ListKind
-
-    with app.app_context():
-        lists.load_lists()
-        db.session.commit()
-        return {(i.kind.value, i.code): i.id for k in ListKind for i in lists.items(k)}
 
 
 def declare(app, account, items, *, kind="adhoc", description=SECRET, type_code="BK01", **over) -> int:

@@ -10,35 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests.coi.conftest import BASE, OVERSIGHT, english, field_error, text  # noqa: F401
 
-BASE = "/benturan-kepentingan"
 DESCRIPTION = "Adik kandung saya direktur CV Sehat Sentosa yang ikut tender alat kesehatan."
-
-
-def english(client):
-    client.get("/?lang=en")
-    return client
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', page, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
-
-
-@pytest.fixture
-def items(app):
-    """{(kind, code): id} of the seeded lists."""
-    from portal.coi import lists
-    from portal.coi.models import ListKind
-
-    with app.app_context():
-        lists.load_lists()
-        db.session.commit()
-        return {(i.kind.value, i.code): i.id for k in ListKind for i in lists.items(k)}
 
 
 def form(items, **over) -> dict:

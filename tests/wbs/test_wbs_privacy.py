@@ -20,17 +20,6 @@ IP = "203.0.113.77"
 AGENT = "AgenUnik/9.9 (PelaporRahasia)"
 
 
-@pytest.fixture
-def wbs_app(app_factory):
-    app = app_factory(WBS_RECEIPT_SCRYPT_N=16)
-    from portal.wbs.content import load_categories
-
-    with app.app_context():
-        load_categories()
-        db.session.commit()
-    return app
-
-
 def form_data(**extra):
     data = {"mode": "confidential", "reporter_name": f"Nama {MARKER}", "reporter_contact": f"0812 {MARKER}",
             "reported_name": f"Terlapor {MARKER}", "reported_position": "Bendahara", "reported_opd": "0",

@@ -11,17 +11,6 @@ from portal.extensions import db
 from tests.wbs.builders import jpeg_with_exif, png_bytes
 
 
-@pytest.fixture
-def wbs_app(app_factory):
-    app = app_factory(WBS_RECEIPT_SCRYPT_N=16)
-    from portal.wbs.content import load_categories
-
-    with app.app_context():
-        load_categories()
-        db.session.commit()
-    return app
-
-
 def base_form(**extra):
     data = {"mode": "anonymous", "reported_name": "Tidak diketahui", "reported_opd": "0", "category": "2",
             "what": "Petugas meminta uang pelicin untuk mempercepat izin usaha.", "where": "Kantor pelayanan",
