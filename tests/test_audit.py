@@ -66,3 +66,16 @@ def test_admin_cannot_remove_own_admin_role(app, world, login_as):
     response = admin.post(f"/admin/akun/{world.admin['user_id']}?lang=en", data={"roles": ["asn"], "active": "y"})
     assert response.status_code == 200
     assert "cannot remove your own administrator role" in response.get_data(as_text=True)
+
+
+def test_admin_status_verifies_the_chain_only_when_asked(app, world, login_as):
+    from portal.audit import AuditEvent
+
+    admin = login_as(world.admin)
+    page = admin.get("/admin/?lang=en").get_data(as_text=True)
+    assert "Verify the whole chain now" in page and "Intact" not in page
+    assert "Intact" in admin.get("/admin/?periksa=1&lang=en").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(sa.update(AuditEvent).where(AuditEvent.seq == 2).values(action="forged"))
+        db.session.commit()
+    assert "Broken at event 2" in admin.get("/admin/?periksa=1&lang=en").get_data(as_text=True)

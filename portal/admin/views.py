@@ -18,7 +18,8 @@ bp.before_request(guard(Role.ADMIN))
 
 @bp.route("/")
 def index():
-    return render_template("admin/index.html", status=services.system_status(current_app))
+    verify = request.args.get("periksa") == "1"
+    return render_template("admin/index.html", status=services.system_status(current_app, verify_audit=verify))
 
 
 @bp.route("/akun")
