@@ -18,6 +18,8 @@ BLUEPRINTS = (
     "portal.wbs.manage_views",
     "portal.coi.views",
     "portal.coi.oversight_views",
+    "portal.socialisation.views",
+    "portal.socialisation.checkin_views",
 )
 
 

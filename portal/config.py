@@ -58,6 +58,13 @@ class DefaultConfig:
 
     BOOTSTRAP_SERVE_LOCAL = True
 
+    # Socialisation check-in: the QR code changes every this many seconds (the previous one
+    # stays valid for one more slot); check-in opens this many minutes before the start.
+    SESSION_QR_ROTATE_SECONDS = 20
+    SESSION_CHECKIN_OPENS_MINUTES = 30
+    CHECKIN_CODE_LIMIT = "10 per minute"
+    DEVICE_COOKIE_NAME = "portal_device"
+
     # Number of reverse proxies in front of the app (nginx = 1); 0 trusts no forwarded header.
     PROXY_FIX_X_FOR = 0
 

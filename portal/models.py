@@ -10,3 +10,4 @@ from portal.workdays import ExtraHoliday  # noqa: F401
 from portal.wbs.models import Category, Evidence, Exclusion, IdentityRequest, Message, Note, Report  # noqa: F401
 from portal.wbs.models import ReportEvent  # noqa: F401
 from portal.coi.models import Attachment, Comment, Declaration, ListItem  # noqa: F401
+from portal.socialisation.models import Participant, Photo, Session  # noqa: F401

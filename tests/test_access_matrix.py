@@ -26,6 +26,10 @@ REVIEWER = "reviewer"        # COI_REVIEWER only (the Inspectorate's oversight)
 COVERAGE = "coverage"        # SECRETARY (own OPD), COI_REVIEWER and ADMIN
 LEARNER_RECORD = "learner_record"  # object rule: the employee themself, their OPD's secretary, the city roles
 OWN_ATTEMPT = "own_attempt"  # object rule: the quiz attempt's owner only
+ORGANISER = "organiser"      # ADMIN, COI_REVIEWER, SECRETARY (sessions of their own OPD)
+SESSION = "session"          # object rule: its organisers, secretaries of invited OPDs, people on its list
+SESSION_MANAGER = "session_manager"  # object rule: its organisers (the sample is the Inspectorate's)
+SESSION_OPD = "session_opd"  # object rule: its organisers, and secretaries of invited OPDs (their own part)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -101,6 +105,30 @@ ENDPOINTS = {
     "learning.manage.module_form": CITY,
     "learning.manage.lesson_form": CITY,
     "learning.manage.question_form": CITY,
+    "sessions.index": LOGGED_IN,
+    "sessions.new": ORGANISER,
+    "sessions.detail": SESSION,
+    "sessions.edit": SESSION_MANAGER,
+    "sessions.cancel": SESSION_MANAGER,
+    "sessions.add_participants": SESSION_OPD,
+    "sessions.remove_participant": SESSION_MANAGER,
+    "sessions.mark": SESSION_MANAGER,
+    "sessions.walk_in": SESSION_MANAGER,
+    "sessions.close": SESSION_MANAGER,
+    "sessions.qr": SESSION_MANAGER,
+    "sessions.qr_json": SESSION_MANAGER,
+    "sessions.minutes": SESSION_MANAGER,
+    "sessions.add_photo": SESSION_MANAGER,
+    "sessions.photo": SESSION_OPD,
+    "sessions.delete_photo": SESSION_MANAGER,
+    "sessions.invitation_pdf": SESSION_OPD,
+    "sessions.attendance_pdf": SESSION_OPD,
+    "sessions.minutes_pdf": SESSION_OPD,
+    "sessions.evidence_pack": SESSION_OPD,
+    # Public: a bad or stale token is answered to anyone; a fresh one sends the anonymous to the
+    # login (tests/sessions/test_checkin.py).
+    "checkin.scan": PUBLIC,
+    "checkin.code": LOGGED_IN,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -122,14 +150,22 @@ ALLOWED = {
     # The sample learner is asn.dinkes, and the sample attempt is theirs.
     LEARNER_RECORD: {"asn", "secretary", "coi_reviewer", "admin"},
     OWN_ATTEMPT: {"asn"},
+    ORGANISER: {"secretary", "coi_reviewer", "admin"},
+    # The sample session is the Inspectorate's, for Dinas Kesehatan, with asn.dinkes on its list.
+    SESSION: {"asn", "secretary", "coi_reviewer", "admin"},
+    SESSION_MANAGER: {"coi_reviewer", "admin"},
+    SESSION_OPD: {"secretary", "coi_reviewer", "admin"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "coi_oversight.list_item": {"kind": "type"},
-                    "coi_oversight.evaluation_file": {"fmt": "xlsx"}}
+                    "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
     LEARNER_RECORD: {"wbs_handler"},
     OWN_ATTEMPT: {"secretary", "coi_reviewer", "wbs_handler", "admin"},
+    SESSION: {"wbs_handler"},
+    SESSION_MANAGER: {"wbs_handler"},
+    SESSION_OPD: {"wbs_handler"},
 }
 
 
@@ -154,8 +190,10 @@ def sample_args(app, world):
     wbs = make_wbs_case(app, world)
     coi = make_declaration(app, world)
     learning = make_learning_sample(app, world)
+    sessions = make_session_sample(app, world)
     return {
         **learning,
+        **sessions,
         **wbs,
         **coi,
         "opd_id": world.dinkes,
@@ -201,6 +239,15 @@ def make_learning_sample(app, world) -> dict:
 
     with app.app_context():
         return learning_sample_args(world)
+
+
+def make_session_sample(app, world) -> dict:
+    """A running session of the Inspectorate for Dinas Kesehatan: asn.dinkes checked in, minutes, a photo."""
+    from tests.sessions.factories import running_session
+
+    with app.app_context():
+        s = running_session(world, minutes="Notula rapat.", with_photo=True, checked_in=[world.asn])
+        return {"session_id": s.id, "participant_id": s.participants[0].id, "photo_id": s.photos[0].id}
 
 
 def make_declaration(app, world) -> dict:

@@ -35,15 +35,16 @@ def load_user(user_id: str):
 
 def start_session(user) -> None:
     """A fresh session at login: nothing from before (CSRF token included) survives."""
-    lang = session.get("lang")
+    # Kept: the language, and a check-in QR scanned just before logging in (a token and a
+    # time, which grant nothing by themselves).
+    kept = {key: session[key] for key in ("lang", "pending_scan") if key in session}
     session.clear()
     session.permanent = True
     login_user(user)
     now = int(time.time())
     session["login_at"] = now
     session["seen_at"] = now
-    if lang:
-        session["lang"] = lang
+    session.update(kept)
 
 
 def end_session() -> None:

@@ -14,7 +14,10 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 def index():
     if current_user.is_authenticated:
-        return render_template("home/personal.html", user=current_user, employee=current_user.employee)
+        from portal.socialisation.services import upcoming_for
+
+        return render_template("home/personal.html", user=current_user, employee=current_user.employee,
+                               upcoming_sessions=upcoming_for(current_user.employee))
     return render_template("home/public.html", regulations=list_regulations())
 
 
