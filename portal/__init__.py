@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "portal.coi.oversight_views",
     "portal.socialisation.views",
     "portal.socialisation.checkin_views",
+    "portal.certificates.views",
+    "portal.certificates.verify_views",
 )
 
 
@@ -116,6 +118,9 @@ def _setup_requests(app: Flask) -> None:
     app.after_request(set_security_headers)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # A line per font subset and per layout step would drown the log of a certificate run.
+    for name in ("fontTools", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _setup_jinja(app: Flask) -> None:

@@ -175,10 +175,23 @@ def send_reminders_command():
     click.echo(f"{count} reminders sent.")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run the queued jobs, then stop.")
+@with_appcontext
+def worker_command(once):
+    """Run background jobs (merged certificate PDFs and ZIPs). Run one or more beside the web processes."""
+    from portal import jobs
+
+    if once:
+        click.echo(f"{jobs.run_pending()} jobs run.")
+        return
+    jobs.work_forever()
+
+
 def init_app(app) -> None:
     app.cli.add_command(translate)
     from portal.learning.cli import learning_cli
     app.cli.add_command(learning_cli)
     for command in (seed_command, demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
-                    audit_verify_command, rotate_keys_command, send_reminders_command):
+                    audit_verify_command, rotate_keys_command, send_reminders_command, worker_command):
         app.cli.add_command(command)

@@ -58,11 +58,18 @@ class DefaultConfig:
 
     BOOTSTRAP_SERVE_LOCAL = True
 
+    # Background jobs (merged certificate PDFs): the most items one job may hold.
+    JOB_MAX_ITEMS = 5000
+
     # Socialisation check-in: the QR code changes every this many seconds (the previous one
     # stays valid for one more slot); check-in opens this many minutes before the start.
     SESSION_QR_ROTATE_SECONDS = 20
     SESSION_CHECKIN_OPENS_MINUTES = 30
     CHECKIN_CODE_LIMIT = "10 per minute"
+    # Certificate verification, per (hashed) client.
+    VERIFY_LIMIT = "30 per minute"
+    # The address printed on certificates and in their QR codes; empty: the address of the request.
+    PUBLIC_BASE_URL = ""
     DEVICE_COOKIE_NAME = "portal_device"
 
     # Number of reverse proxies in front of the app (nginx = 1); 0 trusts no forwarded header.

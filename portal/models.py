@@ -11,3 +11,5 @@ from portal.wbs.models import Category, Evidence, Exclusion, IdentityRequest, Me
 from portal.wbs.models import ReportEvent  # noqa: F401
 from portal.coi.models import Attachment, Comment, Declaration, ListItem  # noqa: F401
 from portal.socialisation.models import Participant, Photo, Session  # noqa: F401
+from portal.certificates.models import Certificate, CertificateChange  # noqa: F401
+from portal.jobs import Job  # noqa: F401

@@ -68,3 +68,14 @@ def html_to_pdf(html: str) -> bytes:
 
 def render(template: str, context: dict) -> bytes:
     return html_to_pdf(render_html(template, context))
+
+
+def render_pages(template: str, context: dict):
+    """Lay out without writing: for merging many documents into one PDF (merge())."""
+    html = render_html(template, context)
+    return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).render()
+
+
+def merge(documents) -> bytes:
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

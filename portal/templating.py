@@ -19,6 +19,7 @@ NAV_ITEMS = (
     ("learning.results.overview", _l("Learning results"), (Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)),
     ("learning.manage.modules", _l("Learning content"), (Role.ADMIN, Role.COI_REVIEWER)),
     ("sessions.index", _l("Sessions"), ()),
+    ("certificates.index", _l("Certificates"), ()),
     ("coi.index", _l("Conflicts of interest"), ()),
     ("coi_oversight.index", _l("Declarations (oversight)"), (Role.COI_REVIEWER,)),
     ("coi_oversight.coverage", _l("Yearly statements of my OPD"), (Role.SECRETARY,)),

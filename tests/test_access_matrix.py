@@ -29,6 +29,8 @@ OWN_ATTEMPT = "own_attempt"  # object rule: the quiz attempt's owner only
 ORGANISER = "organiser"      # ADMIN, COI_REVIEWER, SECRETARY (sessions of their own OPD)
 SESSION = "session"          # object rule: its organisers, secretaries of invited OPDs, people on its list
 SESSION_MANAGER = "session_manager"  # object rule: its organisers (the sample is the Inspectorate's)
+CERTIFICATE = "certificate"  # object rule: its holder, their OPD's secretary, the city roles
+OWN_JOB = "own_job"          # object rule: whoever asked for the background job
 SESSION_OPD = "session_opd"  # object rule: its organisers, and secretaries of invited OPDs (their own part)
 
 ENDPOINTS = {
@@ -129,6 +131,18 @@ ENDPOINTS = {
     # login (tests/sessions/test_checkin.py).
     "checkin.scan": PUBLIC,
     "checkin.code": LOGGED_IN,
+    "certificates.index": LOGGED_IN,
+    "certificates.listing": COVERAGE,
+    "certificates.detail": CERTIFICATE,
+    "certificates.download": CERTIFICATE,
+    "certificates.revoke": CITY,
+    "certificates.reissue": CITY,
+    "certificates.session_bulk": SESSION_MANAGER,
+    "certificates.job": OWN_JOB,
+    "certificates.job_file": OWN_JOB,
+    "certificates.settings_page": ADMIN,
+    "verify.form": PUBLIC,
+    "verify.certificate": PUBLIC,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -155,10 +169,14 @@ ALLOWED = {
     SESSION: {"asn", "secretary", "coi_reviewer", "admin"},
     SESSION_MANAGER: {"coi_reviewer", "admin"},
     SESSION_OPD: {"secretary", "coi_reviewer", "admin"},
+    # The sample certificate is asn.dinkes's; the sample job is inspektur's.
+    CERTIFICATE: {"asn", "secretary", "coi_reviewer", "admin"},
+    OWN_JOB: {"coi_reviewer"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "coi_oversight.list_item": {"kind": "type"},
-                    "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"}}
+                    "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"},
+                    "certificates.session_bulk": {"fmt": "pdf"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
     LEARNER_RECORD: {"wbs_handler"},
@@ -166,6 +184,8 @@ OBJECT_DENIED: dict[str, set[str]] = {
     SESSION: {"wbs_handler"},
     SESSION_MANAGER: {"wbs_handler"},
     SESSION_OPD: {"wbs_handler"},
+    CERTIFICATE: {"wbs_handler"},
+    OWN_JOB: {"asn", "secretary", "wbs_handler", "admin"},
 }
 
 
@@ -246,8 +266,16 @@ def make_session_sample(app, world) -> dict:
     from tests.sessions.factories import running_session
 
     with app.app_context():
+        from portal import jobs
+        from portal.auth.models import User
+        from portal.certificates import bulk, services as certificates
+
         s = running_session(world, minutes="Notula rapat.", with_photo=True, checked_in=[world.asn])
-        return {"session_id": s.id, "participant_id": s.participants[0].id, "photo_id": s.photos[0].id}
+        cert = certificates.issue_for_attendance(s.participants[0])
+        job = bulk.request_bulk(s, "pdf", owner=db.session.get(User, world.inspektur["user_id"]))
+        db.session.commit()
+        return {"session_id": s.id, "participant_id": s.participants[0].id, "photo_id": s.photos[0].id,
+                "cert_id": cert.id, "code": cert.code, "job_id": job.id}
 
 
 def make_declaration(app, world) -> dict:

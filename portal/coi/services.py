@@ -18,6 +18,10 @@ from portal.workdays import add_workdays, today
 
 DEFAULTS = {"coi.decision_days": 7, "coi.reminder_days": 2}
 
+# Called as hook(declaration) when a yearly statement is submitted for the first time. The
+# certificates area appends its compliance check here.
+on_yearly_filed: list = []
+
 
 class CoiError(Exception):
     def __init__(self, message, field: str | None = None):
@@ -171,6 +175,9 @@ def submit(d: Declaration, *, actor) -> None:
                  data={"register_no": d.register_no, "status": d.status.value,
                        "route": d.route.value if d.route else None, "decider": d.decider_id,
                        "due_on": d.due_on.isoformat() if d.due_on else None})
+    if d.kind == Kind.YEARLY and before == Status.DRAFT:
+        for hook in on_yearly_filed:
+            hook(d)
 
 
 def acknowledge(d: Declaration, *, actor) -> None:

@@ -130,10 +130,14 @@ def detail(session_id: int, status: int = 200, **forms):
     secretary_opd = services.secretary_opd(current_user, session)
     scope = None if manager else secretary_opd
     rows = services.participants(session, scope) if (manager or secretary_opd) else []
+    mine = services.own_participation(current_user, session)
+    from portal.certificates import bulk, services as certificates
+
     return render_template(
         "sessions/detail.html", session=session, manager=manager, secretary_opd=secretary_opd, rows=rows,
-        counts=services.counts(rows), phase=services.phase(session), mine=services.own_participation(current_user,
-                                                                                                   session),
+        counts=services.counts(rows), phase=services.phase(session), mine=mine,
+        my_certificate=certificates.for_participant(mine) if mine else None,
+        certificate_count=len(bulk.session_certificates(session.id)) if manager else 0,
         devices=services.shared_devices(session) if manager else [],
         nips_form=forms.get("nips_form") or NipsForm(formdata=None),
         walk_in_form=forms.get("walk_in_form") or WalkInForm(formdata=None),

@@ -55,3 +55,92 @@ def running_session(world, *, minutes="", with_photo=False, checked_in=()) -> Se
     db.session.commit()
     assert all(p.source == Source.INVITED for p in session.participants)
     return session
+
+
+# --- helpers for the HTTP tests (plain values only, usable outside the app context) ------------
+
+def english(client):
+    """Switch a client to English: the choice is remembered in its profile or cookie."""
+    client.get("/?lang=en")
+    return client
+
+
+def page_text(response) -> str:
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
+
+
+def field_error(page: str, field_id: str) -> str:
+    """The error shown under a form field, as text ('' when there is none)."""
+    import html
+    import re
+
+    match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', page, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
+
+
+def flashed(client) -> str:
+    with client.session_transaction() as cookie:
+        return " ".join(str(m) for _, m in cookie.get("_flashes", []))
+
+
+def person(app, account) -> dict:
+    """Name, NIP and OPD id of a world account."""
+    with app.app_context():
+        employee = db.session.get(Employee, account["employee_id"])
+        return {"name": employee.name, "nip": employee.nip, "opd_id": employee.opd_id,
+                "nip_formatted": f"{employee.nip[:8]} {employee.nip[8:14]} {employee.nip[14]} {employee.nip[15:]}"}
+
+
+def participant_row(app, session_id: int, account) -> dict | None:
+    """The participant row of `account` in a session, as plain values, or None."""
+    import sqlalchemy as sa
+
+    from portal.socialisation.models import Participant
+
+    with app.app_context():
+        p = db.session.scalar(sa.select(Participant).where(Participant.session_id == session_id,
+                                                           Participant.employee_id == account["employee_id"]))
+        if p is None:
+            return None
+        return {"id": p.id, "status": p.status.value, "method": p.method.value if p.method else None,
+                "source": p.source.value, "checked_in_at": p.checked_in_at, "device_hash": p.device_hash,
+                "opd_id": p.opd_id, "marked_by_id": p.marked_by_id}
+
+
+def participant_rows(app, session_id: int) -> list[dict]:
+    """Every participant of a session: employee id, status, source, method."""
+    import sqlalchemy as sa
+
+    from portal.socialisation.models import Participant
+
+    with app.app_context():
+        return [{"employee_id": p.employee_id, "status": p.status.value, "source": p.source.value,
+                 "method": p.method.value if p.method else None, "opd_id": p.opd_id,
+                 "checked_in_at": p.checked_in_at}
+                for p in db.session.scalars(sa.select(Participant).where(Participant.session_id == session_id)
+                                            .order_by(Participant.id))]
+
+
+def session_state(app, session_id: int) -> dict:
+    with app.app_context():
+        s = db.session.get(Session, session_id)
+        return {"title": s.title, "closed_at": s.closed_at, "cancelled_at": s.cancelled_at,
+                "owner_opd_id": s.owner_opd_id, "invited": sorted(o.id for o in s.invited_opds),
+                "starts_at": s.starts_at, "ends_at": s.ends_at, "late_after": s.late_after, "venue": s.venue,
+                "capacity": s.capacity, "photos": [p.id for p in s.photos]}
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, whitespace collapsed (pdftotext from poppler-utils, which `make test` installs)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    assert data.startswith(b"%PDF"), data[:40]
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed; `make test` installs it")
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
+    return " ".join(out.stdout.decode("utf-8").split())

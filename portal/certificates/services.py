@@ -1,0 +1,389 @@
+"""Issuing, rendering, revoking and verifying certificates.
+
+Certificates are issued by events (a module completed, an attendance list closed, a yearly
+statement filed), never by scanning everyone; the unique (kind, employee, subject) key makes
+issuing idempotent. The PDF is rendered on first download (not inside the quiz or check-in
+request), stored, and its SHA-256 recorded.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import segno
+import sqlalchemy as sa
+from babel.dates import format_date
+from flask import current_app, has_request_context, request
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+from markupsafe import Markup
+
+from portal import audit, pdf, settings, storage
+from portal.certificates.models import Certificate, CertificateChange, CertificateKind, CertificateStatus
+from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
+from portal.db_types import utcnow
+from portal.extensions import db
+from portal.home.models import Regulation
+from portal.learning.models import Completion, Module
+from portal.learning.rows import insert_unless_present
+from portal.org.models import Employee
+from portal.org.nip import mask
+from portal.socialisation.models import ATTENDED, Participant, Session
+from portal.workdays import today
+
+AREA = "certificates"
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODE_LENGTH = 16  # 80 random bits
+DEFAULTS = {
+    # Module slugs required for the compliance certificate; empty means every active module.
+    "cert.compliance_modules": [],
+    "cert.compliance_requires_session": False,
+    "cert.signatory_name": "",
+    "cert.signatory_title": "Inspektur Kota Padang",
+}
+
+
+class CertificateError(Exception):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def config() -> dict:
+    return settings.get_many(DEFAULTS)
+
+
+# --- codes --------------------------------------------------------------------------------------
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str | None:
+    """What people type or scan: any case, dashes or spaces, I/L for 1 and O for 0."""
+    value = "".join(ch for ch in (raw or "").upper() if ch.isalnum()).translate(str.maketrans("ILO", "110"))
+    return value if len(value) == CODE_LENGTH and all(ch in ALPHABET for ch in value) else None
+
+
+def find(code: str) -> Certificate | None:
+    value = normalise_code(code)
+    return db.session.scalar(sa.select(Certificate).where(Certificate.code == value)) if value else None
+
+
+# --- issuing --------------------------------------------------------------------------------------
+
+def issue(kind: CertificateKind, employee: Employee, *, subject_key: str, subject_id: str, subject_en: str,
+          regulation: str, issued_on: date, session_id: int | None = None, module_id: int | None = None,
+          year: int | None = None) -> Certificate:
+    """The certificate for this person and subject: made now, or the one made before."""
+    new_id = insert_unless_present(Certificate, dict(
+        code=new_code(), kind=kind, employee_id=employee.id, subject_key=subject_key, session_id=session_id,
+        module_id=module_id, year=year, subject_id=subject_id, subject_en=subject_en, regulation=regulation,
+        holder_name=employee.name, holder_nip=employee.nip, opd_id=employee.opd_id, opd_name=employee.opd.name,
+        issued_on=issued_on, issued_at=utcnow(), status=CertificateStatus.VALID, revoked_reason="", version=1,
+    ), ["kind", "employee_id", "subject_key"])
+    if new_id is not None:
+        db.session.add(CertificateChange(certificate_id=new_id, action="issued", version=1))
+        db.session.flush()
+        return db.session.get(Certificate, new_id)
+    return db.session.scalar(sa.select(Certificate).where(
+        Certificate.kind == kind, Certificate.employee_id == employee.id, Certificate.subject_key == subject_key))
+
+
+def _regulations(topics) -> str:
+    rows = db.session.scalars(sa.select(Regulation).where(Regulation.topic.in_(topics)).order_by(Regulation.position))
+    return " · ".join(r.short_name for r in rows)
+
+
+def issue_for_attendance(participant: Participant) -> Certificate | None:
+    if participant.status not in ATTENDED:
+        return None
+    session = participant.session
+    return issue(CertificateKind.ATTENDANCE, participant.employee, subject_key=f"session:{session.id}",
+                 subject_id=session.title, subject_en=session.title,
+                 regulation=" · ".join(r.short_name for r in session.regulations),
+                 issued_on=(participant.checked_in_at or session.starts_at).astimezone(_zone()).date(),
+                 session_id=session.id)
+
+
+def issue_for_module(completion: Completion) -> Certificate:
+    module = db.session.get(Module, completion.module_id)
+    employee = db.session.get(Employee, completion.employee_id)
+    return issue(CertificateKind.MODULE, employee, subject_key=f"module:{module.id}", subject_id=module.title_id,
+                 subject_en=module.title_en, regulation=_regulations([module.topic]),
+                 issued_on=completion.completed_at.astimezone(_zone()).date(), module_id=module.id)
+
+
+def _zone():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+# --- compliance ----------------------------------------------------------------------------------
+
+@dataclass
+class Requirement:
+    label: str
+    met: bool
+
+
+def required_modules() -> list[Module]:
+    slugs = config()["cert.compliance_modules"] or []
+    stmt = sa.select(Module).where(Module.active.is_(True)).order_by(Module.position)
+    if slugs:
+        stmt = sa.select(Module).where(Module.slug.in_(slugs)).order_by(Module.position)
+    return list(db.session.scalars(stmt))
+
+
+def compliance(employee: Employee, year: int, locale: str = "id") -> list[Requirement]:
+    """What the compliance certificate of `year` asks of this employee, and what is met."""
+    end = datetime(year + 1, 1, 1, tzinfo=_zone())
+    completed = set(db.session.scalars(sa.select(Completion.module_id).where(
+        Completion.employee_id == employee.id, Completion.completed_at < end)))
+    out = [Requirement(gettext("Module completed: %(title)s", title=m.title_en if locale == "en" else m.title_id),
+                       m.id in completed) for m in required_modules()]
+    filed = db.session.scalar(sa.select(sa.func.count()).select_from(Declaration).where(
+        Declaration.declarant_id == employee.id, Declaration.kind == Kind.YEARLY, Declaration.year == year,
+        Declaration.status != DeclarationStatus.DRAFT))
+    out.append(Requirement(gettext("Yearly conflict-of-interest statement %(year)d filed", year=year), bool(filed)))
+    if config()["cert.compliance_requires_session"]:
+        start = datetime(year, 1, 1, tzinfo=_zone())
+        attended = db.session.scalar(sa.select(sa.func.count()).select_from(Participant).join(Session).where(
+            Participant.employee_id == employee.id, Participant.status.in_(ATTENDED),
+            Session.starts_at >= start, Session.starts_at < end))
+        out.append(Requirement(gettext("Attended a socialisation session in %(year)d", year=year), bool(attended)))
+    return out
+
+
+def check_compliance(employee: Employee, year: int) -> Certificate | None:
+    if not all(r.met for r in compliance(employee, year)):
+        return None
+    with force_locale("id"):
+        subject_id = gettext("Compliance with integrity obligations, year %(year)d", year=year)
+    with force_locale("en"):
+        subject_en = gettext("Compliance with integrity obligations, year %(year)d", year=year)
+    return issue(CertificateKind.COMPLIANCE, employee, subject_key=f"year:{year}", subject_id=subject_id,
+                 subject_en=subject_en, regulation=_regulations(["wbs", "coi"]), issued_on=today(), year=year)
+
+
+# The events that issue certificates (registered once, when this module is imported).
+def _on_module_completed(completion: Completion) -> None:
+    issue_for_module(completion)
+    check_compliance(db.session.get(Employee, completion.employee_id), completion.completed_at.astimezone(_zone()).year)
+
+
+def _on_attendance_final(participant: Participant) -> None:
+    if issue_for_attendance(participant) is not None and config()["cert.compliance_requires_session"]:
+        check_compliance(participant.employee, participant.session.starts_at.astimezone(_zone()).year)
+
+
+def _on_yearly_filed(declaration: Declaration) -> None:
+    check_compliance(declaration.declarant, declaration.year)
+
+
+def register_hooks() -> None:
+    from portal.coi import services as coi
+    from portal.learning import services as learning
+    from portal.socialisation import documents, services as sessions
+
+    for hooks, fn in ((learning.on_module_completed, _on_module_completed),
+                      (sessions.on_attendance_final, _on_attendance_final),
+                      (coi.on_yearly_filed, _on_yearly_filed)):
+        if fn not in hooks:
+            hooks.append(fn)
+    documents.certificate_codes = codes_for_participants
+
+
+def codes_for_participants(session: Session, participants: list[Participant]) -> dict[int, str]:
+    by_employee = dict(db.session.execute(sa.select(Certificate.employee_id, Certificate.code).where(
+        Certificate.kind == CertificateKind.ATTENDANCE, Certificate.session_id == session.id,
+        Certificate.status == CertificateStatus.VALID)).all())
+    return {p.id: _dashed(by_employee[p.employee_id]) for p in participants if p.employee_id in by_employee}
+
+
+def for_participant(participant: Participant) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(
+        Certificate.kind == CertificateKind.ATTENDANCE, Certificate.session_id == participant.session_id,
+        Certificate.employee_id == participant.employee_id))
+
+
+def _dashed(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+# --- revocation and re-issue ------------------------------------------------------------------------
+
+def revoke(cert: Certificate, reason: str, *, actor) -> None:
+    if cert.status == CertificateStatus.REVOKED:
+        raise CertificateError(_l("This certificate is already revoked."), "reason")
+    if len(reason.strip()) < 10:
+        raise CertificateError(_l("Give the reason in a sentence (at least 10 characters)."), "reason")
+    cert.status, cert.revoked_at, cert.revoked_reason = CertificateStatus.REVOKED, utcnow(), reason.strip()
+    db.session.add(CertificateChange(certificate=cert, action="revoked", reason=reason.strip(), version=cert.version,
+                                     actor_id=actor.id))
+    audit.record("certificate.revoked", cert, actor=actor, data={"code": cert.code, "reason": reason.strip()})
+
+
+def reissue(cert: Certificate, reason: str, *, actor) -> None:
+    """Same code, fresh holder details (a corrected name, a new OPD), a new PDF; a revoked
+    certificate becomes valid again. The earlier PDF's hash stays in the history."""
+    if len(reason.strip()) < 10:
+        raise CertificateError(_l("Give the reason in a sentence (at least 10 characters)."), "reason")
+    employee = cert.employee
+    cert.holder_name, cert.holder_nip = employee.name, employee.nip
+    cert.opd_id, cert.opd_name = employee.opd_id, employee.opd.name
+    cert.status, cert.revoked_at, cert.revoked_reason = CertificateStatus.VALID, None, ""
+    cert.version += 1
+    old_key, cert.pdf_key, cert.pdf_sha256 = cert.pdf_key, None, None
+    db.session.add(CertificateChange(certificate=cert, action="reissued", reason=reason.strip(), version=cert.version,
+                                     actor_id=actor.id))
+    audit.record("certificate.reissued", cert, actor=actor, data={"code": cert.code, "version": cert.version,
+                                                                  "reason": reason.strip()})
+    return old_key
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+def base_url() -> str:
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return "http://127.0.0.1:5000"
+
+
+def verify_url(cert: Certificate, base: str) -> str:
+    return f"{base}/verifikasi/{cert.code}"
+
+
+def _both(make) -> dict:
+    """A label in both languages: certificates carry Indonesian and English on the page."""
+    out = {}
+    for locale in ("id", "en"):
+        with force_locale(locale):
+            out[locale] = str(make())
+    return out
+
+
+def labels() -> dict:
+    return {
+        "title": {kind.value: _both(lambda kind=kind: kind.label) for kind in CertificateKind},
+        "given_to": _both(lambda: gettext("This certificate is given to")),
+        "attended": _both(lambda: gettext("for attending the socialisation session")),
+        "completed": _both(lambda: gettext("for completing the e-learning module")),
+        "complied": _both(lambda: gettext("for completing the required e-learning modules and filing the yearly "
+                                          "conflict-of-interest statement of")),
+        "verify": _both(lambda: gettext("Check this certificate at")),
+        "code": _both(lambda: gettext("Verification code")),
+        "revoked": _both(lambda: gettext("REVOKED")),
+    }
+
+
+def context(cert: Certificate, base: str) -> dict:
+    url = verify_url(cert, base)
+    qr = segno.make(url, error="m").svg_inline(scale=4, border=0, omitsize=True)
+    cfg = config()
+    return {
+        "kind": cert.kind.value,
+        "code": cert.formatted_code,
+        "url": url,
+        "qr": Markup(qr),
+        "holder": cert.holder_name,
+        "nip": mask(cert.holder_nip),
+        "opd": cert.opd_name,
+        "subject_id": cert.subject_id,
+        "subject_en": cert.subject_en,
+        "regulation": cert.regulation,
+        "date_id": format_date(cert.issued_on, "long", locale="id"),
+        "date_en": format_date(cert.issued_on, "long", locale="en"),
+        "year": cert.year or cert.issued_on.year,
+        "revoked": cert.status == CertificateStatus.REVOKED,
+        "version": cert.version,
+        "signatory_name": cfg["cert.signatory_name"],
+        "signatory_title": cfg["cert.signatory_title"],
+    }
+
+
+def _document_context(certs: list[Certificate], base: str) -> dict:
+    return {"government": current_app.config["GOVERNMENT_NAME"],
+            "inspectorate": current_app.config["INSPECTORATE_NAME"],
+            "labels": labels(), "certificates": [context(c, base) for c in certs]}
+
+
+def render(certs: list[Certificate], base: str) -> bytes:
+    return pdf.render("pdf/certificates.html", _document_context(certs, base))
+
+
+def ensure_pdf(cert: Certificate, base: str | None = None) -> bytes:
+    """The stored PDF, rendered and recorded the first time it is asked for. The caller commits."""
+    if cert.pdf_key:
+        return storage.read(AREA, cert.pdf_key)
+    data = render([cert], base or base_url())
+    digest = hashlib.sha256(data).hexdigest()
+    key = storage.new_key()
+    storage.write(AREA, key, data)
+    storage.track(db.session, AREA, key)
+    won = db.session.execute(sa.update(Certificate).where(Certificate.id == cert.id, Certificate.pdf_key.is_(None),
+                                                          Certificate.version == cert.version)
+                             .values(pdf_key=key, pdf_sha256=digest)).rowcount
+    if not won:  # rendered by a concurrent request: serve theirs
+        db.session.refresh(cert)
+        return storage.read(AREA, cert.pdf_key)
+    db.session.add(CertificateChange(certificate_id=cert.id, action="rendered", version=cert.version,
+                                     pdf_sha256=digest))
+    db.session.refresh(cert)
+    return data
+
+
+def merged(certs: list[Certificate], base: str, progress=None, chunk: int = 50) -> bytes:
+    """Many certificates as one PDF, laid out in chunks so the progress bar moves."""
+    documents = []
+    for start in range(0, len(certs), chunk):
+        part = certs[start:start + chunk]
+        documents.append(pdf.render_pages("pdf/certificates.html", _document_context(part, base)))
+        if progress:
+            progress(start + len(part), len(certs))
+    return pdf.merge(documents)
+
+
+# --- verification ----------------------------------------------------------------------------------
+
+def check_file(cert: Certificate, data: bytes) -> tuple[str, CertificateChange | None]:
+    """exact | earlier | different: is this file the PDF issued under this code?"""
+    digest = hashlib.sha256(data).hexdigest()
+    if cert.pdf_sha256 and secrets.compare_digest(digest, cert.pdf_sha256):
+        return "exact", None
+    earlier = next((c for c in cert.changes if c.pdf_sha256 == digest), None)
+    return ("earlier", earlier) if earlier else ("different", None)
+
+
+def visible_to(user) -> sa.Select:
+    """The certificates a list page may show this user."""
+    from portal.permissions import Role, has_role, own_opd_id
+
+    stmt = sa.select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    if has_role(user, Role.ADMIN, Role.COI_REVIEWER):
+        return stmt
+    if has_role(user, Role.SECRETARY) and own_opd_id(user) is not None:
+        return stmt.where(Certificate.opd_id == own_opd_id(user))
+    return stmt.where(sa.false())
+
+
+def can_download(user, cert: Certificate) -> bool:
+    from portal.permissions import Role, has_role, own_opd_id
+
+    if getattr(user, "employee_id", None) == cert.employee_id:
+        return True
+    if has_role(user, Role.ADMIN, Role.COI_REVIEWER):
+        return True
+    return has_role(user, Role.SECRETARY) and own_opd_id(user) == cert.opd_id
+
+
+def can_manage(user) -> bool:
+    from portal.permissions import Role, has_role
+
+    return has_role(user, Role.ADMIN, Role.COI_REVIEWER)
