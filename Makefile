@@ -7,11 +7,11 @@ PORT   ?= 5000
 
 .PHONY: run test setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots bench clean
 
-## make run: set everything up, load demo data into an empty database, serve on 127.0.0.1:$(PORT)
+## make run: set everything up, load demo data into an empty database, serve on 127.0.0.1:$(PORT) with a job worker
 run: system-deps setup db
 	$(FLASK) seed
 	$(FLASK) demo-if-empty
-	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py "portal:create_app()"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 
 ## make test: the same set-up, then the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 test: system-deps-test setup

@@ -32,6 +32,9 @@ logconfig_dict = {
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        # One line per layout step and per font subset would drown a certificate run.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"level": "INFO", "handlers": ["error_console"]},
 }

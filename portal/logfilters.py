@@ -10,11 +10,20 @@ import logging
 import re
 
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b|::1\b")
+_IPV6_CANDIDATE = re.compile(r"(?<![\w:])[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?![\w:])")
+
+
+def _ipv6(match: re.Match) -> str:
+    # A log timestamp (26/Nov/2026:14:29:27) has the same shape as a digits-only IPv6 address;
+    # a real one has "::", a hex letter, or all eight groups.
+    text = match.group(0)
+    if "::" in text or re.search(r"[a-fA-F]", text) or text.count(":") == 7:
+        return "[address]"
+    return text
 
 
 def redact(text: str) -> str:
-    return _IPV6.sub("[address]", _IPV4.sub("[address]", text))
+    return _IPV6_CANDIDATE.sub(_ipv6, _IPV4.sub("[address]", text))
 
 
 class RedactAddresses(logging.Filter):

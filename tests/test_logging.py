@@ -61,3 +61,10 @@ def test_gunicorn_logs_of_a_wbs_request_hold_no_address_or_agent(tmp_path):
     assert '"GET /wbs/' in text  # the access log did record the request
     for secret in ("127.0.0.1", "203.0.113.99", "AgenUnikXYZ", "Referer"):
         assert secret not in text, secret
+
+
+def test_timestamps_are_not_taken_for_addresses():
+    line = '[26/Nov/2026:14:29:27 +0000] "GET /healthz" 200 32 11ms'
+    assert redact(line) == line
+    assert redact("from 2001:db8::1 and fe80::a:b and 2001:0:0:0:0:0:0:1") == \
+        "from [address] and [address] and [address]"

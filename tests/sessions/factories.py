@@ -142,5 +142,5 @@ def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF"), data[:40]
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed; `make test` installs it")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
     return " ".join(out.stdout.decode("utf-8").split())

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal.db_types import utcnow
 from tests.conftest import new_nip
 from tests.sessions.factories import (english, field_error, flashed, make_session, page_text, participant_row,
                                       participant_rows, pdf_text, person, session_state)
@@ -120,7 +121,7 @@ def attended(app, world, city_session):
 
     with app.app_context():
         session = db.session.get(Session, city_session)
-        start = session.starts_at.replace() - timedelta(days=3, minutes=10)
+        start = (utcnow() - timedelta(minutes=10)).replace(second=0, microsecond=0)
         session.starts_at, session.late_after, session.ends_at = start, start + timedelta(minutes=15), \
             start + timedelta(hours=2)
         db.session.commit()
@@ -235,7 +236,7 @@ def test_secretarys_session_check_in_is_for_own_opd(app, world, secretary, login
 
     with app.app_context():
         session = db.session.get(Session, sid)
-        start = session.starts_at - timedelta(days=10, hours=1)
+        start = (utcnow() - timedelta(hours=1)).replace(second=0, microsecond=0)
         session.starts_at, session.late_after, session.ends_at = start, start + timedelta(minutes=15), \
             start + timedelta(hours=3)
         db.session.commit()
