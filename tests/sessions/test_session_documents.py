@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -13,9 +12,9 @@ from PIL import Image
 from portal.auth.models import User
 from portal.extensions import db
 from portal.socialisation import services
-from portal.socialisation.models import AttendanceStatus, Participant, Session
-from tests.sessions.factories import (check_in, english, field_error, flashed, make_session, page_text, pdf_text,
-                                      person, running_session, session_state)
+from portal.socialisation.models import AttendanceStatus, Source
+from tests.sessions.factories import (english, field_error, flashed, page_text, pdf_text, person, running_session,
+                                      session_state)
 from tests.wbs.builders import jpeg_with_exif, png_bytes
 
 MINUTES = "Narasumber menyampaikan isi Perwako 15/2019.\n\nPeserta diminta meneruskan materi."
@@ -34,7 +33,7 @@ def session_id(app, world):
         session = running_session(world, checked_in=[world.asn])
         actor = db.session.get(User, world.inspektur["user_id"])
         services.add_participants(session, "\n".join(person(app, a)["nip"] for a in (world.kadis, world.secretary)),
-                                  actor=actor, source=services.Source.INVITED)
+                                  actor=actor, source=Source.INVITED)
         kadis = next(p for p in session.participants if p.employee_id == world.kadis["employee_id"])
         services.mark(session, kadis, AttendanceStatus.LATE, actor=actor)
         services.walk_in(session, person(app, world.asn_disdik)["nip"], actor=actor)
