@@ -194,6 +194,24 @@ def healthz(browser: Browser):
     return task
 
 
+def server_times(base: str, people: int, second: int) -> dict[str, list[float]]:
+    """Time inside gunicorn per request (ms), from its access log (`%(M)s`), per wave."""
+    import re
+
+    log = Path(__file__).resolve().parent / "results" / f"gunicorn-{urlsplit(base).port}.log"
+    if not log.exists():
+        return {}
+    scans, health = [], []
+    for match in re.finditer(r'"GET (\S+)" (\d{3}) \S+ (\d+)ms', log.read_text()):
+        path, status, ms = match.group(1), match.group(2), float(match.group(3))
+        if path.startswith("/hadir/") and status == "200":
+            scans.append(ms)
+        elif path == "/healthz":
+            health.append(ms)
+    return {"first scan": scans[:people], "second scan": scans[people:people + second],
+            "healthz": health[-people:]}
+
+
 # --- 3. checks -----------------------------------------------------------------------------------
 
 def snapshot(url: str, session_id: int) -> dict:
@@ -266,6 +284,7 @@ def main() -> int:
 
     load_at_start = os.getloadavg()
     started = time.perf_counter()
+    (Path(__file__).resolve().parent / "results").mkdir(exist_ok=True)  # where gunicorn's log goes
     url = fresh_database(DATABASE)
     info = prepare(url, args.people)
     print(f"prepared in {time.perf_counter() - started:.1f} s: {info['employees_in_database']} employees, "
@@ -303,6 +322,7 @@ def main() -> int:
         projector.join()
         projector.refresh()  # the screen's count once everyone is in
 
+    inside = server_times(base, len(phones), len(again))
     problems = verify(info, first, after_first, second, after_second, args.people, projector, health)
     tokens = {path for p in phones for path in p.get("tokens", [])[:1]}
     rows = [("GET /hadir/<token>, first scan", first), ("GET /hadir/<token>, second scan", second),
@@ -321,6 +341,14 @@ def main() -> int:
         print(f"{name:34} {stats['n']:>4} {stats['non_200']:>7} {stats['wall_s']:>7.2f} "
               f"{stats['throughput_rps']:>7.1f} {stats['p50_ms']:>8.1f} {stats['p95_ms']:>8.1f} "
               f"{stats['p99_ms']:>8.1f} {stats['max_ms']:>8.1f}")
+    if inside:
+        print("time inside gunicorn (its access log; excludes waiting in the listen backlog):")
+        for name, times in inside.items():
+            if times:
+                stats = summary([t / 1000 for t in times])
+                result[f"server {name}"] = stats
+                print(f"  {name:32} {stats['n']:>4}  p50 {stats['p50_ms']:6.1f} ms  p95 {stats['p95_ms']:6.1f} ms  "
+                      f"p99 {stats['p99_ms']:6.1f} ms  mean {stats['mean_ms']:6.1f} ms")
     feed = summary(projector.latencies)
     print(f"organiser's qr.json polls: {feed['n']}, p50 {feed['p50_ms']} ms; distinct QR tokens scanned in the "
           f"first wave: {len(tokens)}")
@@ -339,7 +367,8 @@ def main() -> int:
                           "load_average_after_logins": load_before},
                   qr_json=feed, tokens_scanned=len(tokens),
                   database={k: v for k, v in s.items() if k != "rows"}, problems=problems)
-    name = "checkin" if not args.spread else f"checkin_spread{args.spread:g}"
+    name = "checkin" + (f"_c{args.concurrency}" if args.concurrency != 20 else "") + (
+        f"_spread{args.spread:g}" if args.spread else "")
     print(f"written to {write_result(name, result)}")
     return 1 if problems else 0
 

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "portal.socialisation.checkin_views",
     "portal.certificates.views",
     "portal.certificates.verify_views",
+    "portal.participation.views",
 )
 
 

@@ -175,6 +175,17 @@ def send_reminders_command():
     click.echo(f"{count} reminders sent.")
 
 
+@click.command("send-digests")
+@with_appcontext
+def send_digests_command():
+    """Mail each OPD secretary their weekly participation digest (run weekly; skips anyone sent one in 6 days)."""
+    from portal.participation.services import send_digests
+
+    count = send_digests()
+    db.session.commit()
+    click.echo(f"{count} digests sent.")
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the queued jobs, then stop.")
 @with_appcontext
@@ -193,5 +204,6 @@ def init_app(app) -> None:
     from portal.learning.cli import learning_cli
     app.cli.add_command(learning_cli)
     for command in (seed_command, demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
-                    audit_verify_command, rotate_keys_command, send_reminders_command, worker_command):
+                    audit_verify_command, rotate_keys_command, send_reminders_command, worker_command,
+                    send_digests_command):
         app.cli.add_command(command)

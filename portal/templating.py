@@ -12,17 +12,16 @@ from portal.permissions import Role, has_role
 # endpoint is not registered are skipped, so an area adds its line here once. Keep it short:
 # the admin's less frequent pages (OPDs, WBS settings, holidays) are linked from Administration.
 NAV_ITEMS = (
-    ("home.index", _l("Home"), ()),
-    ("org.staff", _l("Staff of my OPD"), (Role.SECRETARY,)),
-    ("org.employees", _l("Employees"), (Role.ADMIN, Role.COI_REVIEWER)),
+    # Home is the brand at the left of the bar.
+    ("org.employees", _l("Employees"), (Role.ADMIN,)),
     ("learning.index", _l("E-learning"), ()),
-    ("learning.results.overview", _l("Learning results"), (Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)),
-    ("learning.manage.modules", _l("Learning content"), (Role.ADMIN, Role.COI_REVIEWER)),
     ("sessions.index", _l("Sessions"), ()),
     ("certificates.index", _l("Certificates"), ()),
+    # The secretaries' and the Inspectorate's hub: staff lists, learning results and yearly
+    # statements are linked from there, and the oversight of declarations from the conflicts
+    # of interest page (a menu with all of them no longer fits one line).
+    ("participation.dashboard", _l("Participation"), (Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)),
     ("coi.index", _l("Conflicts of interest"), ()),
-    ("coi_oversight.index", _l("Declarations (oversight)"), (Role.COI_REVIEWER,)),
-    ("coi_oversight.coverage", _l("Yearly statements of my OPD"), (Role.SECRETARY,)),
     ("wbs_manage.queue", _l("WBS cases"), (Role.WBS_HANDLER,)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 )

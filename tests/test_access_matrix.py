@@ -143,6 +143,14 @@ ENDPOINTS = {
     "certificates.settings_page": ADMIN,
     "verify.form": PUBLIC,
     "verify.certificate": PUBLIC,
+    "participation.dashboard": COVERAGE,
+    "participation.staff": COVERAGE,
+    "participation.staff_export": COVERAGE,
+    "participation.evidence": COVERAGE,
+    "participation.reminder_preview": SECRETARY,
+    "participation.reminder_send": SECRETARY,
+    "participation.early_detection": CITY,
+    "participation.settings_page": ADMIN,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -176,7 +184,7 @@ ALLOWED = {
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "coi_oversight.list_item": {"kind": "type"},
                     "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"},
-                    "certificates.session_bulk": {"fmt": "pdf"}}
+                    "certificates.session_bulk": {"fmt": "pdf"}, "participation.staff_export": {"fmt": "xlsx"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
     LEARNER_RECORD: {"wbs_handler"},

@@ -15,11 +15,11 @@ from datetime import date, datetime
 import segno
 import sqlalchemy as sa
 from babel.dates import format_date
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup
 
-from portal import audit, pdf, settings, storage
+from portal import audit, pdf, settings, storage, urls
 from portal.certificates.models import Certificate, CertificateChange, CertificateKind, CertificateStatus
 from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
 from portal.db_types import utcnow
@@ -247,13 +247,7 @@ def reissue(cert: Certificate, reason: str, *, actor) -> None:
 
 # --- rendering -----------------------------------------------------------------------------------
 
-def base_url() -> str:
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return "http://127.0.0.1:5000"
+base_url = urls.base_url
 
 
 def verify_url(cert: Certificate, base: str) -> str:

@@ -86,6 +86,31 @@ def load(rng, echo) -> None:
     services.close(s2019, actor=inspektur, now=s2019.ends_at + timedelta(hours=1))
     s2019.created_at = s2019.starts_at - timedelta(days=7)
 
+    # Earlier this year: Dinas Kesehatan and Disdikbud, most of their staff came.
+    local_today = services.local(utcnow()).date()
+    held = max(local_today - timedelta(days=60), date(local_today.year, 1, 2))
+    if held < local_today:
+        pair = [o for o in opds if o.code in ("DINKES", "DISDIKBUD")]
+        recent = services.save_session(None, _fields(
+            "Sosialisasi penanganan benturan kepentingan dan WBS", _wib(held, 9), 3,
+            opd_ids=[o.id for o in pair], regulation_ids=[regulations[t] for t in ("wbs", "coi") if t in regulations],
+            module_ids=[modules[t] for t in ("coi", "wbs") if t in modules], speakers="Inspektorat Kota Padang"),
+            actor=inspektur)
+        recent.venue = "Aula Balai Kota Padang"
+        staff = list(db.session.scalars(sa.select(Employee).where(Employee.opd_id.in_([o.id for o in pair]),
+                                                                  Employee.active.is_(True)).order_by(Employee.id)))
+        asn_id = _user("asn.dinkes").employee_id
+        for employee in staff:
+            if employee.id != asn_id and rng.random() < 0.35:
+                continue
+            late = rng.random() < 0.1
+            db.session.add(Participant(
+                session=recent, employee=employee, opd_id=employee.opd_id, source=Source.NOMINATED,
+                status=AttendanceStatus.LATE if late else AttendanceStatus.PRESENT, method=Method.QR,
+                checked_in_at=recent.starts_at + timedelta(minutes=rng.randint(20, 40) if late else rng.randint(-25, 5))))
+        db.session.flush()
+        services.close(recent, actor=inspektur, now=recent.ends_at + timedelta(minutes=30))
+
     # Coming up: a city-wide session with two OPDs invited, and asn.dinkes on its list.
     soon = (services.local(utcnow()) + timedelta(days=7)).date()
     upcoming = services.save_session(None, _fields(
@@ -109,4 +134,4 @@ def load(rng, echo) -> None:
     services.save_session(None, _fields("Uji coba presensi QR", _wib(today_local, 7, 30), 16, late_minutes=60,
                                         opd_ids=[o.id for o in opds]), actor=inspektur)
     db.session.commit()
-    echo(f"Sessions: 9 August 2019 with {len(s2019.participants)} participants, and 3 more")
+    echo(f"Sessions: 9 August 2019 with {len(s2019.participants)} participants, and 4 more")

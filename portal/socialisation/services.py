@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -327,7 +328,8 @@ def close(session: Session, *, actor, now: datetime | None = None) -> int:
 # --- reading -----------------------------------------------------------------------------------
 
 def participants(session: Session, opd_id: int | None = None) -> list[Participant]:
-    stmt = (sa.select(Participant).join(Participant.employee).join(Opd, Opd.id == Participant.opd_id)
+    stmt = (sa.select(Participant).join(Participant.employee).join(Participant.opd)
+            .options(contains_eager(Participant.opd))
             .where(Participant.session_id == session.id).order_by(Opd.name, Employee.name))
     if opd_id is not None:
         stmt = stmt.where(Participant.opd_id == opd_id)

@@ -1,0 +1,83 @@
+"""The staff list as CSV or XLSX, and the evidence summary (bukti dukung) as PDF."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import current_app
+from flask_babel import format_date, gettext as _
+
+from portal import pdf
+from portal.participation import queries, services
+from portal.workdays import today
+
+
+def _header() -> list[str]:
+    return [_("Name"), _("NIP"), _("Position"), _("OPD"), _("Modules completed"), _("Modules in total"),
+            _("Failed quiz attempts"), _("Yearly statement filed"), _("Sessions attended"), _("Certificates"),
+            _("Status")]
+
+
+
+
+def _status(row: queries.StaffRow) -> str:
+    return {"complete": _("Complete"), "in_progress": _("In progress"), "not_started": _("Not started")}[row.status]
+
+
+def _values(row: queries.StaffRow) -> list:
+    e = row.employee
+    return [e.name, e.nip, e.position, e.opd.name, row.completed, row.module_total, row.failed,
+            _("yes") if row.filed else _("no"), row.sessions, row.certificates, _status(row)]
+
+
+def staff_csv(rows: list[queries.StaffRow]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_header())
+    for row in rows:
+        # A leading = + - @ would make a spreadsheet run the cell as a formula (CSV injection).
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in _values(row)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def staff_xlsx(rows: list[queries.StaffRow], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet(_("Staff")[:31])
+    sheet.append([title])
+    sheet.append(_header())
+    for row in rows:
+        values = _values(row)
+        values[1] = str(values[1])  # the NIP stays text: 18 digits are not a number
+        sheet.append(values)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: queries.OpdRow, modules,
+                 per_unit: bool, locale: str) -> bytes:
+    """For one OPD (`per_unit` False: its employees are the units) or the city (the OPDs are)."""
+    module_rows = []
+    for m in modules:
+        count = total.module(m.id)
+        if per_unit:
+            covered_units = sum(1 for r in rows if r.headcount and r.module(m.id).complete)
+            percent = 100 * covered_units / len(rows) if rows else 0
+        else:
+            percent = 100 * count.complete / total.headcount if total.headcount else 0
+        module_rows.append({"title": m.title_en if locale == "en" else m.title_id, "complete": count.complete,
+                            "percent": round(percent), "wording": services.wording(percent)})
+    statements_percent = 100 * total.statements / total.headcount if total.headcount else 0
+    return pdf.render("pdf/participation_evidence.html", {
+        "lang": locale, "government": current_app.config["GOVERNMENT_NAME"],
+        "inspectorate": current_app.config["INSPECTORATE_NAME"], "title": title, "year": year,
+        "date": format_date(today(), "long"), "headcount": total.headcount, "units": len(rows),
+        "per_unit": per_unit, "modules": module_rows,
+        "statements": total.statements, "statements_percent": round(statements_percent),
+        "statements_wording": services.wording(statements_percent),
+        "attended": total.attended, "certificates": total.certificates,
+        "opds": [{"name": r.name, "headcount": r.headcount, "coverage": round(100 * r.coverage([m.id for m in modules])),
+                  "statements": r.statements, "attended": r.attended} for r in rows] if per_unit else [],
+    })

@@ -1,0 +1,304 @@
+"""Participation numbers per OPD and per employee, in a fixed number of queries.
+
+Every figure is a GROUP BY over the whole table (or a page of employees), so a dashboard
+costs the same number of queries for 400 or 100,000 employees (tests/participation assert
+the count). The dashboard, the exports and the evidence PDF all read these functions, so
+they count the same things.
+
+Definitions (shown on the pages):
+- headcount: active employees of the OPD;
+- a module is *complete* for an employee with a Completion row, *in progress* with a lesson
+  read or a quiz attempt and no completion, *not started* otherwise;
+- coverage of an OPD: the mean over the counted modules of complete / headcount;
+- statement filed: the yearly conflict-of-interest statement of the year, in any state but draft;
+- attended: present or late at a session that started in the year;
+- certificates: valid certificates whose holder was in the OPD when issued.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.certificates.models import Certificate, CertificateStatus
+from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
+from portal.extensions import db
+from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
+from portal.org import nip as nip_rules
+from portal.org.models import Employee, Opd
+from portal.search import ESCAPE, contains
+from portal.socialisation.models import ATTENDED, Participant, Session
+
+
+@dataclass
+class ModuleCount:
+    complete: int = 0
+    started: int = 0  # complete included
+
+
+@dataclass
+class OpdRow:
+    opd_id: int
+    code: str
+    name: str
+    short_name: str
+    headcount: int = 0
+    modules: dict[int, ModuleCount] = field(default_factory=dict)
+    attempts: int = 0
+    passed_attempts: int = 0
+    best_score_sum: int = 0
+    best_score_n: int = 0
+    statements: int = 0
+    attended: int = 0
+    certificates: int = 0
+
+    def module(self, module_id: int) -> ModuleCount:
+        return self.modules.get(module_id, ModuleCount())
+
+    def coverage(self, module_ids: list[int]) -> float:
+        if not self.headcount or not module_ids:
+            return 0.0
+        return sum(min(self.module(m).complete, self.headcount) for m in module_ids) / (self.headcount * len(module_ids))
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed_attempts / self.attempts if self.attempts else None
+
+    @property
+    def average_best(self) -> float | None:
+        return self.best_score_sum / self.best_score_n if self.best_score_n else None
+
+    def percent(self, n: int) -> int:
+        return round(100 * n / self.headcount) if self.headcount else 0
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=_zone()), datetime(year + 1, 1, 1, tzinfo=_zone())
+
+
+def counted_modules() -> list[Module]:
+    return list(db.session.scalars(sa.select(Module).where(Module.active.is_(True)).order_by(Module.position)))
+
+
+def _started_pairs():
+    """(employee_id, module_id) of everyone who read a lesson or started a quiz."""
+    reads = sa.select(LessonRead.employee_id, Lesson.module_id).join(Lesson, Lesson.id == LessonRead.lesson_id)
+    attempts = sa.select(Attempt.employee_id, Attempt.module_id)
+    return sa.union(reads, attempts).subquery()
+
+
+def opd_rows(year: int, opd_id: int | None = None) -> list[OpdRow]:
+    """One row per active OPD (or just `opd_id`), in eight grouped queries."""
+    opds = sa.select(Opd).where(Opd.active.is_(True)).order_by(Opd.name)
+    if opd_id is not None:
+        opds = sa.select(Opd).where(Opd.id == opd_id)
+    rows = {o.id: OpdRow(o.id, o.code, o.name, o.short_name) for o in db.session.scalars(opds)}
+    active = sa.and_(Employee.active.is_(True), Employee.opd_id.in_(list(rows)) if opd_id is not None else sa.true())
+
+    def grouped(stmt):
+        return db.session.execute(stmt.where(active)).all()
+
+    for o, n in grouped(sa.select(Employee.opd_id, sa.func.count()).group_by(Employee.opd_id)):
+        if o in rows:
+            rows[o].headcount = n
+    for o, m, n in grouped(sa.select(Employee.opd_id, Completion.module_id, sa.func.count())
+                           .join(Employee, Employee.id == Completion.employee_id)
+                           .group_by(Employee.opd_id, Completion.module_id)):
+        if o in rows:
+            rows[o].modules.setdefault(m, ModuleCount()).complete = n
+    started = _started_pairs()
+    for o, m, n in grouped(sa.select(Employee.opd_id, started.c.module_id, sa.func.count())
+                           .join(Employee, Employee.id == started.c.employee_id)
+                           .group_by(Employee.opd_id, started.c.module_id)):
+        if o in rows:
+            rows[o].modules.setdefault(m, ModuleCount()).started = n
+    for o, total, passed in grouped(
+            sa.select(Employee.opd_id, sa.func.count(), sa.func.count().filter(Attempt.passed.is_(True)))
+            .join(Employee, Employee.id == Attempt.employee_id).where(Attempt.submitted_at.is_not(None))
+            .group_by(Employee.opd_id)):
+        if o in rows:
+            rows[o].attempts, rows[o].passed_attempts = total, passed
+    best = (sa.select(Attempt.employee_id, Attempt.module_id, sa.func.max(Attempt.score_percent).label("best"))
+            .where(Attempt.submitted_at.is_not(None)).group_by(Attempt.employee_id, Attempt.module_id).subquery())
+    for o, total, n in grouped(sa.select(Employee.opd_id, sa.func.sum(best.c.best), sa.func.count())
+                               .join(Employee, Employee.id == best.c.employee_id).group_by(Employee.opd_id)):
+        if o in rows:
+            rows[o].best_score_sum, rows[o].best_score_n = int(total or 0), n
+    for o, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Declaration.declarant_id)))
+                        .join(Employee, Employee.id == Declaration.declarant_id)
+                        .where(Declaration.kind == Kind.YEARLY, Declaration.year == year,
+                               Declaration.status != DeclarationStatus.DRAFT).group_by(Employee.opd_id)):
+        if o in rows:
+            rows[o].statements = n
+    start, end = year_bounds(year)
+    for o, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Participant.employee_id)))
+                        .join(Employee, Employee.id == Participant.employee_id)
+                        .join(Session, Session.id == Participant.session_id)
+                        .where(Participant.status.in_(ATTENDED), Session.starts_at >= start, Session.starts_at < end)
+                        .group_by(Employee.opd_id)):
+        if o in rows:
+            rows[o].attended = n
+    certs = (sa.select(Certificate.opd_id, sa.func.count()).where(Certificate.status == CertificateStatus.VALID)
+             .group_by(Certificate.opd_id))
+    if opd_id is not None:
+        certs = certs.where(Certificate.opd_id == opd_id)
+    for o, n in db.session.execute(certs):
+        if o in rows:
+            rows[o].certificates = n
+    return list(rows.values())
+
+
+def city_total(rows: list[OpdRow]) -> OpdRow:
+    total = OpdRow(0, "", "", "")
+    for r in rows:
+        total.headcount += r.headcount
+        for m, c in r.modules.items():
+            t = total.modules.setdefault(m, ModuleCount())
+            t.complete += c.complete
+            t.started += c.started
+        for name in ("attempts", "passed_attempts", "best_score_sum", "best_score_n", "statements", "attended",
+                     "certificates"):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+    return total
+
+
+# --- the staff list ------------------------------------------------------------------------------
+
+FILTERS = ("not_started", "overdue", "failed", "no_statement", "complete")
+SORTS = ("name", "progress", "-progress")
+
+
+@dataclass
+class StaffRow:
+    employee: Employee
+    completed: int
+    started: bool
+    failed: int
+    filed: bool
+    sessions: int
+    certificates: int
+    module_total: int
+
+    @property
+    def finished(self) -> bool:
+        return self.completed >= self.module_total and self.filed
+
+    @property
+    def status(self) -> str:
+        if self.finished:
+            return "complete"
+        return "in_progress" if self.started or self.filed or self.completed else "not_started"
+
+
+def _columns(year: int, module_ids: list[int]):
+    e = Employee
+    completed = (sa.select(sa.func.count()).select_from(Completion)
+                 .where(Completion.employee_id == e.id, Completion.module_id.in_(module_ids))
+                 .correlate(e).scalar_subquery())
+    read = sa.exists().where(LessonRead.employee_id == e.id).correlate(e)
+    attempted = sa.exists().where(Attempt.employee_id == e.id).correlate(e)
+    failed = (sa.select(sa.func.count()).select_from(Attempt)
+              .where(Attempt.employee_id == e.id, Attempt.passed.is_(False)).correlate(e).scalar_subquery())
+    filed = sa.exists().where(Declaration.declarant_id == e.id, Declaration.kind == Kind.YEARLY,
+                              Declaration.year == year, Declaration.status != DeclarationStatus.DRAFT).correlate(e)
+    start, end = year_bounds(year)
+    sessions = (sa.select(sa.func.count()).select_from(Participant).join(Session, Session.id == Participant.session_id)
+                .where(Participant.employee_id == e.id, Participant.status.in_(ATTENDED),
+                       Session.starts_at >= start, Session.starts_at < end).correlate(e).scalar_subquery())
+    certificates = (sa.select(sa.func.count()).select_from(Certificate)
+                    .where(Certificate.employee_id == e.id, Certificate.status == CertificateStatus.VALID)
+                    .correlate(e).scalar_subquery())
+    return completed, sa.or_(read, attempted), failed, filed, sessions, certificates
+
+
+def staff_query(opd_id: int | None, year: int, module_ids: list[int], *, q: str = "", filter_: str = "",
+                sort: str = "name", target_passed: bool = False):
+    """Employees of one OPD (None: the whole city) with their status columns, filtered and sorted."""
+    completed, started, failed, filed, sessions, certificates = _columns(year, module_ids)
+    stmt = (sa.select(Employee, completed.label("completed"), started.label("started"), failed.label("failed"),
+                      filed.label("filed"), sessions.label("sessions"), certificates.label("certificates"))
+            .where(Employee.active.is_(True)))
+    if opd_id is not None:
+        stmt = stmt.where(Employee.opd_id == opd_id)
+    q = (q or "").strip()[:100]
+    if q:
+        cond = Employee.name.ilike(contains(q), escape=ESCAPE)
+        digits = nip_rules.normalize(q)
+        if digits.isdigit():
+            cond = sa.or_(cond, Employee.nip.like(digits + "%"))
+        stmt = stmt.where(cond)
+    total = len(module_ids)
+    if filter_ == "not_started":
+        stmt = stmt.where(sa.not_(started), completed == 0, sa.not_(filed))
+    elif filter_ == "failed":
+        stmt = stmt.where(failed > 0, completed < total)
+    elif filter_ == "no_statement":
+        stmt = stmt.where(sa.not_(filed))
+    elif filter_ == "complete":
+        stmt = stmt.where(completed >= total, filed)
+    elif filter_ == "overdue":
+        # Not finished, and the year's target date (an admin setting) has passed.
+        stmt = stmt.where(sa.or_(completed < total, sa.not_(filed))) if target_passed else stmt.where(sa.false())
+    order = {"progress": (completed, Employee.name), "-progress": (completed.desc(), Employee.name)}.get(
+        sort, (Employee.name,))
+    return stmt.order_by(*order, Employee.id)
+
+
+def staff_rows(result, module_total: int) -> list[StaffRow]:
+    return [StaffRow(e, completed or 0, bool(started), failed or 0, bool(filed), sessions or 0, certificates or 0,
+                     module_total) for e, completed, started, failed, filed, sessions, certificates in result]
+
+
+# --- trends ------------------------------------------------------------------------------------------
+
+def _month(column):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone(current_app.config["BABEL_DEFAULT_TIMEZONE"], column), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column, "+7 hours")
+
+
+def completions_by_month(opd_id: int | None, since: date) -> dict[str, int]:
+    """Module completions per month (WIB), for the line chart."""
+    month = _month(Completion.completed_at)
+    stmt = (sa.select(month, sa.func.count()).join(Employee, Employee.id == Completion.employee_id)
+            .where(Employee.active.is_(True), Completion.completed_at >= datetime(since.year, since.month, 1,
+                                                                                   tzinfo=_zone()))
+            .group_by(month))
+    if opd_id is not None:
+        stmt = stmt.where(Employee.opd_id == opd_id)
+    return {m: n for m, n in db.session.execute(stmt)}
+
+
+def completions_before(opd_id: int | None, since: date) -> int:
+    stmt = (sa.select(sa.func.count()).select_from(Completion).join(Employee, Employee.id == Completion.employee_id)
+            .where(Employee.active.is_(True),
+                   Completion.completed_at < datetime(since.year, since.month, 1, tzinfo=_zone())))
+    if opd_id is not None:
+        stmt = stmt.where(Employee.opd_id == opd_id)
+    return db.session.scalar(stmt) or 0
+
+
+def month_series(opd_id: int | None, today: date, months: int = 12) -> list[tuple[str, int]]:
+    """Cumulative completions at the end of each of the last `months` months."""
+    keys = []
+    y, m = today.year, today.month
+    for _ in range(months):
+        keys.append(f"{y:04d}-{m:02d}")
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    keys.reverse()
+    first = date(int(keys[0][:4]), int(keys[0][5:]), 1)
+    per_month = completions_by_month(opd_id, first)
+    running = completions_before(opd_id, first)
+    out = []
+    for key in keys:
+        running += per_month.get(key, 0)
+        out.append((key, running))
+    return out

@@ -1,0 +1,186 @@
+"""Settings, coverage wording, reminders and the weekly digest.
+
+Reminders are limited twice: one per employee per REMINDER_GAP_DAYS, and a daily number per
+sender (a setting), so the button cannot become a spam cannon; every send is recorded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+
+from portal import audit, mail, settings
+from portal.urls import absolute_url
+from portal.auth.models import User, UserRole
+from portal.db_types import utcnow
+from portal.extensions import db
+from portal.org.models import Employee, Opd
+from portal.participation import queries
+from portal.participation.models import Reminder
+from portal.permissions import Role
+from portal.workdays import today
+
+REMINDER_GAP_DAYS = 7
+DIGEST_GAP_DAYS = 6
+DEFAULTS = {
+    "participation.target_date": "",             # ISO date; empty: no "overdue" filter
+    "participation.reminder_daily_limit": 300,   # per sender
+    "participation.digest_enabled": True,
+    # LKE wording thresholds (percent of units): the LKE says "seluruh / sebagian besar /
+    # sebagian kecil" without numbers, so where "most" starts is the Inspectorate's call.
+    "participation.most_percent": 50,
+    # Early-detection thresholds.
+    "signals.coverage_gap_points": 20,
+    "signals.statements_missing_percent": 30,
+    "signals.overdue_decisions": 1,
+    "signals.procurement_declarations": 5,
+    "signals.wbs_reports": 3,
+    "signals.sessions_skipped": 1,
+}
+WBS_MINIMUM_SHOWN = 3  # fewer reports than this are never shown, whatever the setting
+
+
+class ParticipationError(Exception):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def config() -> dict:
+    return settings.get_many(DEFAULTS)
+
+
+def target_date() -> date | None:
+    raw = config()["participation.target_date"]
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def target_passed(on: date | None = None) -> bool:
+    target = target_date()
+    return target is not None and (on or today()) > target
+
+
+def wording(percent: float) -> str:
+    """The LKE's coverage words for a share of units (0-100)."""
+    most = config()["participation.most_percent"]
+    if percent >= 100:
+        return gettext("all units (seluruh)")
+    if percent >= most:
+        return gettext("most units (sebagian besar)")
+    if percent > 0:
+        return gettext("a few units (sebagian kecil)")
+    return gettext("not yet (belum)")
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+@dataclass
+class Preview:
+    to_send: list[Employee]
+    no_email: list[Employee]
+    recently: list[Employee]
+    subject: str
+    body: str
+
+
+def _recently_reminded(employee_ids: list[int], now: datetime) -> set[int]:
+    if not employee_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Reminder.employee_id).where(
+        Reminder.kind == "reminder", Reminder.employee_id.in_(employee_ids),
+        Reminder.sent_at >= now - timedelta(days=REMINDER_GAP_DAYS))))
+
+
+def message(opd_name: str) -> tuple[str, str]:
+    subject = gettext("Reminder: e-learning and the yearly conflict-of-interest statement")
+    body = gettext(
+        "Dear colleague,\n\nThe secretariat of %(opd)s reminds you to complete the integrity e-learning modules "
+        "and to file this year's conflict-of-interest statement in the Integrity Portal:\n%(url)s\n\n"
+        "Thank you.", opd=opd_name, url=absolute_url("home.index"))
+    return subject, body
+
+
+def preview(opd: Opd, employee_ids: list[int], now: datetime | None = None) -> Preview:
+    now = now or utcnow()
+    employees = list(db.session.scalars(sa.select(Employee).where(
+        Employee.id.in_(employee_ids), Employee.opd_id == opd.id, Employee.active.is_(True))
+        .order_by(Employee.name)))
+    recent = _recently_reminded([e.id for e in employees], now)
+    subject, body = message(opd.name)
+    return Preview(
+        to_send=[e for e in employees if e.id not in recent and e.email],
+        no_email=[e for e in employees if e.id not in recent and not e.email],
+        recently=[e for e in employees if e.id in recent], subject=subject, body=body)
+
+
+def sent_today(user, now: datetime) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Reminder).where(
+        Reminder.sent_by_id == user.id, Reminder.kind == "reminder",
+        Reminder.sent_at >= now - timedelta(hours=24))) or 0
+
+
+def send_reminders(opd: Opd, employee_ids: list[int], *, actor, now: datetime | None = None) -> tuple[int, int]:
+    """Send to those with an address, record everyone reached or not. Returns (sent, without e-mail)."""
+    now = now or utcnow()
+    p = preview(opd, employee_ids, now)
+    limit = config()["participation.reminder_daily_limit"]
+    if sent_today(actor, now) + len(p.to_send) > limit:
+        raise ParticipationError(_l("That is more than the %(limit)d reminders one person may send in a day. "
+                                    "Choose fewer people.", limit=limit))
+    for employee in p.to_send:
+        mail.send(employee.email, p.subject, p.body)
+        db.session.add(Reminder(kind="reminder", employee_id=employee.id, sent_by_id=actor.id, sent_at=now))
+    for employee in p.no_email:
+        db.session.add(Reminder(kind="reminder", employee_id=employee.id, sent_by_id=actor.id, sent_at=now,
+                                delivered=False))
+    audit.record("participation.reminders_sent", opd, actor=actor,
+                 data={"sent": len(p.to_send), "without_email": len(p.no_email), "skipped": len(p.recently)})
+    return len(p.to_send), len(p.no_email)
+
+
+# --- the weekly digest -------------------------------------------------------------------------
+
+def digest_text(opd: Opd, year: int) -> tuple[str, str]:
+    modules = queries.counted_modules()
+    row = queries.opd_rows(year, opd.id)[0]
+    lines = [gettext("Participation of %(opd)s, %(date)s", opd=opd.name, date=today().isoformat()), "",
+             gettext("Employees: %(n)d", n=row.headcount)]
+    for m in modules:
+        lines.append(gettext("%(module)s: %(done)d completed (%(percent)d%%)", module=m.title_id,
+                             done=row.module(m.id).complete, percent=row.percent(row.module(m.id).complete)))
+    lines += [gettext("Yearly statements %(year)d filed: %(n)d (%(percent)d%%)", year=year, n=row.statements,
+                      percent=row.percent(row.statements)),
+              gettext("Attended a session this year: %(n)d", n=row.attended),
+              gettext("Certificates issued: %(n)d", n=row.certificates), "",
+              absolute_url("participation.dashboard")]
+    return gettext("Weekly participation digest: %(opd)s", opd=opd.short_name), "\n".join(lines)
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """Mail every secretary with an address their OPD's figures, at most once in DIGEST_GAP_DAYS."""
+    if not config()["participation.digest_enabled"]:
+        return 0
+    now = now or utcnow()
+    secretaries = db.session.scalars(
+        sa.select(Employee).join(User, User.employee_id == Employee.id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.SECRETARY, User.active.is_(True), Employee.active.is_(True),
+               Employee.email.is_not(None)))
+    sent = 0
+    for employee in secretaries:
+        recent = db.session.scalar(sa.select(Reminder.id).where(
+            Reminder.kind == "digest", Reminder.employee_id == employee.id,
+            Reminder.sent_at >= now - timedelta(days=DIGEST_GAP_DAYS)).limit(1))
+        if recent is not None or not employee.email:
+            continue
+        with force_locale("id"):
+            subject, body = digest_text(employee.opd, today().year)
+        mail.send(employee.email, subject, body)
+        db.session.add(Reminder(kind="digest", employee_id=employee.id, sent_at=now))
+        sent += 1
+    return sent

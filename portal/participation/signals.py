@@ -1,0 +1,105 @@
+"""Early detection ("sistem deteksi dini"): per OPD, signals that point at risk before it
+becomes a case. Each says why it fired and where to look; thresholds are admin settings.
+WBS reports are counts only, and never shown below WBS_MINIMUM_SHOWN."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext
+
+from portal.coi.models import Activity, Declaration, Kind, Status as DeclarationStatus
+from portal.extensions import db
+from portal.participation import queries
+from portal.participation.services import WBS_MINIMUM_SHOWN, config
+from portal.socialisation.models import ATTENDED, Participant, Session, invited_opd
+from portal.wbs.models import Report
+
+
+@dataclass
+class Signal:
+    opd_id: int
+    opd_name: str
+    kind: str
+    why: str
+    link: str | None
+
+
+def _overdue_decisions(on: date) -> dict[int, int]:
+    return dict(db.session.execute(
+        sa.select(Declaration.opd_id, sa.func.count()).where(
+            Declaration.status == DeclarationStatus.SUBMITTED, Declaration.due_on < on)
+        .group_by(Declaration.opd_id)).all())
+
+
+def _procurement(year: int) -> dict[int, int]:
+    return dict(db.session.execute(
+        sa.select(Declaration.opd_id, sa.func.count()).where(
+            Declaration.kind.in_((Kind.ADHOC, Kind.CHANGE)), Declaration.year == year,
+            Declaration.activity == Activity.PROCUREMENT, Declaration.status != DeclarationStatus.DRAFT)
+        .group_by(Declaration.opd_id)).all())
+
+
+def _wbs_reports(year: int) -> dict[int, int]:
+    return dict(db.session.execute(
+        sa.select(Report.reported_opd_id, sa.func.count()).where(
+            Report.reported_opd_id.is_not(None), Report.filed_on >= date(year, 1, 1),
+            Report.filed_on < date(year + 1, 1, 1))
+        .group_by(Report.reported_opd_id)).all())
+
+
+def _sessions_skipped(year: int, now) -> dict[int, int]:
+    """Sessions that ended this year, to which the OPD was invited, and nobody from it came."""
+    start, end = queries.year_bounds(year)
+    came = (sa.select(Participant.session_id, Participant.opd_id).where(Participant.status.in_(ATTENDED))
+            .distinct().subquery())
+    stmt = (sa.select(invited_opd.c.opd_id, sa.func.count())
+            .join(Session, Session.id == invited_opd.c.session_id)
+            .outerjoin(came, sa.and_(came.c.session_id == invited_opd.c.session_id,
+                                     came.c.opd_id == invited_opd.c.opd_id))
+            .where(Session.starts_at >= start, Session.starts_at < end, Session.ends_at < now,
+                   Session.cancelled_at.is_(None), came.c.session_id.is_(None))
+            .group_by(invited_opd.c.opd_id))
+    return dict(db.session.execute(stmt).all())
+
+
+def compute(year: int, on: date, now) -> tuple[list[Signal], float]:
+    cfg = config()
+    modules = [m.id for m in queries.counted_modules()]
+    rows = [r for r in queries.opd_rows(year) if r.headcount]
+    total = queries.city_total(rows)
+    city = 100 * total.coverage(modules)
+    overdue, procurement = _overdue_decisions(on), _procurement(year)
+    wbs, skipped = _wbs_reports(year), _sessions_skipped(year, now)
+    out: list[Signal] = []
+    for r in rows:
+        dashboard = url_for("participation.dashboard", opd=r.opd_id)
+        coverage = 100 * r.coverage(modules)
+        if city - coverage >= cfg["signals.coverage_gap_points"]:
+            out.append(Signal(r.opd_id, r.name, "coverage", gettext(
+                "E-learning coverage %(opd)d%% is %(gap)d points below the city's %(city)d%%.",
+                opd=round(coverage), gap=round(city - coverage), city=round(city)), dashboard))
+        missing = 100 - r.percent(r.statements)
+        if missing >= cfg["signals.statements_missing_percent"]:
+            out.append(Signal(r.opd_id, r.name, "statements", gettext(
+                "%(percent)d%% of the staff have not filed the yearly conflict-of-interest statement %(year)d.",
+                percent=missing, year=year), url_for("participation.staff", opd=r.opd_id, filter="no_statement")))
+        if overdue.get(r.opd_id, 0) >= max(1, cfg["signals.overdue_decisions"]):
+            out.append(Signal(r.opd_id, r.name, "overdue", gettext(
+                "%(n)d conflict-of-interest decisions are past their deadline.", n=overdue[r.opd_id]),
+                url_for("coi_oversight.index", opd=r.opd_id)))
+        if procurement.get(r.opd_id, 0) >= max(1, cfg["signals.procurement_declarations"]):
+            out.append(Signal(r.opd_id, r.name, "procurement", gettext(
+                "%(n)d conflict-of-interest declarations about procurement this year.", n=procurement[r.opd_id]),
+                url_for("coi_oversight.register", opd=r.opd_id, tahun=year)))
+        if wbs.get(r.opd_id, 0) >= max(WBS_MINIMUM_SHOWN, cfg["signals.wbs_reports"]):
+            out.append(Signal(r.opd_id, r.name, "wbs", gettext(
+                "%(n)d WBS reports this year name this OPD (counts only; the contents stay with the WBS team).",
+                n=wbs[r.opd_id]), None))
+        if skipped.get(r.opd_id, 0) >= max(1, cfg["signals.sessions_skipped"]):
+            out.append(Signal(r.opd_id, r.name, "sessions", gettext(
+                "Nobody from this OPD attended %(n)d socialisation sessions it was invited to this year.",
+                n=skipped[r.opd_id]), url_for("sessions.index")))
+    return out, city

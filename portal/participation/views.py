@@ -1,0 +1,193 @@
+"""Participation dashboards: a secretary's own OPD, the Inspectorate's whole city.
+
+Scoping: a secretary's OPD comes from their account, never from the URL; `?opd=` only lets
+the city roles drill down. Every page and export goes through _scope().
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+from portal import audit, settings
+from portal.extensions import db
+from portal.org.models import Opd
+from portal.params import int_arg, paginate_rows
+from portal.participation import exports, queries, services, signals
+from portal.participation.forms import ParticipationSettingsForm, StaffFilterForm
+from portal.permissions import Role, guard, has_role, own_opd_id, role_required
+from portal.db_types import utcnow
+from portal.workdays import today
+
+bp = Blueprint("participation", __name__, url_prefix="/partisipasi")
+bp.before_request(guard(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER))
+
+
+def _city_role() -> bool:
+    return has_role(current_user, Role.ADMIN, Role.COI_REVIEWER)
+
+
+def _scope() -> Opd | None:
+    """The OPD to show: a secretary's own; for the city roles the chosen one, or None (the city)."""
+    if _city_role():
+        chosen = int_arg("opd")
+        return db.session.get(Opd, chosen) if chosen else None
+    opd_id = own_opd_id(current_user)
+    if opd_id is None:
+        abort(403)
+    return db.session.get(Opd, opd_id)
+
+
+def _year() -> int:
+    return int_arg("tahun", today().year, low=2019, high=today().year + 1)
+
+
+@bp.route("/")
+def dashboard():
+    opd, year = _scope(), _year()
+    modules = queries.counted_modules()
+    module_ids = [m.id for m in modules]
+    rows = queries.opd_rows(year, opd.id if opd else None)
+    total = queries.city_total(rows) if opd is None else rows[0]
+    ranked = sorted((r for r in rows if r.headcount), key=lambda r: (-r.coverage(module_ids), r.name))
+    return render_template("participation/dashboard.html", opd=opd, year=year, modules=modules, total=total,
+                           rows=ranked, module_ids=module_ids, series=queries.month_series(
+                               opd.id if opd else None, today()), city_role=_city_role())
+
+
+def _staff_query(opd: Opd | None, form: StaffFilterForm, year: int, module_ids: list[int]):
+    return queries.staff_query(opd.id if opd else None, year, module_ids, q=form.q.data or "",
+                               filter_=form.filter.data or "", sort=form.sort.data or "name",
+                               target_passed=services.target_passed())
+
+
+@bp.route("/pegawai")
+def staff():
+    opd, year = _scope(), _year()
+    form = StaffFilterForm(request.args)
+    if not form.validate():
+        form = StaffFilterForm(formdata=None)
+    module_ids = [m.id for m in queries.counted_modules()]
+    page = paginate_rows(_staff_query(opd, form, year, module_ids), per_page=50)
+    rows = queries.staff_rows(page.items, len(module_ids))
+    return render_template("participation/staff.html", opd=opd, year=year, form=form, page=page, rows=rows,
+                           target=services.target_date(), can_remind=opd is not None and not _city_role()), \
+        200
+
+
+@bp.route("/pegawai.<any(csv, xlsx):fmt>")
+def staff_export(fmt: str):
+    opd, year = _scope(), _year()
+    form = StaffFilterForm(request.args)
+    if not form.validate():
+        form = StaffFilterForm(formdata=None)
+    module_ids = [m.id for m in queries.counted_modules()]
+    rows = queries.staff_rows(db.session.execute(_staff_query(opd, form, year, module_ids)), len(module_ids))
+    name = f"partisipasi-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
+    audit.record("participation.exported", opd, object_type="org_opd" if opd else "city", actor=current_user,
+                 data={"format": fmt, "rows": len(rows)})
+    db.session.commit()
+    if fmt == "csv":
+        return Response(exports.staff_csv(rows), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+    title = f"{opd.name if opd else _('City of Padang')} · {year}"
+    return Response(exports.staff_xlsx(rows, title),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/bukti-dukung.pdf")
+def evidence():
+    opd, year = _scope(), _year()
+    modules = queries.counted_modules()
+    rows = queries.opd_rows(year, opd.id if opd else None)
+    if opd is None:
+        rows = [r for r in rows if r.headcount]
+    total = queries.city_total(rows) if opd is None else rows[0]
+    body = exports.evidence_pdf(title=opd.name if opd else current_app.config["GOVERNMENT_NAME"], year=year, rows=rows, total=total,
+                                modules=modules, per_unit=opd is None, locale=str(get_locale()))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=bukti-dukung-{(opd.code if opd else 'kota').lower()}-{year}.pdf"})
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+def _secretary_opd() -> Opd:
+    if not has_role(current_user, Role.SECRETARY) or own_opd_id(current_user) is None:
+        abort(403)
+    return db.session.get(Opd, own_opd_id(current_user))
+
+
+def _chosen_ids(opd: Opd) -> list[int]:
+    if request.form.get("everyone") == "1":
+        module_ids = [m.id for m in queries.counted_modules()]
+        stmt = queries.staff_query(opd.id, _year(), module_ids)
+        return [row.employee.id for row in queries.staff_rows(db.session.execute(stmt), len(module_ids))
+                if not row.finished]
+    ids = []
+    for raw in request.form.getlist("ids")[:5000]:
+        if raw.isdigit() and len(raw) < 10:
+            ids.append(int(raw))
+    return ids
+
+
+@bp.route("/pengingat", methods=["POST"])
+def reminder_preview():
+    opd = _secretary_opd()
+    ids = _chosen_ids(opd)
+    if not ids:
+        flash(_("Choose at least one person, or everyone not finished."), "warning")
+        return redirect(url_for("participation.staff"))
+    return render_template("participation/reminder.html", opd=opd, preview=services.preview(opd, ids))
+
+
+@bp.route("/pengingat/kirim", methods=["POST"])
+def reminder_send():
+    opd = _secretary_opd()
+    ids = _chosen_ids(opd)
+    try:
+        sent, without = services.send_reminders(opd, ids, actor=current_user)
+    except services.ParticipationError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return render_template("participation/reminder.html", opd=opd, preview=services.preview(opd, ids)), 400
+    db.session.commit()
+    flash(_("%(sent)d reminders sent; %(without)d people have no e-mail address.", sent=sent, without=without),
+          "success")
+    return redirect(url_for("participation.staff"))
+
+
+# --- early detection and settings ------------------------------------------------------------------
+
+@bp.route("/deteksi-dini")
+@role_required(Role.ADMIN, Role.COI_REVIEWER)
+def early_detection():
+    year = _year()
+    found, city = signals.compute(year, today(), utcnow())
+    return render_template("participation/signals.html", signals=found, city=city, year=year,
+                           settings=services.config())
+
+
+@bp.route("/pengaturan", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def settings_page():
+    cfg = services.config()
+    form = ParticipationSettingsForm(data={
+        "target_date": services.target_date(), "reminder_daily_limit": cfg["participation.reminder_daily_limit"],
+        "digest_enabled": cfg["participation.digest_enabled"], "most_percent": cfg["participation.most_percent"],
+        **{key.split(".", 1)[1]: value for key, value in cfg.items() if key.startswith("signals.")}})
+    if form.validate_on_submit():
+        values = {"participation.target_date": form.target_date.data.isoformat() if form.target_date.data else "",
+                  "participation.reminder_daily_limit": form.reminder_daily_limit.data,
+                  "participation.digest_enabled": bool(form.digest_enabled.data),
+                  "participation.most_percent": form.most_percent.data}
+        for key in cfg:
+            if key.startswith("signals."):
+                values[key] = getattr(form, key.split(".", 1)[1]).data
+        changed = {k: v for k, v in values.items() if settings.put(k, v, actor=current_user)}
+        if changed:
+            audit.record("participation.settings_changed", object_type="settings", actor=current_user, data=changed)
+        db.session.commit()
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("participation.settings_page"))
+    return render_template("participation/settings.html", form=form), 400 if form.errors else 200
