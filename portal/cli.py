@@ -20,8 +20,10 @@ def _pybabel(*args: str) -> None:
 
 
 def extract_messages(output: Path) -> None:
+    # pybabel skips directories starting with "_" by default, which would leave the shared
+    # macros (templates/_macros/) untranslated; only hidden directories are skipped here.
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "--omit-header", "-o", str(output), ".")
+             "--omit-header", "--ignore-dirs", ".*", "-o", str(output), ".")
 
 
 @translate.command("extract")

@@ -34,10 +34,7 @@ def request_job(client, session_id: int, fmt: str) -> int:
 
 
 def run_worker(app) -> int:
-    import os
-    if os.environ.get("TMP_REQCTX"):
-        with app.test_request_context():
-            return jobs.run_pending()
+    """As `flask --app portal worker` runs jobs: in an app context, without a request."""
     with app.app_context():
         return jobs.run_pending()
 
@@ -47,6 +44,18 @@ def job_row(app, job_id: int) -> dict:
         job = db.session.get(jobs.Job, job_id)
         return {"status": job.status.value, "done": job.done, "total": job.total, "owner_id": job.owner_id,
                 "result_name": job.result_name, "result_type": job.result_type, "error": job.error}
+
+
+def test_the_worker_renders_certificates_without_a_request(app, world, closed_session):
+    """The worker has an app context and no request; certificate PDFs must render there."""
+    from portal.certificates import bulk, services
+
+    with app.app_context():
+        certs = bulk.session_certificates(closed_session)
+        assert services.render(certs[:1], "https://integritas.padang.go.id").startswith(b"%PDF")
+        data = services.ensure_pdf(certs[0], "https://integritas.padang.go.id")
+        db.session.commit()
+    assert "https://integritas.padang.go.id/verifikasi/" in pdf_text(data).replace(" ", "")
 
 
 def test_merged_pdf_of_a_session(app, world, client_of, closed_session):
@@ -90,6 +99,7 @@ def test_zip_of_the_single_pdfs(app, world, client_of, closed_session):
     inspektur = client_of("inspektur")
     job_id = request_job(inspektur, closed_session, "zip")
     assert run_worker(app) == 1
+    assert job_row(app, job_id)["status"] == "done"
     response = inspektur.get(f"{BASE}/unduhan/{job_id}/berkas")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert f"sertifikat-kehadiran-{closed_session}.zip" in response.headers["Content-Disposition"]
@@ -116,6 +126,7 @@ def test_zip_keeps_a_pdf_downloaded_before(app, world, client_of, closed_session
     inspektur = client_of("inspektur")
     job_id = request_job(inspektur, closed_session, "zip")
     run_worker(app)
+    assert job_row(app, job_id)["status"] == "done"
     with zipfile.ZipFile(io.BytesIO(inspektur.get(f"{BASE}/unduhan/{job_id}/berkas").data)) as zf:
         assert zf.read(f"{dashed(asn_cert['code'])}.pdf") == before
 
@@ -127,6 +138,7 @@ def test_revoked_certificates_are_left_out(app, world, client_of, closed_session
                           data={"reason": "Salah pindai oleh rekan kerja."}).status_code == 302
     job_id = request_job(inspektur, closed_session, "zip")
     run_worker(app)
+    assert job_row(app, job_id)["status"] == "done"
     with zipfile.ZipFile(io.BytesIO(inspektur.get(f"{BASE}/unduhan/{job_id}/berkas").data)) as zf:
         assert len(zf.namelist()) == 2 and f"{dashed(revoked['code'])}.pdf" not in zf.namelist()
 
@@ -172,10 +184,12 @@ def test_a_failing_job_is_marked_failed(app, world, client_of, closed_session, m
     assert '<meta http-equiv="refresh"' not in page and f"{BASE}/unduhan/{job_id}/berkas" not in page
     response = inspektur.get(f"{BASE}/unduhan/{job_id}/berkas")
     assert response.status_code == 302
-    # The queue goes on: the next job runs.
-    monkeypatch.undo()
+    # The queue goes on: the next job runs, and the failed one stays failed.
+    monkeypatch.setitem(jobs.HANDLERS, "certificates.session_pdf",
+                        lambda job, progress: jobs.Result(b"%PDF-1.7 stand-in", "x.pdf", "application/pdf"))
     second = request_job(inspektur, closed_session, "pdf")
     assert run_worker(app) == 1 and job_row(app, second)["status"] == "done"
+    assert inspektur.get(f"{BASE}/unduhan/{second}/berkas").data == b"%PDF-1.7 stand-in"
     assert job_row(app, job_id)["status"] == "failed"
 
 

@@ -22,6 +22,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from areas_support import DROPPED_STATIC_FILE
 from test_e2e_foundation import (BLOCKING_IMPACTS, DESKTOP, LANGS, PHONE, SCREENSHOT_DIR_NAME, _page_as, html_lang,
@@ -53,6 +54,18 @@ STEMS = {
     "/sertifikat/unduhan/{job}": "certificates-job", "/sertifikat/pengaturan": "certificate-settings",
     "/verifikasi": "verify-form", "/verifikasi/{verify_code}": "verify-valid", "/verifikasi/XXXX": "verify-unknown",
 }
+# What makes a page wider than the window: elements past its right edge that no scroll box
+# (.table-responsive) clips, an absolutely positioned one inside such a box included, since
+# it escapes the box when the box is not positioned.
+STICKING_OUT = """(limit) => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > limit + 1)
+  .filter(e => {
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') { return getComputedStyle(e).position === 'absolute'; }
+    }
+    return true;
+  })
+  .slice(0, 3).map(e => e.outerHTML.slice(0, 120))"""
 PARAMS = [pytest.param(role, path, id=f"{role}:{path}") for role, paths in SESSION_PAGES.items() for path in paths]
 QR_ROTATION_TIMEOUT_MS = 45_000
 
@@ -255,13 +268,8 @@ def test_screenshots_desktop_and_phone_in_both_languages(new_context, log_in, se
                 written.append(target)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > viewport["width"]:
-                    wide = page.evaluate("""(limit) => [...document.querySelectorAll('main *')]
-                        .filter(e => e.getBoundingClientRect().right > limit + 1)
-                        .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-                            + (e.className && typeof e.className === 'string' ? '.' + e.className.trim()
-                               .split(/\\s+/).join('.') : ''))""", viewport["width"])
-                    overflow.append(f"{target.name}: {width}px of content in a {viewport['width']}px viewport "
-                                    f"(widest: {', '.join(wide)})")
+                    overflow.append(f"{target.name}: {width}px of content in a {viewport['width']}px viewport; "
+                                    f"sticking out: {page.evaluate(STICKING_OUT, viewport['width'])}")
     assert len(written) == 2 * len(LANGS) * len(SESSION_PAGES[role])
     assert all(p.stat().st_size > 5_000 for p in written)
     assert not overflow, "horizontal overflow:\n" + "\n".join(overflow)
@@ -323,6 +331,39 @@ def test_qr_check_in_on_a_phone_after_logging_in_and_the_code_rotates(new_contex
     assert _count(organiser) == before + 1
     fetched = [u for u in organiser_context.request_log.urls if urlsplit(u).path == f"/sosialisasi/{session_id}/qr.json"]
     assert fetched, "the screen did not fetch qr.json"
+
+
+# --- the bulk download made by the worker -----------------------------------------------------------
+
+
+def test_bulk_download_is_made_by_the_worker_and_offered_on_its_page(new_context, log_in, live_server,
+                                                                      sessions_ids):
+    """The organiser asks for all the attendance certificates as one PDF; the worker makes it
+    the way `flask worker` does (an app context, no request) while the page refreshes itself."""
+    from portal import jobs
+    from portal.extensions import db
+
+    page = new_context().new_page()
+    log_in(page, "inspektur", lang="en")
+    page.goto(f"/sosialisasi/{sessions_ids['s2019']}?lang=en")
+    _submit(page, page.get_by_role("button", name="One PDF"))
+    job = re.fullmatch(r"/sertifikat/unduhan/(\d+)", path_of(page))
+    assert job, page.url
+    assert page.locator("#job-status").inner_text().startswith("Waiting to start")
+
+    with live_server.app.app_context():
+        try:
+            assert jobs.run_pending() >= 1
+        finally:
+            db.session.remove()
+    # The page reloads itself every two seconds until the file is ready (or has failed).
+    expect(page.locator("#job-status")).to_have_text(re.compile(r"^(Ready|Failed)"), timeout=15_000)
+    status = page.locator("#job-status").inner_text()
+    assert status.startswith("Ready"), f"the job page says {status!r}: {page.locator('main').inner_text()}"
+    link = page.locator("main").get_by_role("link", name=re.compile(r"^Download "))
+    download = page.context.request.get(link.get_attribute("href"))
+    assert download.ok and download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF")
 
 
 # --- (b) the short code ---------------------------------------------------------------------------
