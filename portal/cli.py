@@ -201,11 +201,33 @@ def worker_command(once):
     jobs.work_forever()
 
 
+@click.command("bench-data")
+@click.option("--employees", type=click.IntRange(min=15), default=15000, show_default=True,
+              help="Employees in the city (Padang today: about 15,000).")
+@click.option("--opds", type=click.IntRange(min=1), default=45, show_default=True,
+              help="OPDs: Padang's, then numbered extras.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same city).")
+@with_appcontext
+def bench_data_command(employees, opds, seed):
+    """Build a synthetic city for bench/participation.py in an empty database (after `db upgrade` and `seed`)."""
+    from portal.demo import bench_data
+
+    click.echo(f"Building a city of {employees} employees in {opds} OPDs (seed {seed})...")
+    try:
+        report = bench_data.build(employees, opds, seed, echo=click.echo)
+    except bench_data.BenchDataError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+
+
 def init_app(app) -> None:
     app.cli.add_command(translate)
     from portal.learning.cli import learning_cli
     app.cli.add_command(learning_cli)
     for command in (seed_command, demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
                     audit_verify_command, rotate_keys_command, send_reminders_command, worker_command,
-                    send_digests_command):
+                    send_digests_command, bench_data_command):
         app.cli.add_command(command)

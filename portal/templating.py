@@ -13,7 +13,6 @@ from portal.permissions import Role, has_role
 # the admin's less frequent pages (OPDs, WBS settings, holidays) are linked from Administration.
 NAV_ITEMS = (
     # Home is the brand at the left of the bar.
-    ("org.employees", _l("Employees"), (Role.ADMIN,)),
     ("learning.index", _l("E-learning"), ()),
     ("sessions.index", _l("Sessions"), ()),
     ("certificates.index", _l("Certificates"), ()),

@@ -305,7 +305,8 @@ def _bulk(app, client, session_id: int, fmt: str, caplog) -> bytes:
     with caplog.at_level(logging.ERROR, logger="portal.jobs"), app.app_context():
         assert jobs.run_pending() == 1
         job = db.session.get(jobs.Job, job_id)
-        assert job.status == jobs.JobStatus.DONE, f"the {fmt} job failed in the worker:\n{caplog.text[-3000:]}"
+        assert job.status == jobs.JobStatus.DONE, (
+            f"the {fmt} job failed in the worker: {caplog.text.strip().splitlines()[-1:]}\n{caplog.text[-3000:]}")
     return _ok(client.get(f"/sertifikat/unduhan/{job_id}/berkas"),
                "application/pdf" if fmt == "pdf" else "application/zip")
 

@@ -351,7 +351,7 @@ def test_bulk_download_is_made_by_the_worker_and_offered_on_its_page(new_context
     assert job, page.url
     assert page.locator("#job-status").inner_text().startswith("Waiting to start")
 
-    with live_server.app.app_context():
+    with live_server.app.test_request_context():
         try:
             assert jobs.run_pending() >= 1
         finally:

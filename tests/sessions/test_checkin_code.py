@@ -3,12 +3,14 @@ says so and keeps what was typed, and guessing is rate-limited."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from portal.socialisation import checkin
 from tests.conftest import login
-from tests.sessions.factories import english, field_error, page_text, participant_row, participant_rows, running_session
+from tests.sessions.factories import (english, field_error, make_session, page_text, participant_row, participant_rows,
+                                      running_session)
 
 NO_SESSION = "No session is checking in with this code right now."
 
@@ -79,10 +81,6 @@ def test_too_few_digits_is_explained(app, world, asn, sid):
 
 
 def test_code_of_an_ended_session_does_not_work(app, world, asn):
-    from datetime import timedelta
-
-    from tests.sessions.factories import make_session
-
     with app.app_context():
         sid = make_session(world, starts_in=timedelta(hours=-3), minutes_long=60, invite=[world.asn]).id
     response = asn.post("/hadir/", data={"code": current_code(app, sid)})
@@ -92,10 +90,8 @@ def test_code_of_an_ended_session_does_not_work(app, world, asn):
 
 def test_guessing_codes_is_rate_limited(app_factory, world):
     limited = app_factory(CHECKIN_CODE_LIMIT="3 per minute")
-    from tests.sessions.factories import running_session as make_running
-
     with limited.app_context():
-        sid = make_running(world).id
+        sid = running_session(world).id
     client = limited.test_client()
     login(client, "asn.dinkes")
     english(client)

@@ -13,8 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from portal.db_types import utcnow
+from portal.extensions import db
+from portal.socialisation import checkin
+from portal.socialisation.models import Session
 from tests.conftest import new_nip
-from tests.sessions.factories import (english, field_error, flashed, make_session, page_text, participant_row,
+from tests.sessions.factories import (check_in, english, field_error, flashed, make_session, page_text, participant_row,
                                       participant_rows, pdf_text, person, session_state)
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -115,10 +118,6 @@ def test_nominations_beyond_capacity_are_refused(app, world, secretary):
 @pytest.fixture
 def attended(app, world, city_session):
     """The city session running, asn.dinkes nominated and checked in, asn.disdik checked in."""
-    from portal.extensions import db
-    from portal.socialisation.models import Session
-    from tests.sessions.factories import check_in
-
     with app.app_context():
         session = db.session.get(Session, city_session)
         start = (utcnow() - timedelta(minutes=10)).replace(second=0, microsecond=0)
@@ -227,13 +226,8 @@ def test_secretarys_own_session_form_refuses_other_opds_nips(app, world, secreta
 
 
 def test_secretarys_session_check_in_is_for_own_opd(app, world, secretary, login_as):
-    from portal.socialisation import checkin
-
     response = secretary.post("/sosialisasi/baru", data=own_session_form(world))
     sid = int(re.fullmatch(r"/sosialisasi/(\d+)", response.headers["Location"]).group(1))
-    from portal.extensions import db
-    from portal.socialisation.models import Session
-
     with app.app_context():
         session = db.session.get(Session, sid)
         start = (utcnow() - timedelta(hours=1)).replace(second=0, microsecond=0)
