@@ -13,7 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import render_template
+from flask import current_app
+from flask.signals import template_rendered
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -58,8 +59,15 @@ def _check(value, path="context"):
 
 
 def render_html(template: str, context: dict) -> str:
+    """The template gets `context` and the environment's globals (gettext, filters) only: not
+    Flask's context processors, so no current_user, request or session reaches a PDF, and a
+    background worker without a request renders the same as a view."""
     _check(context)
-    return render_template(template, **context)
+    tmpl = current_app.jinja_env.get_template(template)
+    html = tmpl.render(**context)
+    # As render_template does, so tests and instrumentation see which template made the PDF.
+    template_rendered.send(current_app._get_current_object(), template=tmpl, context=context)
+    return html
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -1,7 +1,7 @@
 """Template globals: the navigation for the user's roles, languages, the footer facts."""
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, has_request_context, g
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
@@ -38,6 +38,9 @@ def nav_for(user) -> list[tuple[str, str]]:
 
 
 def _context():
+    if not has_request_context():  # a template rendered by a CLI command or the job worker
+        return {"government_name": current_app.config["GOVERNMENT_NAME"],
+                "inspectorate_name": current_app.config["INSPECTORATE_NAME"]}
     # The anonymous areas never touch the login: no user menu there.
     user = None if is_anonymous_area() else (current_user if current_user.is_authenticated else None)
     return {
