@@ -210,6 +210,8 @@ def add_participants(session: Session, nips_text: str, *, actor, source: Source,
     employees, unknown = _employees_by_nip(nips)
     if unknown:
         raise SessionError(_l("No active employee has these NIPs: %(nips)s", nips=", ".join(unknown)), "nips")
+    # A session of one OPD takes that OPD's staff only, whoever adds them.
+    only_opd_id = session.owner_opd_id if session.owner_opd_id is not None else only_opd_id
     if only_opd_id is not None:
         foreign = [e.nip for e in employees if e.opd_id != only_opd_id]
         if foreign:
@@ -284,6 +286,8 @@ def walk_in(session: Session, nip: str, *, actor, now: datetime | None = None) -
     if unknown:
         raise SessionError(_l("No active employee has this NIP."), "nip")
     employee = employees[0]
+    if session.owner_opd_id is not None and employee.opd_id != session.owner_opd_id:
+        raise SessionError(_l("These employees are not in your OPD: %(nips)s", nips=employee.nip), "nip")
     participant = db.session.scalar(sa.select(Participant).where(
         Participant.session_id == session.id, Participant.employee_id == employee.id))
     if participant is not None and participant.status in ATTENDED:
