@@ -216,18 +216,23 @@ def _dashed(code: str) -> str:
 
 # --- revocation and re-issue ------------------------------------------------------------------------
 
-def revoke(cert: Certificate, reason: str, *, actor) -> None:
+def revoke(cert: Certificate, reason: str, *, actor) -> str | None:
+    """Returns the key of the stored PDF, for the caller to delete once committed."""
     if cert.status == CertificateStatus.REVOKED:
         raise CertificateError(_l("This certificate is already revoked."), "reason")
     if len(reason.strip()) < 10:
         raise CertificateError(_l("Give the reason in a sentence (at least 10 characters)."), "reason")
     cert.status, cert.revoked_at, cert.revoked_reason = CertificateStatus.REVOKED, utcnow(), reason.strip()
+    # The stored PDF looks valid: the next download is made again, stamped REVOKED. The old
+    # file's hash stays in the history, so the verification page still recognises it.
+    old_key, cert.pdf_key, cert.pdf_sha256 = cert.pdf_key, None, None
     db.session.add(CertificateChange(certificate=cert, action="revoked", reason=reason.strip(), version=cert.version,
                                      actor_id=actor.id))
     audit.record("certificate.revoked", cert, actor=actor, data={"code": cert.code, "reason": reason.strip()})
+    return old_key
 
 
-def reissue(cert: Certificate, reason: str, *, actor) -> None:
+def reissue(cert: Certificate, reason: str, *, actor) -> str | None:
     """Same code, fresh holder details (a corrected name, a new OPD), a new PDF; a revoked
     certificate becomes valid again. The earlier PDF's hash stays in the history."""
     if len(reason.strip()) < 10:
@@ -274,6 +279,7 @@ def labels() -> dict:
         "verify": _both(lambda: gettext("Check this certificate at")),
         "code": _both(lambda: gettext("Verification code")),
         "revoked": _both(lambda: gettext("REVOKED")),
+        "version": _both(lambda: gettext("version")),
     }
 
 

@@ -55,5 +55,4 @@ def _result(cert, typed: str, file_result, form=None, status=200):
         "certificates/verify_result.html", cert=cert, typed=typed, file_result=file_result,
         nip=mask(cert.holder_nip) if cert else "", form=form or FileCheckForm(formdata=None)), status))
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
     return response

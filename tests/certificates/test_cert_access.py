@@ -210,11 +210,12 @@ def test_revoking_is_recorded_in_the_audit_log(app, world, client_of, dinkes_cer
     from portal.audit import AuditEvent
     from portal.extensions import db
 
-    client_of("inspektur").post(f"{BASE}/{dinkes_cert['id']}/cabut", data={"reason": "Peserta tidak hadir sama sekali."})
+    reason = "Peserta tidak hadir sama sekali."
+    client_of("inspektur").post(f"{BASE}/{dinkes_cert['id']}/cabut", data={"reason": reason})
     with app.app_context():
         event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "certificate.revoked")).one()
         assert event.actor_id == world.inspektur["user_id"]
-        assert event.data["code"] == dinkes_cert["code"]
+        assert event.data == {"code": dinkes_cert["code"], "reason": reason}
 
 
 def test_a_revoked_certificate_is_not_handed_out_as_a_clean_pdf(app, world, client_of, dinkes_cert):

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from portal import jobs
 from portal.extensions import db
-from tests.certificates.conftest import (BASE, attended_session, certificates, close_session, count, dashed,
-                                         flashed, open_session, pdf_info, pdf_text, person, sha256, text)
+from tests.certificates.conftest import (BASE, certificates, close_session, count, dashed, flashed, open_session,
+                                         pdf_info, pdf_text, person, sha256, text)
 
 
 @pytest.fixture
