@@ -39,7 +39,7 @@ class CertificateStatus(enum.Enum):
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS = {CertificateStatus.VALID: _l("Valid"), CertificateStatus.REVOKED: _l("Revoked")}
+STATUS_LABELS = {CertificateStatus.VALID: _l("In force"), CertificateStatus.REVOKED: _l("Revoked")}
 
 
 class Certificate(db.Model):

@@ -139,12 +139,16 @@ def required_modules() -> list[Module]:
 
 
 def compliance(employee: Employee, year: int, locale: str = "id") -> list[Requirement]:
-    """What the compliance certificate of `year` asks of this employee, and what is met."""
+    """What the compliance certificate of `year` asks of this employee, and what is met.
+    Without any module to require (before the content is loaded) it is never met."""
     end = datetime(year + 1, 1, 1, tzinfo=_zone())
     completed = set(db.session.scalars(sa.select(Completion.module_id).where(
         Completion.employee_id == employee.id, Completion.completed_at < end)))
+    modules = required_modules()
     out = [Requirement(gettext("Module completed: %(title)s", title=m.title_en if locale == "en" else m.title_id),
-                       m.id in completed) for m in required_modules()]
+                       m.id in completed) for m in modules]
+    if not modules:
+        out.append(Requirement(gettext("The e-learning modules are not available yet"), False))
     filed = db.session.scalar(sa.select(sa.func.count()).select_from(Declaration).where(
         Declaration.declarant_id == employee.id, Declaration.kind == Kind.YEARLY, Declaration.year == year,
         Declaration.status != DeclarationStatus.DRAFT))

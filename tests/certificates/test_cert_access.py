@@ -240,5 +240,5 @@ def test_listing_shows_status(app, world, client_of, dinkes_cert):
     page = text(client_of("secretary").get(f"{BASE}/daftar"))
     rows = {code: row for row in page.split("<tr>")[2:] for code in (dinkes_cert["code"], other["code"])
             if dashed(code) in row}
-    assert "Revoked" in rows[dinkes_cert["code"]] and "Valid" in rows[other["code"]]
+    assert "Revoked" in rows[dinkes_cert["code"]] and "In force" in rows[other["code"]]
     assert "Revoked" not in rows[other["code"]]

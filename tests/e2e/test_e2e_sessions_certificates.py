@@ -6,10 +6,12 @@ desktop and phone width. Then the flows, through the pages a person uses:
 (a) the rotating QR check-in on a phone that is not logged in yet, and qr.js replacing the code;
 (b) the six-digit code typed at /hadir/;
 (c) a stranger verifying a certificate by its code and by its PDF;
-(d) an organiser creating a session and putting someone on its list.
+(d) an organiser creating a session and putting someone on its list;
+(e) the certificates of a session as one PDF, made by the background worker.
 
-Ids are read from the live server's database (the demo data); the one thing made here is
-a finished bulk-download job, since its page belongs to the person who asked for it.
+Ids are read from the live server's database (the demo data). Made here: a finished
+bulk-download job (its page belongs to whoever asked for it), and, only when the tests run
+outside the demo's 07:30-23:30 WIB check-in session, a session that is taking check-ins.
 English text is asserted on pages opened with ?lang=en; Indonesian text only as the app's
 own translation of the English message.
 """
@@ -43,7 +45,7 @@ SESSION_PAGES = {
 }
 EXPECTED_STATUS = {"/verifikasi/XXXX": 404}  # an unknown code says so with a 404
 
-# Screenshot file stems (role prefix added), in the order of SESSION_PAGES.
+# Screenshot file names: <stem>-<role>-<lang>-<desktop|phone>.png
 STEMS = {
     "/": "home", "/sosialisasi/": "sessions-index", "/sosialisasi/baru": "session-new",
     "/sosialisasi/{s2019}": "session-2019", "/sosialisasi/{upcoming}/ubah": "session-edit",
@@ -68,6 +70,7 @@ STICKING_OUT = """(limit) => [...document.querySelectorAll('body *')]
   .slice(0, 3).map(e => e.outerHTML.slice(0, 120))"""
 PARAMS = [pytest.param(role, path, id=f"{role}:{path}") for role, paths in SESSION_PAGES.items() for path in paths]
 QR_ROTATION_TIMEOUT_MS = 45_000
+DEMO_PASSWORD = "integritas-2019"  # conftest's; the `log_in` fixture always starts at /login
 
 
 # --- ids from the live server's database -----------------------------------------------------------
@@ -125,14 +128,14 @@ def _prepare(base_url: str) -> dict:
     assert asn_cert is not None, "asn.dinkes should hold a certificate in the demo"
 
     # The bulk download's page belongs to whoever asked for it: inspektur asks for the 2019
-    # session's certificates as one PDF, and the job is run here (no worker runs beside the
-    # server). Inside a request context: outside one the worker fails (see
-    # test_bulk_download_is_made_by_the_worker_and_offered_on_its_page).
+    # session's certificates as one PDF (in a request, as the view does: the PDFs' verification
+    # links name the live server), and the job is run here as `flask worker --once` would (no
+    # worker runs beside the server).
     with current_app.test_request_context(base_url=base_url):
         job = bulk.request_bulk(s2019, "pdf", owner=users["inspektur"])
-        db.session.commit()
-        job_id = job.id
-        jobs.run_pending()
+    db.session.commit()
+    job_id = job.id
+    jobs.run_pending()
     assert db.session.get(jobs.Job, job_id).status == jobs.JobStatus.DONE, "the bulk PDF was not made"
 
     opds = {o.code: o.name for o in db.session.scalars(sa.select(Opd).where(Opd.code.in_(("DINKES", "DISDIKBUD"))))}
@@ -199,8 +202,6 @@ def _submit(page, locator) -> None:
 
 def _log_in_at_form(page, username: str) -> None:
     """Fill in the login form the browser is on (after a redirect to it), without going home first."""
-    from conftest import DEMO_PASSWORD
-
     page.fill("#login", username)
     page.fill("#password", DEMO_PASSWORD)
     _submit(page, page.locator("main form [type=submit]"))
@@ -329,41 +330,8 @@ def test_qr_check_in_on_a_phone_after_logging_in_and_the_code_rotates(new_contex
     assert organiser.locator("#qr-code svg").count() == 1
     assert organiser.locator("#qr-code svg[data-shown-first]").count() == 0, "the QR image was not replaced"
     assert _count(organiser) == before + 1
-    fetched = [u for u in organiser_context.request_log.urls if urlsplit(u).path == f"/sosialisasi/{session_id}/qr.json"]
-    assert fetched, "the screen did not fetch qr.json"
-
-
-# --- the bulk download made by the worker -----------------------------------------------------------
-
-
-def test_bulk_download_is_made_by_the_worker_and_offered_on_its_page(new_context, log_in, live_server,
-                                                                      sessions_ids):
-    """The organiser asks for all the attendance certificates as one PDF; the worker makes it
-    the way `flask worker` does (an app context, no request) while the page refreshes itself."""
-    from portal import jobs
-    from portal.extensions import db
-
-    page = new_context().new_page()
-    log_in(page, "inspektur", lang="en")
-    page.goto(f"/sosialisasi/{sessions_ids['s2019']}?lang=en")
-    _submit(page, page.get_by_role("button", name="One PDF"))
-    job = re.fullmatch(r"/sertifikat/unduhan/(\d+)", path_of(page))
-    assert job, page.url
-    assert page.locator("#job-status").inner_text().startswith("Waiting to start")
-
-    with live_server.app.test_request_context():
-        try:
-            assert jobs.run_pending() >= 1
-        finally:
-            db.session.remove()
-    # The page reloads itself every two seconds until the file is ready (or has failed).
-    expect(page.locator("#job-status")).to_have_text(re.compile(r"^(Ready|Failed)"), timeout=15_000)
-    status = page.locator("#job-status").inner_text()
-    assert status.startswith("Ready"), f"the job page says {status!r}: {page.locator('main').inner_text()}"
-    link = page.locator("main").get_by_role("link", name=re.compile(r"^Download "))
-    download = page.context.request.get(link.get_attribute("href"))
-    assert download.ok and download.headers["content-type"] == "application/pdf"
-    assert download.body().startswith(b"%PDF")
+    feed_path = f"/sosialisasi/{session_id}/qr.json"
+    assert feed_path in organiser_context.request_log.paths(), "the screen did not fetch qr.json"
 
 
 # --- (b) the short code ---------------------------------------------------------------------------
@@ -489,3 +457,36 @@ def test_organiser_creates_a_session_and_puts_someone_on_its_list(new_context, l
     # The session is listed for the organiser.
     page.goto("/sosialisasi/?lang=en")
     assert page.locator("main").get_by_role("link", name=title).count() == 1
+
+
+# --- (e) the bulk download, made by the worker ----------------------------------------------------
+
+
+def test_bulk_download_is_made_by_the_worker_and_offered_on_its_page(new_context, log_in, live_server,
+                                                                      sessions_ids):
+    """The organiser asks for all the attendance certificates as one PDF; the worker makes it
+    the way `flask worker` does (an app context, no request) while the page refreshes itself."""
+    from portal import jobs
+    from portal.extensions import db
+
+    page = new_context().new_page()
+    log_in(page, "inspektur", lang="en")
+    page.goto(f"/sosialisasi/{sessions_ids['s2019']}?lang=en")
+    _submit(page, page.get_by_role("button", name="One PDF"))
+    job = re.fullmatch(r"/sertifikat/unduhan/(\d+)", path_of(page))
+    assert job, page.url
+    assert page.locator("#job-status").inner_text().startswith("Waiting to start")
+
+    with live_server.app.app_context():
+        try:
+            assert jobs.run_pending() >= 1
+        finally:
+            db.session.remove()
+    # The page reloads itself every two seconds until the file is ready (or has failed).
+    expect(page.locator("#job-status")).to_have_text(re.compile(r"^(Ready|Failed)"), timeout=15_000)
+    status = page.locator("#job-status").inner_text()
+    assert status.startswith("Ready"), f"the job page says {status!r}: {page.locator('main').inner_text()}"
+    link = page.locator("main").get_by_role("link", name=re.compile(r"^Download "))
+    download = page.context.request.get(link.get_attribute("href"))
+    assert download.ok and download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF")
