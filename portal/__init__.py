@@ -112,7 +112,10 @@ def _setup_requests(app: Flask) -> None:
     from portal.headers import set_security_headers
     from portal.i18n import read_lang_param, remember_lang_choice
 
+    from portal.params import refuse_nul_bytes
+
     app.before_request(read_lang_param)
+    app.before_request(refuse_nul_bytes)
     app.before_request(enforce_timeouts)
     app.before_request(password_change_gate)
     app.after_request(remember_lang_choice)

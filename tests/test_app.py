@@ -132,6 +132,18 @@ def test_huge_integer_in_url_is_404_not_500(login_as, world):
     assert client.get("/org/pegawai/2147483647").status_code == 404
 
 
+def test_nul_character_in_any_input_is_a_clear_400(login_as, world, client):
+    """PostgreSQL text cannot hold NUL; searches and forms refuse it before it reaches a query."""
+    admin = login_as(world.admin)
+    for url in ("/org/pegawai?q=%00", "/sertifikat/daftar?q=a%00b", "/belajar/hasil/?q=%00"):
+        response = admin.get(url + "&lang=en")
+        assert response.status_code == 400, url
+        assert "Bad request" in response.get_data(as_text=True)
+    response = client.post("/login", data={"login": "admin\x00", "password": "x"})
+    assert response.status_code == 400
+    assert admin.get("/org/pegawai?q=ab").status_code == 200
+
+
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200

@@ -23,7 +23,9 @@ this is benchmark data). The seed's pass marks and quiz sizes are used for gradi
 
 Rows are written in bulk: PostgreSQL's COPY (psycopg) on PostgreSQL, batched Core
 executemany (5,000 rows) elsewhere; never the ORM per row nor the services. Ids are assigned
-here and the sequences moved past them. Quiz questions of attempts (learning_attempt_question)
+here and the sequences moved past them. On PostgreSQL as a superuser the per-row foreign-key
+triggers are off while loading (session_replication_role = replica, for this transaction only,
+as pg_restore --disable-triggers does) and every foreign key written is then checked set-wise. Quiz questions of attempts (learning_attempt_question)
 and audit events are not generated: no participation page reads them.
 
 Deterministic for a given --seed (apart from timestamps, relative to now).
@@ -136,6 +138,7 @@ class _Writer:
         self.buffers: dict[str, list[tuple]] = defaultdict(list)
         self.buffered = 0
         self.written: Counter = Counter()
+        self.triggers_off = False
 
     def next_id(self, table: sa.Table) -> int:
         return (self.conn.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1
@@ -166,6 +169,31 @@ class _Writer:
                 self.conn.execute(stmt, [dict(zip(columns, r)) for r in rows[start:start + BATCH]])
         self.written[table.name] += len(rows)
 
+    def skip_fk_triggers(self) -> bool:
+        """As `pg_restore --disable-triggers` does: no per-row foreign-key check while loading
+        (most of the loading time otherwise), only for a superuser and this transaction;
+        verify_foreign_keys() checks every written key afterwards, set-wise."""
+        if not self.pg or self.conn.scalar(sa.text("SELECT current_setting('is_superuser')")) != "on":
+            return False
+        self.conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        self.triggers_off = True
+        return True
+
+    def verify_foreign_keys(self) -> None:
+        if not self.triggers_off:
+            return
+        self.conn.execute(sa.text("SET LOCAL session_replication_role = origin"))
+        for table in self.ORDER:
+            if not self.written[table.name]:
+                continue
+            for fk in table.foreign_keys:
+                child, parent = fk.parent.name, fk.column
+                missing = self.conn.scalar(sa.text(
+                    f"SELECT count(*) FROM {table.name} c WHERE c.{child} IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM {parent.table.name} p WHERE p.{parent.name} = c.{child})"))
+                if missing:
+                    raise BenchDataError(f"{missing} rows of {table.name}.{child} point to no {parent.table.name}.")
+
     def reset_sequences(self) -> None:
         if not self.pg:
             return
@@ -195,8 +223,11 @@ def _nip(rng: random.Random, used: set[str], gender: str, pppk: bool, today: dat
 
 
 def _sizes(rng: random.Random, employees: int, codes: list[str], largest_code: str) -> dict[str, int]:
-    """Head counts per OPD: the largest has employees/15 (1,000 of 15,000); the others share the rest."""
-    largest = round(employees / 15)
+    """Head counts per OPD: the largest has employees/15 (1,000 of 15,000; more with few OPDs); the
+    others share the rest, in proportion to random weights, none above 90 % of the largest."""
+    if len(codes) == 1:
+        return {largest_code: employees}
+    largest = max(round(employees / 15), math.ceil(1.5 * employees / len(codes)))
     weights = {}
     for code in codes:
         if code == largest_code:
@@ -205,15 +236,25 @@ def _sizes(rng: random.Random, employees: int, codes: list[str], largest_code: s
         if code in ("DINKES", "RSUD-RASIDIN", "DPUPR", "SATPOLPP"):
             w *= 2.5
         weights[code] = w
-    rest = employees - largest
-    total_w = sum(weights.values())
-    raw = {c: rest * w / total_w for c, w in weights.items()}
+    rest, cap = employees - largest, 0.9 * largest
+    raw: dict[str, float] = {}
+    free = dict(weights)
+    while free:
+        left = rest - sum(raw.values())
+        total_w = sum(free.values())
+        over = {c for c, w_ in free.items() if left * w_ / total_w > cap}
+        if not over:
+            raw.update({c: left * w_ / total_w for c, w_ in free.items()})
+            break
+        for c in over:
+            raw[c] = cap
+            del free[c]
     sizes = {c: int(v) for c, v in raw.items()}
     for c in sorted(raw, key=lambda c: raw[c] - sizes[c], reverse=True)[:rest - sum(sizes.values())]:
         sizes[c] += 1
     sizes[largest_code] = largest
     if min(sizes.values()) < 5 or max(v for c, v in sizes.items() if c != largest_code) >= largest:
-        raise BenchDataError("Too few employees for that many OPDs (at least 15 per OPD).")
+        raise BenchDataError("Too few employees for that many OPDs.")
     return sizes
 
 
@@ -239,6 +280,7 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
     today = now.astimezone(WIB).date()
     report = Report(employees=employees)
     w = _Writer(conn)
+    w.skip_fk_triggers()
     clock = time.perf_counter()
 
     def lap(name: str) -> None:
@@ -517,14 +559,14 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
     items = defaultdict(list)
     for kind, iid, code in conn.execute(sa.select(ListItem.__table__.c.kind, ListItem.__table__.c.id,
                                                   ListItem.__table__.c.code).order_by(ListItem.__table__.c.position)):
-        items[kind].append((iid, code))
+        items[getattr(kind, "value", kind)].append((iid, code))
     if not (items["type"] and items["source"] and items["decision"]):
         raise BenchDataError("The conflict-of-interest lists are empty: run `flask --app portal seed` first.")
     decision = next((iid for iid, code in items["decision"] if code == "RECUSAL"), items["decision"][0][0])
     next_decl = w.next_id(Declaration.__table__)
     target = 2 * employees
     active_people = [p for p in people if p.active]
-    plan = [(today.year, 0.85), (today.year - 1, 0.80), (today.year - 2, 0.25)]
+    plan = [(today.year, 0.85), (today.year - 1, 0.80), (today.year - 2, 0.15)]
     made = 0
 
     def declaration(p, kind, year, status, submitted_on, **extra) -> int:
@@ -532,7 +574,7 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
         did = next_decl
         next_decl += 1
         made += 1
-        values = dict(register_no=None if status == "draft" else f"BK/{p.opd}/{year}/{did:05d}", kind=kind,
+        values = dict(id=did, register_no=None if status == "draft" else f"BK/{p.opd}/{year}/{did:05d}", kind=kind,
                       year=year, status=status, declarant_id=p.id, opd_id=opd_ids[p.opd],
                       no_conflict=kind == "yearly", description="", activity=None, activity_detail="",
                       related_party="", related_employee_id=None, relationship_kind=None, gift_involved=False,
@@ -578,14 +620,16 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
         w.add(declaration_type, ("declaration_id", "item_id"), (did, rng.choice(items["type"])[0]))
         w.add(declaration_source, ("declaration_id", "item_id"), (did, rng.choice(items["source"])[0]))
         report.counts["adhoc"] += 1
-    lap("declarations")
 
     w.flush()
+    lap("declarations")
+    w.verify_foreign_keys()
+    lap("foreign keys checked")
     w.reset_sequences()
     report.largest_opd = (largest_code, opd_names[largest_code], sum(1 for p in by_opd[largest_code] if p.active))
     if w.pg:
         conn.execute(sa.text("ANALYZE"))
-    lap("finish (sequences, ANALYZE)")
+    lap("sequences, ANALYZE")
     return report
 
 

@@ -30,27 +30,40 @@ def _values(row: queries.StaffRow) -> list:
             _("yes") if row.filed else _("no"), row.sessions, row.certificates, _status(row)]
 
 
+def _inert(value):
+    # A leading = + - @ would make a spreadsheet run the cell as a formula (CSV injection).
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
 def staff_csv(rows: list[queries.StaffRow]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(_header())
     for row in rows:
-        # A leading = + - @ would make a spreadsheet run the cell as a formula (CSV injection).
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in _values(row)])
+        writer.writerow([_inert(v) for v in _values(row)])
     return out.getvalue().encode("utf-8-sig")
 
 
 def staff_xlsx(rows: list[queries.StaffRow], title: str) -> bytes:
     from openpyxl import Workbook
 
+    from openpyxl.cell import WriteOnlyCell
+
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("Staff")[:31])
-    sheet.append([title])
-    sheet.append(_header())
+
+    def text(value):
+        # Strings are always text: openpyxl would store "=..." as a live formula.
+        if not isinstance(value, str):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
+    sheet.append([text(title)])
+    sheet.append([text(h) for h in _header()])
     for row in rows:
-        values = _values(row)
-        values[1] = str(values[1])  # the NIP stays text: 18 digits are not a number
-        sheet.append(values)
+        sheet.append([text(v) for v in _values(row)])  # the NIP stays text: 18 digits are not a number
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

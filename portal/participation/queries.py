@@ -228,6 +228,8 @@ def staff_query(opd_id: int | None, year: int, module_ids: list[int], *, q: str 
             .where(Employee.active.is_(True)))
     if opd_id is not None:
         stmt = stmt.where(Employee.opd_id == opd_id)
+    else:  # the city: the OPDs the dashboard counts
+        stmt = stmt.where(Employee.opd_id.in_(sa.select(Opd.id).where(Opd.active.is_(True))))
     q = (q or "").strip()[:100]
     if q:
         cond = Employee.name.ilike(contains(q), escape=ESCAPE)

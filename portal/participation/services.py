@@ -121,7 +121,7 @@ def preview(opd: Opd, employee_ids: list[int], now: datetime | None = None) -> P
 
 def sent_today(user, now: datetime) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Reminder).where(
-        Reminder.sent_by_id == user.id, Reminder.kind == "reminder",
+        Reminder.sent_by_id == user.id, Reminder.kind == "reminder", Reminder.delivered.is_(True),
         Reminder.sent_at >= now - timedelta(hours=24))) or 0
 
 

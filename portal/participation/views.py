@@ -84,16 +84,16 @@ def staff_export(fmt: str):
     module_ids = [m.id for m in queries.counted_modules()]
     rows = queries.staff_rows(db.session.execute(_staff_query(opd, form, year, module_ids)), len(module_ids))
     name = f"partisipasi-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
+    # The file is made before the commit below, which would expire every loaded employee.
+    if fmt == "csv":
+        body, mimetype = exports.staff_csv(rows), "text/csv"
+    else:
+        body = exports.staff_xlsx(rows, f"{opd.name if opd else current_app.config['GOVERNMENT_NAME']} · {year}")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record("participation.exported", opd, object_type="org_opd" if opd else "city", actor=current_user,
                  data={"format": fmt, "rows": len(rows)})
     db.session.commit()
-    if fmt == "csv":
-        return Response(exports.staff_csv(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}"})
-    title = f"{opd.name if opd else _('City of Padang')} · {year}"
-    return Response(exports.staff_xlsx(rows, title),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @bp.route("/bukti-dukung.pdf")

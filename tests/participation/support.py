@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -50,8 +51,8 @@ def field_error(page: str, field_id: str) -> str:
 
 def cards(page: str) -> dict[str, str]:
     """The number cards at the top of the dashboard: label -> value (note dropped)."""
-    found = re.findall(r'<div class="small text-body-secondary">([^<]+)</div>\s*<div class="fs-4 fw-semibold">([^<]+?)\s*(?:<span|</div>)',
-                       page)
+    found = re.findall(r'<div class="small text-body-secondary">([^<]+)</div>\s*'
+                       r'<div class="fs-4 fw-semibold">([^<]+?)\s*(?:<span|</div>)', page)
     return {label.strip(): value.strip() for label, value in found}
 
 
@@ -238,16 +239,30 @@ def attended_session(world, employee_ids: list[int], opds: list[int]) -> int:
     return session.id
 
 
+_NIPS = itertools.count(1)
+
+
+def free_nip() -> str:
+    """A valid NIP nobody has yet (tests.conftest's counter restarts when imported by name)."""
+    from portal.org.services import get_employee_by_nip
+
+    while True:
+        n = next(_NIPS)
+        birth = f"19{80 + n % 15:02d}{1 + n % 12:02d}{1 + n % 28:02d}"
+        nip = f"{birth}{2008 + n % 12}{1 + n % 12:02d}{1 + n % 2}{n % 997 + 1:03d}"
+        if get_employee_by_nip(nip) is None:
+            return nip
+
+
 def add_staff(opd_id: int, n: int, *, prefix: str = "Pegawai Uji", emails: bool = False) -> list[int]:
     """`n` more employees of an OPD, through the org services; returns their ids."""
     from portal.org import services
     from portal.org.models import Opd
-    from tests.conftest import new_nip
 
     opd = db.session.get(Opd, opd_id)
     ids = []
     for i in range(n):
-        e = services.save_employee(None, nip=new_nip(), name=f"{prefix} {i:03d}", position="Pelaksana", opd=opd,
+        e = services.save_employee(None, nip=free_nip(), name=f"{prefix} {i:03d}", position="Pelaksana", opd=opd,
                                    email=f"uji{opd_id}.{i}@padang.go.id" if emails else None, actor=None)
         ids.append(e.id)
     db.session.commit()
@@ -279,3 +294,19 @@ def put_setting(key: str, value) -> None:
 
     settings.put(key, value)
     db.session.commit()
+
+
+def settings_form(**overrides) -> dict:
+    """The admin settings form filled with the defaults, then `overrides` (None: leave out)."""
+    from portal.participation.services import DEFAULTS
+
+    data = {key.split(".", 1)[1]: value for key, value in DEFAULTS.items()}
+    data["digest_enabled"] = "y"
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def save_settings(admin, **overrides):
+    response = admin.post(f"{BASE}/pengaturan", data=settings_form(**overrides))
+    assert response.status_code == 302, text(response)[:3000]
+    return response

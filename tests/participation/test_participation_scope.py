@@ -4,11 +4,10 @@ Checked on every page and export, and on the reminder endpoints."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from portal.extensions import db
-from tests.participation.support import (BASE, cards, csv_rows, main, make_module, opd_name, opd_table, pdf_text, person,
-                                         reminders, staff_names, text, xlsx_sheet, complete, nip_formatted)
+from tests.participation.support import (BASE, cards, complete, csv_rows, main, make_module, nip_formatted, opd_name,
+                                         opd_table, pdf_text, person, reminders, staff_names, text, xlsx_sheet)
 
 ENDPOINTS = ["/", "/pegawai", "/pegawai.csv", "/pegawai.xlsx", "/bukti-dukung.pdf"]
 
@@ -91,7 +90,7 @@ def test_city_roles_choose_an_opd_or_see_the_city(app, world, people, client_of,
 
     city = app.config["GOVERNMENT_NAME"]
     responses = _get_all(client)
-    body = _check_shows(responses, people, ("dinkes", "disdik", "inspektorat"), (), city, "City of Padang")
+    body = _check_shows(responses, people, ("dinkes", "disdik", "inspektorat"), (), city, "Pemerintah Kota Padang")
     assert "Units counted: 3 OPDs with 7 employees." in body
     ranking = opd_table(text(responses[0]))
     assert set(ranking) == {"Dinas Kesehatan", disdik, "Inspektorat"}
@@ -176,3 +175,20 @@ def test_everyone_not_finished_is_own_opd_only(app, world, people, client_of):
 
         opds = {db.session.get(Employee, r["employee_id"]).opd_id for r in reminders(app)}
     assert opds == {world.dinkes} and len(reminders(app)) == 3
+
+
+def test_secretary_without_an_employee_record_is_refused(app, world):
+    """A SECRETARY account not linked to an employee has no OPD: refused, never the city."""
+    from portal.auth import services as auth_services
+    from portal.permissions import Role
+    from tests.conftest import PASSWORD, login
+
+    with app.app_context():
+        auth_services.create_user(username="sekretaris.lepas", password=PASSWORD, roles={Role.SECRETARY})
+        db.session.commit()
+    client = app.test_client()
+    login(client, "sekretaris.lepas")
+    for path in ENDPOINTS:
+        assert client.get(f"{BASE}{path}?opd={world.disdik}").status_code == 403, path
+    assert client.post(f"{BASE}/pengingat", data={"everyone": "1"}).status_code == 403
+    assert client.post(f"{BASE}/pengingat/kirim", data={"everyone": "1"}).status_code == 403
