@@ -1,4 +1,4 @@
-"""Socialisation sessions and certificates in a real browser.
+"""Socialisation sessions, certificates and participation dashboards in a real browser.
 
 Every page each role uses, in Indonesian and English: axe (no serious or critical
 violation), the Nu HTML checker on the bytes the server sent, and full-page screenshots at
@@ -37,10 +37,12 @@ pytestmark = [DROPPED_STATIC_FILE]
 SESSION_PAGES = {
     "inspektur": ["/sosialisasi/", "/sosialisasi/baru", "/sosialisasi/{s2019}", "/sosialisasi/{upcoming}/ubah",
                   "/sosialisasi/{s2019}/notula", "/sosialisasi/{running}/qr", "/sertifikat/daftar",
-                  "/sertifikat/{cert}", "/sertifikat/unduhan/{job}"],
-    "sekretaris.dinkes": ["/sosialisasi/", "/sosialisasi/{upcoming}", "/sosialisasi/{own}", "/sertifikat/daftar"],
+                  "/sertifikat/{cert}", "/sertifikat/unduhan/{job}", "/partisipasi/", "/partisipasi/pegawai",
+                  "/partisipasi/deteksi-dini"],
+    "sekretaris.dinkes": ["/sosialisasi/", "/sosialisasi/{upcoming}", "/sosialisasi/{own}", "/sertifikat/daftar",
+                          "/partisipasi/", "/partisipasi/pegawai"],
     "asn.dinkes": ["/", "/sosialisasi/", "/hadir/", "/sertifikat/", "/sertifikat/{asn_cert}"],
-    "admin": ["/sertifikat/pengaturan"],
+    "admin": ["/sertifikat/pengaturan", "/partisipasi/pengaturan"],
     "public": ["/verifikasi", "/verifikasi/{verify_code}", "/verifikasi/XXXX"],
 }
 EXPECTED_STATUS = {"/verifikasi/XXXX": 404}  # an unknown code says so with a 404
@@ -54,6 +56,8 @@ STEMS = {
     "/hadir/": "checkin-code", "/sertifikat/": "certificates-mine", "/sertifikat/daftar": "certificates-list",
     "/sertifikat/{cert}": "certificate-detail", "/sertifikat/{asn_cert}": "certificate-detail",
     "/sertifikat/unduhan/{job}": "certificates-job", "/sertifikat/pengaturan": "certificate-settings",
+    "/partisipasi/": "participation", "/partisipasi/pegawai": "participation-staff",
+    "/partisipasi/deteksi-dini": "participation-signals", "/partisipasi/pengaturan": "participation-settings",
     "/verifikasi": "verify-form", "/verifikasi/{verify_code}": "verify-valid", "/verifikasi/XXXX": "verify-unknown",
 }
 # What makes a page wider than the window: elements past its right edge that no scroll box
