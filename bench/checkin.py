@@ -6,7 +6,7 @@ session's QR code, against gunicorn (4 sync workers) on PostgreSQL, in one run.
 
 What it does, in order:
 1. Recreates `portal_bench_checkin`, builds it with create_all, loads the seed content and
-   Padang's demo data (about 400 employees in 50-odd OPDs), then, in the bench process:
+   Padang's demo data (about 400 employees in 43 OPDs), then, in the bench process:
    one session run by the Inspektur that started 5 minutes ago, with every active OPD
    invited and nobody listed (each scan inserts its row), and a known password for 300
    employees without a demo login (one Argon2 hash computed once and stored for all).
@@ -279,8 +279,11 @@ def main() -> int:
     parser.add_argument("--spread", type=float, default=0.0,
                         help="spread the arrivals evenly over this many seconds (default 0: as fast as they go)")
     parser.add_argument("--second-scans", type=int, default=50, help="phones that scan again (default 50)")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
     args = parser.parse_args()
+    if args.people < 1 or args.concurrency < 1 or args.spread < 0 or not 1 <= args.second_scans <= args.people:
+        parser.error("--people, --concurrency and --second-scans must be at least 1, --second-scans at most "
+                     "--people, --spread not negative")
 
     load_at_start = os.getloadavg()
     started = time.perf_counter()

@@ -340,6 +340,12 @@ def participants(session: Session, opd_id: int | None = None) -> list[Participan
     return list(db.session.scalars(stmt))
 
 
+def attended_count(session: Session) -> int:
+    """For the QR screen, polled every few seconds: one COUNT, not the whole list."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Participant).where(
+        Participant.session_id == session.id, Participant.status.in_(ATTENDED))) or 0
+
+
 def counts(rows: list[Participant]) -> dict[AttendanceStatus, int]:
     out = {status: 0 for status in AttendanceStatus}
     for row in rows:

@@ -244,14 +244,14 @@ def qr(session_id: int):
     payload = _qr_payload(session)
     return render_template("sessions/qr.html", session=session, payload=payload, svg=Markup(payload["svg"]),
                            phase=services.phase(session), opens_at=checkin.opens_at(session), now_utc=utcnow(),
-                           checked_in=sum(1 for p in services.participants(session) if p.status.attended))
+                           checked_in=services.attended_count(session))
 
 
 @bp.route(f"/<{ID}:session_id>/qr.json")
 def qr_json(session_id: int):
     session = _managed(session_id)
     payload = _qr_payload(session)
-    payload["checked_in"] = sum(1 for p in services.participants(session) if p.status.attended)
+    payload["checked_in"] = services.attended_count(session)
     response = jsonify(payload)
     response.headers["Cache-Control"] = "no-store"
     return response
