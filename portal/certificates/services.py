@@ -344,14 +344,15 @@ def ensure_pdf(cert: Certificate, base: str | None = None) -> bytes:
 
 
 def merged(certs: list[Certificate], base: str, progress=None, chunk: int = 50) -> bytes:
-    """Many certificates as one PDF, laid out in chunks so the progress bar moves."""
-    documents = []
+    """Many certificates as one PDF: written in chunks (the progress bar moves, and memory stays
+    that of one chunk), then concatenated."""
+    files = []
     for start in range(0, len(certs), chunk):
         part = certs[start:start + chunk]
-        documents.append(pdf.render_pages("pdf/certificates.html", _document_context(part, base)))
+        files.append(pdf.render("pdf/certificates.html", _document_context(part, base)))
         if progress:
             progress(start + len(part), len(certs))
-    return pdf.merge(documents)
+    return pdf.merge(files)
 
 
 # --- verification ----------------------------------------------------------------------------------

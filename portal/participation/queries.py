@@ -88,10 +88,15 @@ def counted_modules() -> list[Module]:
     return list(db.session.scalars(sa.select(Module).where(Module.active.is_(True)).order_by(Module.position)))
 
 
-def _started_pairs():
-    """(employee_id, module_id) of everyone who read a lesson or started a quiz."""
+def _started_pairs(opd_id: int | None = None):
+    """(employee_id, module_id) of everyone who read a lesson or started a quiz. For one OPD
+    the filter goes inside both branches: the union then sorts that OPD's rows, not the city's."""
     reads = sa.select(LessonRead.employee_id, Lesson.module_id).join(Lesson, Lesson.id == LessonRead.lesson_id)
     attempts = sa.select(Attempt.employee_id, Attempt.module_id)
+    if opd_id is not None:
+        staff = sa.select(Employee.id).where(Employee.opd_id == opd_id)
+        reads = reads.where(LessonRead.employee_id.in_(staff))
+        attempts = attempts.where(Attempt.employee_id.in_(staff))
     return sa.union(reads, attempts).subquery()
 
 
@@ -114,7 +119,7 @@ def opd_rows(year: int, opd_id: int | None = None) -> list[OpdRow]:
                            .group_by(Employee.opd_id, Completion.module_id)):
         if o in rows:
             rows[o].modules.setdefault(m, ModuleCount()).complete = n
-    started = _started_pairs()
+    started = _started_pairs(opd_id)
     for o, m, n in grouped(sa.select(Employee.opd_id, started.c.module_id, sa.func.count())
                            .join(Employee, Employee.id == started.c.employee_id)
                            .group_by(Employee.opd_id, started.c.module_id)):
@@ -127,7 +132,10 @@ def opd_rows(year: int, opd_id: int | None = None) -> list[OpdRow]:
         if o in rows:
             rows[o].attempts, rows[o].passed_attempts = total, passed
     best = (sa.select(Attempt.employee_id, Attempt.module_id, sa.func.max(Attempt.score_percent).label("best"))
-            .where(Attempt.submitted_at.is_not(None)).group_by(Attempt.employee_id, Attempt.module_id).subquery())
+            .where(Attempt.submitted_at.is_not(None)).group_by(Attempt.employee_id, Attempt.module_id))
+    if opd_id is not None:
+        best = best.where(Attempt.employee_id.in_(sa.select(Employee.id).where(Employee.opd_id == opd_id)))
+    best = best.subquery()
     for o, total, n in grouped(sa.select(Employee.opd_id, sa.func.sum(best.c.best), sa.func.count())
                                .join(Employee, Employee.id == best.c.employee_id).group_by(Employee.opd_id)):
         if o in rows:
