@@ -105,6 +105,10 @@ def _register_blueprints(app: Flask) -> None:
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(name).bp)
+    # Certificates are issued by events in other areas: learning, sessions, declarations.
+    from portal.certificates.services import register_hooks
+
+    register_hooks()
 
 
 def _setup_requests(app: Flask) -> None:

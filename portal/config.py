@@ -58,9 +58,6 @@ class DefaultConfig:
 
     BOOTSTRAP_SERVE_LOCAL = True
 
-    # Background jobs (merged certificate PDFs): the most items one job may hold.
-    JOB_MAX_ITEMS = 5000
-
     # Socialisation check-in: the QR code changes every this many seconds (the previous one
     # stays valid for one more slot); check-in opens this many minutes before the start.
     SESSION_QR_ROTATE_SECONDS = 20

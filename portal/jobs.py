@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -194,6 +193,3 @@ def work_forever(poll_seconds: float = 1.0) -> None:
 def read_result(job: Job) -> bytes:
     return storage.read(AREA, job.result_key)
 
-
-def max_items() -> int:
-    return current_app.config["JOB_MAX_ITEMS"]

@@ -1,7 +1,7 @@
 """Template globals: the navigation for the user's roles, languages, the footer facts."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, g
+from flask import current_app, has_request_context
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 

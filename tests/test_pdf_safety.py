@@ -194,7 +194,7 @@ def loaded(app, world, listener):
     from portal.db_types import utcnow
     from portal.learning.models import Module
     from portal.org.models import Employee, Opd
-    from portal.socialisation import checkin, services as sessions
+    from portal.socialisation import checkin, records, services as sessions
     from portal.socialisation.models import Method
     from tests.learning.factories import make_small_module
 
@@ -244,7 +244,7 @@ def loaded(app, world, listener):
             description=full_payload(port, "description"),
             speakers=f"{full_payload(port, 'speaker-1')}\n{full_payload(port, 'speaker-2')}",
             module_ids=(module_id,), opd_ids=(world.dinkes,), invite_nips=asn.nip), actor=inspektur)
-        sessions.save_minutes(session, f"{full_payload(port, 'minutes-1')}\n\n{full_payload(port, 'minutes-2')}",
+        records.save_minutes(session, f"{full_payload(port, 'minutes-1')}\n\n{full_payload(port, 'minutes-2')}",
                               actor=inspektur)
         checkin.check_in(session, asn, method=Method.QR, at=utcnow(), device_hash="device-a")
         sessions.close(session, actor=inspektur)

@@ -287,10 +287,10 @@ def labels() -> dict:
     }
 
 
-def context(cert: Certificate, base: str) -> dict:
+def context(cert: Certificate, base: str, cfg: dict) -> dict:
+    """One certificate's page; `cfg` is config(), read once per document."""
     url = verify_url(cert, base)
     qr = segno.make(url, error="m").svg_inline(scale=4, border=0, omitsize=True)
-    cfg = config()
     return {
         "kind": cert.kind.value,
         "code": cert.formatted_code,
@@ -313,9 +313,10 @@ def context(cert: Certificate, base: str) -> dict:
 
 
 def _document_context(certs: list[Certificate], base: str) -> dict:
+    cfg = config()
     return {"government": current_app.config["GOVERNMENT_NAME"],
             "inspectorate": current_app.config["INSPECTORATE_NAME"],
-            "labels": labels(), "certificates": [context(c, base) for c in certs]}
+            "labels": labels(), "certificates": [context(c, base, cfg) for c in certs]}
 
 
 def render(certs: list[Certificate], base: str) -> bytes:

@@ -21,7 +21,6 @@ from portal.workdays import today
 
 bp = Blueprint("certificates", __name__, url_prefix="/sertifikat")
 bp.before_request(guard())
-services.register_hooks()
 
 ID = "int(max=2147483647)"
 

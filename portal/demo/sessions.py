@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Module
 from portal.org.models import Employee, Opd
-from portal.socialisation import services
+from portal.socialisation import records, services
 from portal.socialisation.models import AttendanceStatus, Method, Participant, Session, Source
 
 VENUE_2019 = "Ruang Abu Bakar Ja'ar, Balai Kota Padang"
@@ -82,7 +82,7 @@ def load(rng, echo) -> None:
         p.checked_in_at = s2019.starts_at + timedelta(minutes=rng.randint(20, 45) if late else rng.randint(-20, 10))
         p.method = Method.MANUAL if rng.random() < 0.4 else Method.QR
         p.marked_by_id = inspektur.id if p.method == Method.MANUAL else None
-    services.save_minutes(s2019, MINUTES_2019, actor=inspektur)
+    records.save_minutes(s2019, MINUTES_2019, actor=inspektur)
     services.close(s2019, actor=inspektur, now=s2019.ends_at + timedelta(hours=1))
     s2019.created_at = s2019.starts_at - timedelta(days=7)
 

@@ -71,8 +71,7 @@ def staff():
     page = paginate_rows(_staff_query(opd, form, year, module_ids), per_page=50)
     rows = queries.staff_rows(page.items, len(module_ids))
     return render_template("participation/staff.html", opd=opd, year=year, form=form, page=page, rows=rows,
-                           target=services.target_date(), can_remind=opd is not None and not _city_role()), \
-        200
+                           target=services.target_date(), can_remind=opd is not None and not _city_role())
 
 
 @bp.route("/pegawai.<any(csv, xlsx):fmt>")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request, session as cookie, url_for
 from flask_babel import gettext as _
@@ -81,8 +82,6 @@ def scan(token: str):
     session = db.session.get(Session, session_id)
     if session is None:
         return _page(error=_("This check-in code is not valid. Scan the code shown in the room again."), status=400)
-    from datetime import datetime, timezone
-
     return _finish(session, Method.QR, datetime.fromtimestamp(scanned_at, timezone.utc))
 
 

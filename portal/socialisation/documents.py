@@ -12,7 +12,7 @@ from flask_babel import format_date, format_datetime, format_time, get_locale, g
 
 from portal import pdf, storage
 from portal.db_types import utcnow
-from portal.socialisation import services
+from portal.socialisation import records, services
 from portal.socialisation.models import Participant, Session
 
 # Set by the certificates area: (session, participants) -> {participant id: certificate code}.
@@ -89,7 +89,7 @@ def evidence_pack(session: Session, opd_id: int, opd_name: str) -> bytes:
         files.append(("03-notula.pdf", _("Minutes"), minutes_pdf(session)))
     for n, photo in enumerate(session.photos, 1):
         ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(photo.media_type, "img")
-        files.append((f"04-foto-{n:02d}.{ext}", photo.caption, storage.read(services.PHOTO_AREA, photo.storage_key)))
+        files.append((f"04-foto-{n:02d}.{ext}", photo.caption, storage.read(records.PHOTO_AREA, photo.storage_key)))
     table = io.StringIO()
     writer = csv.writer(table)
     writer.writerow([_("Name"), _("NIP"), _("Position"), _("Attendance"), _("Certificate code"), _("Verify at")])

@@ -5,8 +5,8 @@ Functions raise SessionError with a translated message and leave the commit to t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, storage, uploads
+from portal import audit
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.home.models import Regulation
@@ -22,12 +22,9 @@ from portal.learning.models import Module
 from portal.org.models import Employee, Opd
 from portal.org.nip import normalize as normalise_nip
 from portal.permissions import Role, has_role, own_opd_id
-from portal.socialisation.models import (ATTENDED, AttendanceStatus, Method, Participant, Photo, Session, Source,
+from portal.socialisation import checkin
+from portal.socialisation.models import (ATTENDED, AttendanceStatus, Method, Participant, Session, Source,
                                          invited_opd)
-
-PHOTO_AREA = "session-photos"
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 # Called as hook(participant) when an attendance becomes final: the attendance list is
 # closed, or a participant is marked present/late on a closed list. The certificates area
@@ -252,8 +249,7 @@ def mark(session: Session, participant: Participant, status: AttendanceStatus, *
     if session.cancelled_at is not None:
         raise SessionError(_l("This session was cancelled."))
     now = now or utcnow()
-    if status in ATTENDED and now < session.starts_at - timedelta(
-            minutes=current_app.config["SESSION_CHECKIN_OPENS_MINUTES"]):
+    if status in ATTENDED and now < checkin.opens_at(session):
         raise SessionError(_l("Nobody can be marked present before the session starts."))
     before = participant.status
     participant.status = status
@@ -272,12 +268,10 @@ def mark(session: Session, participant: Participant, status: AttendanceStatus, *
 
 def walk_in(session: Session, nip: str, *, actor, now: datetime | None = None) -> Participant:
     """Register someone who came without being on the list, as present or late by the clock."""
-    from portal.socialisation.checkin import status_at
-
     if session.cancelled_at is not None:
         raise SessionError(_l("This session was cancelled."), "nip")
     now = now or utcnow()
-    if now < session.starts_at - timedelta(minutes=current_app.config["SESSION_CHECKIN_OPENS_MINUTES"]):
+    if now < checkin.opens_at(session):
         raise SessionError(_l("Nobody can be marked present before the session starts."), "nip")
     try:
         employees, unknown = _employees_by_nip([normalise_nip(nip)])
@@ -296,7 +290,7 @@ def walk_in(session: Session, nip: str, *, actor, now: datetime | None = None) -
     if participant is None:
         participant = Participant(session=session, employee=employee, opd_id=employee.opd_id, source=Source.WALK_IN)
         db.session.add(participant)
-    participant.status = status_at(session, min(now, session.ends_at))
+    participant.status = checkin.status_at(session, min(now, session.ends_at))
     participant.method, participant.checked_in_at = Method.WALK_IN, min(now, session.ends_at)
     participant.marked_by_id = actor.id
     db.session.flush()
@@ -390,33 +384,3 @@ def visible_sessions(user) -> sa.Select:
         conditions.append(Session.owner_opd_id == opd)
         conditions.append(Session.id.in_(sa.select(invited_opd.c.session_id).where(invited_opd.c.opd_id == opd)))
     return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
-
-
-# --- minutes and photos ---------------------------------------------------------------------------
-
-def save_minutes(session: Session, text: str, *, actor) -> None:
-    session.minutes = text.strip()
-    session.minutes_updated_at = utcnow()
-    audit.record("session.minutes_saved", session, actor=actor, data={"length": len(session.minutes)})
-
-
-def add_photo(session: Session, data: bytes, filename: str, caption: str, *, actor) -> Photo:
-    clean = uploads.clean_upload(data, filename, PHOTO_MAX_BYTES)
-    if clean.media_type not in PHOTO_TYPES:
-        raise SessionError(_l("Send a photo as JPG, PNG or WebP."), "photo")
-    key = storage.new_key()
-    storage.write(PHOTO_AREA, key, clean.data)
-    storage.track(db.session, PHOTO_AREA, key)
-    photo = Photo(session=session, caption=caption.strip(), media_type=clean.media_type, size=len(clean.data),
-                  storage_key=key, uploaded_by_id=actor.id)
-    db.session.add(photo)
-    db.session.flush()
-    audit.record("session.photo_added", session, actor=actor, data={"photo_id": photo.id})
-    return photo
-
-
-def delete_photo(photo: Photo, *, actor) -> str:
-    """Delete the row; the caller removes the returned file key once the commit succeeded."""
-    audit.record("session.photo_deleted", photo.session, actor=actor, data={"photo_id": photo.id})
-    db.session.delete(photo)
-    return photo.storage_key

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from portal import storage
+from portal.certificates import bulk, services as certificates
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.home.models import Regulation
@@ -18,8 +19,8 @@ from portal.learning.models import Module
 from portal.org.models import Opd
 from portal.params import int_arg, paginate
 from portal.permissions import guard
-from portal.socialisation import checkin, documents, services
-from portal.socialisation.forms import CodeForm, MarkForm, MinutesForm, NipsForm, PhotoForm, SessionForm, WalkInForm
+from portal.socialisation import checkin, documents, records, services
+from portal.socialisation.forms import MarkForm, MinutesForm, NipsForm, PhotoForm, SessionForm, WalkInForm
 from portal.socialisation.models import AttendanceStatus, Participant, Photo, Session, Source
 from portal.uploads import UploadError
 
@@ -131,8 +132,6 @@ def detail(session_id: int, status: int = 200, **forms):
     scope = None if manager else secretary_opd
     rows = services.participants(session, scope) if (manager or secretary_opd) else []
     mine = services.own_participation(current_user, session)
-    from portal.certificates import bulk, services as certificates
-
     return render_template(
         "sessions/detail.html", session=session, manager=manager, secretary_opd=secretary_opd, rows=rows,
         counts=services.counts(rows), phase=services.phase(session), mine=mine,
@@ -264,7 +263,7 @@ def minutes(session_id: int):
     session = _managed(session_id)
     form = MinutesForm(data={"minutes": session.minutes})
     if form.validate_on_submit():
-        services.save_minutes(session, form.minutes.data or "", actor=current_user)
+        records.save_minutes(session, form.minutes.data or "", actor=current_user)
         db.session.commit()
         flash(_("The minutes have been saved."), "success")
         return redirect(url_for("sessions.detail", session_id=session.id))
@@ -281,7 +280,7 @@ def add_photo(session_id: int):
     if not upload or not upload.filename:
         form.photo.errors.append(_("Choose a photo."))
         return detail(session.id, status=400, photo_form=form)
-    return _run(session, lambda: services.add_photo(session, upload.read(), upload.filename, form.caption.data,
+    return _run(session, lambda: records.add_photo(session, upload.read(), upload.filename, form.caption.data,
                                                     actor=current_user),
                 _("The photo has been added."), photo_form=form)
 
@@ -299,7 +298,7 @@ def photo(session_id: int, photo_id: int):
     if not (services.can_manage(current_user, session) or services.secretary_opd(current_user, session)):
         abort(403)
     item = _photo(session, photo_id)
-    response = send_file(io.BytesIO(storage.read(services.PHOTO_AREA, item.storage_key)), mimetype=item.media_type)
+    response = send_file(io.BytesIO(storage.read(records.PHOTO_AREA, item.storage_key)), mimetype=item.media_type)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
@@ -311,9 +310,9 @@ def delete_photo(session_id: int, photo_id: int):
     if db.session.get(Photo, photo_id) is None:  # a second click on "delete"
         flash(_("The photo had already been deleted."), "info")
         return redirect(url_for("sessions.detail", session_id=session.id))
-    key = services.delete_photo(_photo(session, photo_id), actor=current_user)
+    key = records.delete_photo(_photo(session, photo_id), actor=current_user)
     db.session.commit()
-    storage.delete(services.PHOTO_AREA, key)
+    storage.delete(records.PHOTO_AREA, key)
     flash(_("The photo has been deleted."), "success")
     return redirect(url_for("sessions.detail", session_id=session.id))
 

@@ -8,8 +8,9 @@ from portal.auth.models import User
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.socialisation import checkin, services
+from portal.socialisation import checkin, records, services
 from portal.socialisation.models import Method, Session, Source
+from tests.pages import english, field_error, flashed, page_text, pdf_text  # noqa: F401 (used by the tests)
 
 
 def _fields(start, *, minutes_long=120, late_after=15, opd_ids=(), nips="", title="Sosialisasi Perwako 15 dan 27",
@@ -49,41 +50,15 @@ def running_session(world, *, minutes="", with_photo=False, checked_in=()) -> Se
     for account in checked_in:
         check_in(session, account)
     if minutes:
-        services.save_minutes(session, minutes, actor=actor)
+        records.save_minutes(session, minutes, actor=actor)
     if with_photo:
-        services.add_photo(session, png_bytes(), "foto.png", "Peserta sosialisasi", actor=actor)
+        records.add_photo(session, png_bytes(), "foto.png", "Peserta sosialisasi", actor=actor)
     db.session.commit()
     assert all(p.source == Source.INVITED for p in session.participants)
     return session
 
 
 # --- helpers for the HTTP tests (plain values only, usable outside the app context) ------------
-
-def english(client):
-    """Switch a client to English: the choice is remembered in its profile or cookie."""
-    client.get("/?lang=en")
-    return client
-
-
-def page_text(response) -> str:
-    import html
-
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(page: str, field_id: str) -> str:
-    """The error shown under a form field, as text ('' when there is none)."""
-    import html
-    import re
-
-    match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', page, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
-
-
-def flashed(client) -> str:
-    with client.session_transaction() as cookie:
-        return " ".join(str(m) for _, m in cookie.get("_flashes", []))
-
 
 def person(app, account) -> dict:
     """Name, NIP and OPD id of a world account."""
@@ -132,15 +107,3 @@ def session_state(app, session_id: int) -> dict:
                 "capacity": s.capacity, "photos": [p.id for p in s.photos]}
 
 
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF, whitespace collapsed (pdftotext from poppler-utils, which `make test` installs)."""
-    import shutil
-    import subprocess
-
-    import pytest
-
-    assert data.startswith(b"%PDF"), data[:40]
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed; `make test` installs it")
-    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
-    return " ".join(out.stdout.decode("utf-8").split())
