@@ -5,9 +5,7 @@ context."""
 from __future__ import annotations
 
 import hashlib
-import html
 import re
-import shutil
 import subprocess
 import tempfile
 from datetime import timedelta
@@ -17,27 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests.pages import english, field_error, flashed, pdf_text, poppler  # noqa: F401 (used by the tests)
+from tests.pages import page_text as text  # noqa: F401
 
 BASE = "/sertifikat"
-
-
-def english(client):
-    client.get("/?lang=en")
-    return client
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', page, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
-
-
-def flashed(client) -> str:
-    with client.session_transaction() as cookie:
-        return " ".join(str(m) for _, m in cookie.get("_flashes", []))
 
 
 def sha256(data: bytes) -> str:
@@ -94,15 +75,10 @@ def count(app, model) -> int:
 
 # --- PDFs ----------------------------------------------------------------------------------------------
 
-def _poppler(tool: str):
-    if not shutil.which(tool):
-        pytest.skip(f"{tool} (poppler-utils) is not installed; `make test` installs it")
-
-
 def pdf_info(data: bytes) -> dict:
     """`pdfinfo` of a PDF, as {key: value}."""
     assert data.startswith(b"%PDF"), data[:40]
-    _poppler("pdfinfo")
+    poppler("pdfinfo")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(data)
@@ -112,16 +88,6 @@ def pdf_info(data: bytes) -> dict:
         key, _, value = line.partition(":")
         info[key.strip()] = value.strip()
     return info
-
-
-def pdf_text(data: bytes, raw: bool = False) -> str:
-    """The text of a PDF, whitespace collapsed; `raw`: in the order it was drawn (rotated text
-    comes out whole, not spread over the lines it crosses)."""
-    assert data.startswith(b"%PDF"), data[:40]
-    _poppler("pdftotext")
-    out = subprocess.run(["pdftotext", *(["-raw"] if raw else []), "-", "-"], input=data, capture_output=True,
-                         check=True, timeout=60)
-    return " ".join(out.stdout.decode("utf-8").split())
 
 
 # --- making certificates the portal's way ----------------------------------------------------------------

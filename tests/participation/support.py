@@ -10,43 +10,24 @@ import html
 import io
 import itertools
 import re
-import shutil
-import subprocess
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests import pages
+from tests.pages import english, field_error, flashed  # noqa: F401 (used by the tests)
+from tests.pages import page_text as text
 
 BASE = "/partisipasi"
 
 
 # --- clients and pages -------------------------------------------------------------------------
 
-def english(client):
-    client.get("/?lang=en")
-    return client
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def main(response) -> str:
     """The page's <main> only: the navigation names the person logged in."""
     page = text(response)
     return page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
-
-
-def flashed(client) -> str:
-    with client.session_transaction() as cookie:
-        return " ".join(str(m) for _, m in cookie.get("_flashes", []))
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(rf'<div id="{field_id}-error"[^>]*>(.*?)</div>', page, re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
 
 
 def cards(page: str) -> dict[str, str]:
@@ -106,11 +87,7 @@ def xlsx_cells(response):
 
 
 def pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF"), data[:40]
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed; `make test` installs it")
-    out = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
-    return " ".join(out.stdout.decode("utf-8").split())
+    return pages.pdf_text(data, raw=True)
 
 
 def nip_formatted(nip: str) -> str:
