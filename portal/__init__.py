@@ -109,6 +109,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.certificates.services import register_hooks
 
     register_hooks()
+    # The worker keeps the participation dashboards' figures fresh.
+    from portal import jobs
+    from portal.participation import figures
+
+    jobs.periodic(figures.refresh_due)
 
 
 def _setup_requests(app: Flask) -> None:

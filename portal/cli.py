@@ -201,6 +201,21 @@ def worker_command(once):
     jobs.work_forever()
 
 
+@click.command("refresh-participation")
+@click.option("--year", type=int, help="The year to recount (default: this year).")
+@with_appcontext
+def refresh_participation_command(year):
+    """Recount the participation dashboards' figures now (the worker does it every few minutes)."""
+    from portal.participation import figures
+    from portal.participation.models import Snapshot
+    from portal.workdays import today
+
+    year = year or today().year
+    if not figures.refresh(year):
+        raise click.ClickException(f"Another process is recounting {year} right now.")
+    click.echo(f"Figures for {year} recounted in {db.session.get(Snapshot, year).duration_ms} ms.")
+
+
 @click.command("bench-data")
 @click.option("--employees", type=click.IntRange(min=15), default=15000, show_default=True,
               help="Employees in the city (Padang today: about 15,000).")
@@ -229,5 +244,5 @@ def init_app(app) -> None:
     app.cli.add_command(learning_cli)
     for command in (seed_command, demo_command, demo_if_empty_command, create_admin_command, import_employees_command,
                     audit_verify_command, rotate_keys_command, send_reminders_command, worker_command,
-                    send_digests_command, bench_data_command):
+                    send_digests_command, bench_data_command, refresh_participation_command):
         app.cli.add_command(command)

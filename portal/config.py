@@ -68,6 +68,9 @@ class DefaultConfig:
     # The address printed on certificates and in their QR codes; empty: the address of the request.
     PUBLIC_BASE_URL = ""
     DEVICE_COOKIE_NAME = "portal_device"
+    # The participation dashboards read figures the job worker recounts this often (seconds);
+    # a page that finds them three intervals old recounts them itself.
+    PARTICIPATION_REFRESH_SECONDS = 300
 
     # Number of reverse proxies in front of the app (nginx = 1); 0 trusts no forwarded header.
     PROXY_FIX_X_FOR = 0

@@ -24,6 +24,7 @@ from portal.extensions import db
 
 AREA = "job-results"
 STALE_AFTER = timedelta(minutes=10)
+PERIODIC_SECONDS = 30  # how often the worker asks each periodic task whether it has work
 KEEP_RESULTS = timedelta(days=1)
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,28 @@ class Result:
 
 # kind -> handler(job, progress) -> Result. progress(done, total) records how far it got.
 HANDLERS: dict[str, Callable[[Job, Callable[[int, int], None]], Result]] = {}
+
+
+# Periodic tasks run by the worker between jobs; each decides itself whether anything is due
+# (from rows in the database, so several workers agree) and manages its own transactions.
+PERIODIC: list[Callable[[], object]] = []
+
+
+def periodic(fn):
+    if fn not in PERIODIC:
+        PERIODIC.append(fn)
+    return fn
+
+
+def run_periodic() -> None:
+    for task in PERIODIC:
+        try:
+            task()
+        except sa.exc.OperationalError:
+            raise
+        except Exception:
+            db.session.rollback()
+            log.error("periodic task %s failed:\n%s", task.__name__, traceback.format_exc())
 
 
 def handler(kind: str):
@@ -173,12 +196,15 @@ def clean_old(now: datetime | None = None) -> int:
 
 def work_forever(poll_seconds: float = 1.0) -> None:
     log.info("worker started")
-    last_clean = 0.0
+    last_clean = last_periodic = 0.0
     while True:
         try:
             if time.monotonic() - last_clean > 3600:
                 clean_old()
                 last_clean = time.monotonic()
+            if time.monotonic() - last_periodic > PERIODIC_SECONDS:
+                run_periodic()
+                last_periodic = time.monotonic()
             if not run_one():
                 time.sleep(poll_seconds)
         except sa.exc.OperationalError:

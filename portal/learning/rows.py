@@ -11,9 +11,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portal.extensions import db
 
 
-def insert_unless_present(model, values: dict, conflict_columns: list[str], where=None) -> int | None:
-    """The new row's id, or None when a row with the same key already exists."""
+def _insert(model, values: dict, conflict_columns: list[str], where=None):
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns, index_where=where)
-    return db.session.execute(stmt.returning(model.id)).scalar()
+    return insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns, index_where=where)
+
+
+def insert_unless_present(model, values: dict, conflict_columns: list[str], where=None) -> int | None:
+    """The new row's id, or None when a row with the same key already exists."""
+    return db.session.execute(_insert(model, values, conflict_columns, where).returning(model.id)).scalar()
+
+
+def ensure_row(model, values: dict, conflict_columns: list[str]) -> None:
+    """The row exists afterwards, whoever inserted it (for tables keyed by natural values)."""
+    db.session.execute(_insert(model, values, conflict_columns))

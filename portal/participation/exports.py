@@ -5,7 +5,7 @@ import csv
 import io
 
 from flask import current_app
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date, format_datetime, gettext as _
 
 from portal import pdf
 from portal.participation import queries, services
@@ -70,7 +70,7 @@ def staff_xlsx(rows: list[queries.StaffRow], title: str) -> bytes:
 
 
 def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: queries.OpdRow, modules,
-                 per_unit: bool, locale: str) -> bytes:
+                 per_unit: bool, locale: str, as_of=None) -> bytes:
     """For one OPD (`per_unit` False: its employees are the units) or the city (the OPDs are)."""
     module_rows = []
     for m in modules:
@@ -86,7 +86,8 @@ def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: qu
     return pdf.render("pdf/participation_evidence.html", {
         "lang": locale, "government": current_app.config["GOVERNMENT_NAME"],
         "inspectorate": current_app.config["INSPECTORATE_NAME"], "title": title, "year": year,
-        "date": format_date(today(), "long"), "headcount": total.headcount, "units": len(rows),
+        "date": format_date(today(), "long"),
+        "as_of": format_datetime(as_of, "short") if as_of is not None else "", "headcount": total.headcount, "units": len(rows),
         "per_unit": per_unit, "modules": module_rows,
         "statements": total.statements, "statements_percent": round(statements_percent),
         "statements_wording": services.wording(statements_percent),

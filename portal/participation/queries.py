@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_sqlalchemy.pagination import SelectPagination
 
 from portal.certificates.models import Certificate, CertificateStatus
 from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
@@ -87,77 +88,61 @@ def counted_modules() -> list[Module]:
     return list(db.session.scalars(sa.select(Module).where(Module.active.is_(True)).order_by(Module.position)))
 
 
-def _started_pairs(opd_id: int | None = None):
-    """(employee_id, module_id) of everyone who read a lesson or started a quiz. For one OPD
-    the filter goes inside both branches: the union then sorts that OPD's rows, not the city's."""
+def _started_pairs():
+    """(employee_id, module_id) of everyone who read a lesson or started a quiz."""
     reads = sa.select(LessonRead.employee_id, Lesson.module_id).join(Lesson, Lesson.id == LessonRead.lesson_id)
     attempts = sa.select(Attempt.employee_id, Attempt.module_id)
-    if opd_id is not None:
-        staff = sa.select(Employee.id).where(Employee.opd_id == opd_id)
-        reads = reads.where(LessonRead.employee_id.in_(staff))
-        attempts = attempts.where(Attempt.employee_id.in_(staff))
     return sa.union(reads, attempts).subquery()
 
 
-def opd_rows(year: int, opd_id: int | None = None) -> list[OpdRow]:
-    """One row per active OPD (or just `opd_id`), in eight grouped queries."""
-    opds = sa.select(Opd).where(Opd.active.is_(True)).order_by(Opd.name)
-    if opd_id is not None:
-        opds = sa.select(Opd).where(Opd.id == opd_id)
-    rows = {o.id: OpdRow(o.id, o.code, o.name, o.short_name) for o in db.session.scalars(opds)}
-    active = sa.and_(Employee.active.is_(True), Employee.opd_id.in_(list(rows)) if opd_id is not None else sa.true())
+def live_opd_rows(year: int) -> list[OpdRow]:
+    """Every OPD's figures counted from the tables, in eight grouped queries over the whole
+    city. This reads every lesson read and attempt, so only figures.refresh() calls it; the
+    pages read what it stored."""
+    rows = {o.id: OpdRow(o.id, o.code, o.name, o.short_name)
+            for o in db.session.scalars(sa.select(Opd).order_by(Opd.name))}
 
     def grouped(stmt):
-        return db.session.execute(stmt.where(active)).all()
+        # Rows of an OPD created since the OPD list was read are left for the next refresh.
+        return [(rows[o], *rest) for o, *rest in db.session.execute(stmt.where(Employee.active.is_(True)))
+                if o in rows]
 
-    for o, n in grouped(sa.select(Employee.opd_id, sa.func.count()).group_by(Employee.opd_id)):
-        if o in rows:
-            rows[o].headcount = n
-    for o, m, n in grouped(sa.select(Employee.opd_id, Completion.module_id, sa.func.count())
+    for r, n in grouped(sa.select(Employee.opd_id, sa.func.count()).group_by(Employee.opd_id)):
+        r.headcount = n
+    for r, m, n in grouped(sa.select(Employee.opd_id, Completion.module_id, sa.func.count())
                            .join(Employee, Employee.id == Completion.employee_id)
                            .group_by(Employee.opd_id, Completion.module_id)):
-        if o in rows:
-            rows[o].modules.setdefault(m, ModuleCount()).complete = n
-    started = _started_pairs(opd_id)
-    for o, m, n in grouped(sa.select(Employee.opd_id, started.c.module_id, sa.func.count())
+        r.modules.setdefault(m, ModuleCount()).complete = n
+    started = _started_pairs()
+    for r, m, n in grouped(sa.select(Employee.opd_id, started.c.module_id, sa.func.count())
                            .join(Employee, Employee.id == started.c.employee_id)
                            .group_by(Employee.opd_id, started.c.module_id)):
-        if o in rows:
-            rows[o].modules.setdefault(m, ModuleCount()).started = n
-    for o, total, passed in grouped(
+        r.modules.setdefault(m, ModuleCount()).started = n
+    for r, total, passed in grouped(
             sa.select(Employee.opd_id, sa.func.count(), sa.func.count().filter(Attempt.passed.is_(True)))
             .join(Employee, Employee.id == Attempt.employee_id).where(Attempt.submitted_at.is_not(None))
             .group_by(Employee.opd_id)):
-        if o in rows:
-            rows[o].attempts, rows[o].passed_attempts = total, passed
+        r.attempts, r.passed_attempts = total, passed
     best = (sa.select(Attempt.employee_id, Attempt.module_id, sa.func.max(Attempt.score_percent).label("best"))
-            .where(Attempt.submitted_at.is_not(None)).group_by(Attempt.employee_id, Attempt.module_id))
-    if opd_id is not None:
-        best = best.where(Attempt.employee_id.in_(sa.select(Employee.id).where(Employee.opd_id == opd_id)))
-    best = best.subquery()
-    for o, total, n in grouped(sa.select(Employee.opd_id, sa.func.sum(best.c.best), sa.func.count())
+            .where(Attempt.submitted_at.is_not(None)).group_by(Attempt.employee_id, Attempt.module_id)).subquery()
+    for r, total, n in grouped(sa.select(Employee.opd_id, sa.func.sum(best.c.best), sa.func.count())
                                .join(Employee, Employee.id == best.c.employee_id).group_by(Employee.opd_id)):
-        if o in rows:
-            rows[o].best_score_sum, rows[o].best_score_n = int(total or 0), n
-    for o, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Declaration.declarant_id)))
+        r.best_score_sum, r.best_score_n = int(total or 0), n
+    for r, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Declaration.declarant_id)))
                         .join(Employee, Employee.id == Declaration.declarant_id)
                         .where(Declaration.kind == Kind.YEARLY, Declaration.year == year,
                                Declaration.status != DeclarationStatus.DRAFT).group_by(Employee.opd_id)):
-        if o in rows:
-            rows[o].statements = n
+        r.statements = n
     start, end = year_bounds(year)
-    for o, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Participant.employee_id)))
+    for r, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Participant.employee_id)))
                         .join(Employee, Employee.id == Participant.employee_id)
                         .join(Session, Session.id == Participant.session_id)
                         .where(Participant.status.in_(ATTENDED), Session.starts_at >= start, Session.starts_at < end)
                         .group_by(Employee.opd_id)):
-        if o in rows:
-            rows[o].attended = n
-    certs = (sa.select(Certificate.opd_id, sa.func.count()).where(Certificate.status == CertificateStatus.VALID)
-             .group_by(Certificate.opd_id))
-    if opd_id is not None:
-        certs = certs.where(Certificate.opd_id == opd_id)
-    for o, n in db.session.execute(certs):
+        r.attended = n
+    certificates = (sa.select(Certificate.opd_id, sa.func.count()).where(Certificate.status == CertificateStatus.VALID)
+                    .group_by(Certificate.opd_id))
+    for o, n in db.session.execute(certificates):
         if o in rows:
             rows[o].certificates = n
     return list(rows.values())
@@ -226,13 +211,10 @@ def _columns(year: int, module_ids: list[int]):
     return completed, sa.or_(read, attempted), failed, filed, sessions, certificates
 
 
-def staff_query(opd_id: int | None, year: int, module_ids: list[int], *, q: str = "", filter_: str = "",
-                sort: str = "name", target_passed: bool = False):
-    """Employees of one OPD (None: the whole city) with their status columns, filtered and sorted."""
-    completed, started, failed, filed, sessions, certificates = _columns(year, module_ids)
-    stmt = (sa.select(Employee, completed.label("completed"), started.label("started"), failed.label("failed"),
-                      filed.label("filed"), sessions.label("sessions"), certificates.label("certificates"))
-            .where(Employee.active.is_(True)))
+def _staff_select(columns, opd_id: int | None, year: int, module_ids: list[int], *, q: str, filter_: str,
+                  sort: str, target_passed: bool):
+    completed, started, failed, filed, _sessions, _certificates = _columns(year, module_ids)
+    stmt = sa.select(*columns).where(Employee.active.is_(True))
     if opd_id is not None:
         stmt = stmt.where(Employee.opd_id == opd_id)
     else:  # the city: the OPDs the dashboard counts
@@ -261,6 +243,43 @@ def staff_query(opd_id: int | None, year: int, module_ids: list[int], *, q: str 
     return stmt.order_by(*order, Employee.id)
 
 
+def _with_columns(year: int, module_ids: list[int]):
+    completed, started, failed, filed, sessions, certificates = _columns(year, module_ids)
+    return (Employee, completed.label("completed"), started.label("started"), failed.label("failed"),
+            filed.label("filed"), sessions.label("sessions"), certificates.label("certificates"))
+
+
+def staff_query(opd_id: int | None, year: int, module_ids: list[int], *, q: str = "", filter_: str = "",
+                sort: str = "name", target_passed: bool = False):
+    """Employees of one OPD (None: the whole city) with their status columns, filtered and
+    sorted: every row, for the exports and "everyone not finished"."""
+    return _staff_select(_with_columns(year, module_ids), opd_id, year, module_ids, q=q, filter_=filter_,
+                         sort=sort, target_passed=target_passed)
+
+
+class StaffPage(SelectPagination):
+    """One page of the staff list. The page's ids are chosen first and the status columns
+    computed for those 50 people only: computed in the same statement as the ORDER BY and
+    LIMIT, PostgreSQL would evaluate them (or hash a whole year of statements) for the
+    entire OPD before cutting the page."""
+
+    def _query_items(self) -> list:
+        ids = list(db.session.scalars(self._query_args["select"].limit(self.per_page).offset(self._query_offset)))
+        if not ids:
+            return []
+        rows = {row[0].id: row for row in db.session.execute(
+            sa.select(*self._query_args["columns"]).where(Employee.id.in_(ids)))}
+        return [rows[i] for i in ids]
+
+
+def staff_page(opd_id: int | None, year: int, module_ids: list[int], *, page: int, per_page: int, q: str = "",
+               filter_: str = "", sort: str = "name", target_passed: bool = False) -> StaffPage:
+    ids = _staff_select((Employee.id,), opd_id, year, module_ids, q=q, filter_=filter_, sort=sort,
+                        target_passed=target_passed)
+    return StaffPage(select=ids, columns=_with_columns(year, module_ids), session=db.session(), page=page,
+                     per_page=per_page, max_per_page=per_page, error_out=False)
+
+
 def staff_rows(result, module_total: int) -> list[StaffRow]:
     return [StaffRow(e, completed or 0, bool(started), failed or 0, bool(filed), sessions or 0, certificates or 0,
                      module_total) for e, completed, started, failed, filed, sessions, certificates in result]
@@ -274,40 +293,19 @@ def _month(column):
     return sa.func.strftime("%Y-%m", column, "+7 hours")
 
 
-def completions_by_month(opd_id: int | None, since: date) -> dict[str, int]:
-    """Module completions per month (WIB), for the line chart."""
+def live_completions_by_month() -> list[tuple[int, str, int]]:
+    """(opd_id, YYYY-MM in WIB, module completions) of active employees, for figures.refresh()."""
     month = _month(Completion.completed_at)
-    stmt = (sa.select(month, sa.func.count()).join(Employee, Employee.id == Completion.employee_id)
-            .where(Employee.active.is_(True), Completion.completed_at >= datetime(since.year, since.month, 1,
-                                                                                   tzinfo=_zone()))
-            .group_by(month))
-    if opd_id is not None:
-        stmt = stmt.where(Employee.opd_id == opd_id)
-    return {m: n for m, n in db.session.execute(stmt)}
+    stmt = (sa.select(Employee.opd_id, month, sa.func.count()).join(Employee, Employee.id == Completion.employee_id)
+            .where(Employee.active.is_(True)).group_by(Employee.opd_id, month))
+    return [(o, m, n) for o, m, n in db.session.execute(stmt)]
 
 
-def completions_before(opd_id: int | None, since: date) -> int:
-    stmt = (sa.select(sa.func.count()).select_from(Completion).join(Employee, Employee.id == Completion.employee_id)
-            .where(Employee.active.is_(True),
-                   Completion.completed_at < datetime(since.year, since.month, 1, tzinfo=_zone())))
-    if opd_id is not None:
-        stmt = stmt.where(Employee.opd_id == opd_id)
-    return db.session.scalar(stmt) or 0
-
-
-def month_series(opd_id: int | None, today: date, months: int = 12) -> list[tuple[str, int]]:
-    """Cumulative completions at the end of each of the last `months` months."""
+def last_months(today: date, months: int = 12) -> list[str]:
+    """YYYY-MM of the last `months` months, oldest first, ending with today's."""
     keys = []
     y, m = today.year, today.month
     for _ in range(months):
         keys.append(f"{y:04d}-{m:02d}")
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    keys.reverse()
-    first = date(int(keys[0][:4]), int(keys[0][5:]), 1)
-    per_month = completions_by_month(opd_id, first)
-    running = completions_before(opd_id, first)
-    out = []
-    for key in keys:
-        running += per_month.get(key, 0)
-        out.append((key, running))
-    return out
+    return keys[::-1]

@@ -17,7 +17,7 @@ from portal.auth.models import User, UserRole
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.org.models import Employee, Opd
-from portal.participation import queries
+from portal.participation import figures, queries
 from portal.participation.models import Reminder
 from portal.permissions import Role
 from portal.workdays import today
@@ -148,7 +148,7 @@ def send_reminders(opd: Opd, employee_ids: list[int], *, actor, now: datetime | 
 
 def digest_text(opd: Opd, year: int) -> tuple[str, str]:
     modules = queries.counted_modules()
-    row = queries.opd_rows(year, opd.id)[0]
+    row = figures.load(year, opd.id).rows[0]
     lines = [gettext("Participation of %(opd)s, %(date)s", opd=opd.name, date=today().isoformat()), "",
              gettext("Employees: %(n)d", n=row.headcount)]
     for m in modules:

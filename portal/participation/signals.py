@@ -12,7 +12,7 @@ from flask_babel import gettext
 
 from portal.coi.models import Activity, Declaration, Kind, Status as DeclarationStatus
 from portal.extensions import db
-from portal.participation import queries
+from portal.participation import figures, queries
 from portal.participation.services import WBS_MINIMUM_SHOWN, config
 from portal.socialisation.models import ATTENDED, Participant, Session, invited_opd
 from portal.wbs.models import Report
@@ -68,7 +68,7 @@ def _sessions_skipped(year: int, now) -> dict[int, int]:
 def compute(year: int, on: date, now) -> tuple[list[Signal], float]:
     cfg = config()
     modules = [m.id for m in queries.counted_modules()]
-    rows = [r for r in queries.opd_rows(year) if r.headcount]
+    rows = [r for r in figures.load(year).rows if r.headcount]
     total = queries.city_total(rows)
     city = 100 * total.coverage(modules)
     overdue, procurement = _overdue_decisions(on), _procurement(year)

@@ -12,8 +12,8 @@ from flask_login import current_user
 from portal import audit, settings
 from portal.extensions import db
 from portal.org.models import Opd
-from portal.params import int_arg, paginate_rows
-from portal.participation import exports, queries, services, signals
+from portal.params import MAX_ID, int_arg
+from portal.participation import exports, figures, queries, services, signals
 from portal.participation.forms import ParticipationSettingsForm, StaffFilterForm
 from portal.permissions import Role, guard, has_role, own_opd_id, role_required
 from portal.db_types import utcnow
@@ -47,18 +47,18 @@ def dashboard():
     opd, year = _scope(), _year()
     modules = queries.counted_modules()
     module_ids = [m.id for m in modules]
-    rows = queries.opd_rows(year, opd.id if opd else None)
-    total = queries.city_total(rows) if opd is None else rows[0]
-    ranked = sorted((r for r in rows if r.headcount), key=lambda r: (-r.coverage(module_ids), r.name))
+    counted = figures.load(year, opd.id if opd else None)
+    total = queries.city_total(counted.rows) if opd is None else counted.rows[0]
+    ranked = sorted((r for r in counted.rows if r.headcount), key=lambda r: (-r.coverage(module_ids), r.name))
     return render_template("participation/dashboard.html", opd=opd, year=year, modules=modules, total=total,
-                           rows=ranked, module_ids=module_ids, series=queries.month_series(
-                               opd.id if opd else None, today()), city_role=_city_role())
+                           rows=ranked, module_ids=module_ids, as_of=counted.as_of, series=figures.month_series(
+                               opd.id if opd else None, today()), city_role=_city_role(),
+                           refresh_minutes=max(1, current_app.config["PARTICIPATION_REFRESH_SECONDS"] // 60))
 
 
-def _staff_query(opd: Opd | None, form: StaffFilterForm, year: int, module_ids: list[int]):
-    return queries.staff_query(opd.id if opd else None, year, module_ids, q=form.q.data or "",
-                               filter_=form.filter.data or "", sort=form.sort.data or "name",
-                               target_passed=services.target_passed())
+def _staff_filters(form: StaffFilterForm) -> dict:
+    return {"q": form.q.data or "", "filter_": form.filter.data or "", "sort": form.sort.data or "name",
+            "target_passed": services.target_passed()}
 
 
 @bp.route("/pegawai")
@@ -68,7 +68,8 @@ def staff():
     if not form.validate():
         form = StaffFilterForm(formdata=None)
     module_ids = [m.id for m in queries.counted_modules()]
-    page = paginate_rows(_staff_query(opd, form, year, module_ids), per_page=50)
+    page = queries.staff_page(opd.id if opd else None, year, module_ids, page=int_arg("page", 1, high=MAX_ID // 50),
+                              per_page=50, **_staff_filters(form))
     rows = queries.staff_rows(page.items, len(module_ids))
     return render_template("participation/staff.html", opd=opd, year=year, form=form, page=page, rows=rows,
                            target=services.target_date(), can_remind=opd is not None and not _city_role())
@@ -81,7 +82,8 @@ def staff_export(fmt: str):
     if not form.validate():
         form = StaffFilterForm(formdata=None)
     module_ids = [m.id for m in queries.counted_modules()]
-    rows = queries.staff_rows(db.session.execute(_staff_query(opd, form, year, module_ids)), len(module_ids))
+    rows = queries.staff_rows(db.session.execute(queries.staff_query(opd.id if opd else None, year, module_ids,
+                                                                      **_staff_filters(form))), len(module_ids))
     name = f"partisipasi-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
     # The file is made before the commit below, which would expire every loaded employee.
     if fmt == "csv":
@@ -99,12 +101,12 @@ def staff_export(fmt: str):
 def evidence():
     opd, year = _scope(), _year()
     modules = queries.counted_modules()
-    rows = queries.opd_rows(year, opd.id if opd else None)
-    if opd is None:
-        rows = [r for r in rows if r.headcount]
+    counted = figures.load(year, opd.id if opd else None)
+    rows = [r for r in counted.rows if r.headcount] if opd is None else counted.rows
     total = queries.city_total(rows) if opd is None else rows[0]
-    body = exports.evidence_pdf(title=opd.name if opd else current_app.config["GOVERNMENT_NAME"], year=year, rows=rows, total=total,
-                                modules=modules, per_unit=opd is None, locale=str(get_locale()))
+    body = exports.evidence_pdf(title=opd.name if opd else current_app.config["GOVERNMENT_NAME"], year=year,
+                                rows=rows, total=total, modules=modules, per_unit=opd is None,
+                                locale=str(get_locale()), as_of=counted.as_of)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=bukti-dukung-{(opd.code if opd else 'kota').lower()}-{year}.pdf"})
 

@@ -14,7 +14,9 @@ def mail_folder(tmp_path):
 
 @pytest.fixture
 def app(app_factory, mail_folder):
-    return app_factory(MAIL_FOLDER=str(mail_folder))
+    # Interval 0: every page recounts its figures, so a test sees what it just did. The
+    # stored figures' own behaviour is tested in test_participation_figures.py.
+    return app_factory(MAIL_FOLDER=str(mail_folder), PARTICIPATION_REFRESH_SECONDS=0)
 
 
 @pytest.fixture

@@ -98,14 +98,14 @@ def progress(app, world, make_employee):
 
 def test_known_progress_agrees_everywhere(app, world, progress, client_of):
     from portal.certificates.models import Certificate, CertificateStatus
-    from portal.participation import queries
+    from portal.participation import figures, queries
     from portal.workdays import today
 
     expected = {"headcount": 4, "completed": 3, "filed": 2, "attended": 2, "certificates": 6}
     with app.app_context():
         year = today().year
         assert _counts(world.dinkes) == expected
-        (row,) = queries.opd_rows(year, world.dinkes)
+        (row,) = figures.load(year, world.dinkes).rows
         assert (row.headcount, row.statements, row.attended, row.certificates) == (4, 2, 2, 6)
         assert row.module(progress["a"]).complete == 2 and row.module(progress["b"]).complete == 1
         assert row.module(progress["a"]).started == 3 and row.module(progress["b"]).started == 2
@@ -156,14 +156,14 @@ def test_known_progress_agrees_everywhere(app, world, progress, client_of):
 
 
 def test_city_numbers_agree(app, world, progress, client_of):
-    from portal.participation import queries
+    from portal.participation import figures, queries
     from portal.workdays import today
 
     inspektur = client_of("inspektur")
     with app.app_context():
         year = today().year
         counts = _counts()
-        rows = queries.opd_rows(year)
+        rows = figures.load(year).rows
         total = queries.city_total(rows)
         per_opd = {r.opd_id: r for r in rows}
         for opd_id in (world.dinkes, world.disdik, world.inspektorat):
@@ -221,14 +221,14 @@ def test_demo_data_numbers_agree(app):
     from portal.demo.org import DEMO_PASSWORD
     from tests.conftest import login
     from tests.participation.support import english
-    from portal.participation import queries
+    from portal.participation import figures, queries
     from portal.workdays import today
 
     with app.app_context():
         demo.run(echo=lambda *a: None)
         db.session.commit()
         year = today().year
-        rows = queries.opd_rows(year)
+        rows = figures.load(year).rows
         total = queries.city_total(rows)
         module_ids = [m.id for m in queries.counted_modules()]
         counts = _counts()
@@ -237,7 +237,7 @@ def test_demo_data_numbers_agree(app):
         assert sum(total.module(m).complete for m in module_ids) == counts["completed"]
         assert total.statements == counts["filed"]
         assert total.attended == counts["attended"]
-        # Certificates of inactive OPDs are not in opd_rows; the demo has none.
+        # Certificates of inactive OPDs are not in the rows; the demo has none.
         assert total.certificates == counts["certificates"]
         for r in rows:
             c = _counts(r.opd_id)

@@ -22,6 +22,13 @@ EXPORTS = {
 }
 
 
+@pytest.fixture
+def app(app_factory, mail_folder):
+    # As in production: the dashboards read stored figures (the recount's own statement
+    # count is tested in test_participation_figures.py).
+    return app_factory(MAIL_FOLDER=str(mail_folder), PARTICIPATION_REFRESH_SECONDS=3600)
+
+
 @contextlib.contextmanager
 def counting(app):
     statements = []
