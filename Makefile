@@ -49,7 +49,7 @@ lock: $(BIN)/python
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
 
 audit-deps: $(VENV)/.installed
-	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.lock
+	$(BIN)/python scripts/audit_deps.py
 
 check-translations: setup
 	$(BIN)/python -m pytest tests/test_i18n.py
