@@ -61,9 +61,12 @@ def target_date() -> date | None:
         return None
 
 
-def target_passed(on: date | None = None) -> bool:
-    target = target_date()
+def is_past(target: date | None, on: date | None = None) -> bool:
     return target is not None and (on or today()) > target
+
+
+def target_passed(on: date | None = None) -> bool:
+    return is_past(target_date(), on)
 
 
 def wording(percent: float) -> str:

@@ -5,6 +5,8 @@ the city roles drill down. Every page and export goes through _scope().
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
@@ -56,9 +58,9 @@ def dashboard():
                            refresh_minutes=max(1, current_app.config["PARTICIPATION_REFRESH_SECONDS"] // 60))
 
 
-def _staff_filters(form: StaffFilterForm) -> dict:
+def _staff_filters(form: StaffFilterForm, target: date | None) -> dict:
     return {"q": form.q.data or "", "filter_": form.filter.data or "", "sort": form.sort.data or "name",
-            "target_passed": services.target_passed()}
+            "target_passed": services.is_past(target)}
 
 
 @bp.route("/pegawai")
@@ -68,11 +70,12 @@ def staff():
     if not form.validate():
         form = StaffFilterForm(formdata=None)
     module_ids = [m.id for m in queries.counted_modules()]
+    target = services.target_date()
     page = queries.staff_page(opd.id if opd else None, year, module_ids, page=int_arg("page", 1, high=MAX_ID // 50),
-                              per_page=50, **_staff_filters(form))
+                              per_page=50, **_staff_filters(form, target))
     rows = queries.staff_rows(page.items, len(module_ids))
     return render_template("participation/staff.html", opd=opd, year=year, form=form, page=page, rows=rows,
-                           target=services.target_date(), can_remind=opd is not None and not _city_role())
+                           target=target, can_remind=opd is not None and not _city_role())
 
 
 @bp.route("/pegawai.<any(csv, xlsx):fmt>")
@@ -83,7 +86,7 @@ def staff_export(fmt: str):
         form = StaffFilterForm(formdata=None)
     module_ids = [m.id for m in queries.counted_modules()]
     rows = queries.staff_rows(db.session.execute(queries.staff_query(opd.id if opd else None, year, module_ids,
-                                                                      **_staff_filters(form))), len(module_ids))
+                                                                      **_staff_filters(form, services.target_date()))), len(module_ids))
     name = f"partisipasi-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
     # The file is made before the commit below, which would expire every loaded employee.
     if fmt == "csv":
