@@ -1,7 +1,8 @@
 """gunicorn settings for `make run` and production (override with GUNICORN_CMD_ARGS).
 
 The access log deliberately has no client address, user agent or referrer: the WBS
-promises reporters that none is kept, and the same format serves every route.
+promises reporters that none is kept, and the same format serves every route. Requests to
+/wbs are not logged at all (their times alone could place a reporter).
 """
 import multiprocessing
 import os
@@ -21,10 +22,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_addresses": {"()": "portal.logfilters.RedactAddresses"}},
+    "filters": {"no_addresses": {"()": "portal.logfilters.RedactAddresses"},
+                "no_wbs": {"()": "portal.logfilters.DropWbsRequests"}},
     "formatters": {"plain": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_addresses"],
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_addresses", "no_wbs"],
                     "stream": "ext://sys.stdout"},
         "error_console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_addresses"],
                           "stream": "ext://sys.stderr"},

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from portal import audit
 from portal.extensions import db
+from tests.conftest import PASSWORD
 
 
 def _events(n):
@@ -66,6 +67,31 @@ def test_admin_cannot_remove_own_admin_role(app, world, login_as):
     response = admin.post(f"/admin/akun/{world.admin['user_id']}?lang=en", data={"roles": ["asn"], "active": "y"})
     assert response.status_code == 200
     assert "cannot remove your own administrator role" in response.get_data(as_text=True)
+
+
+def test_admin_cannot_give_their_own_account_a_new_role(app, world, login_as):
+    from portal.auth.models import User
+
+    admin = login_as(world.admin)
+    response = admin.post(f"/admin/akun/{world.admin['user_id']}?lang=en",
+                          data={"roles": ["admin", "wbs_handler"], "active": "y"})
+    assert response.status_code == 200
+    assert "cannot give your own account a new role" in response.get_data(as_text=True)
+    with app.app_context():
+        assert {r.value for r in db.session.get(User, world.admin["user_id"]).role_set} == {"admin"}
+    # Another administrator may grant it, audited under their own name.
+    with app.app_context():
+        from portal.auth import services as auth_services
+        from portal.permissions import Role
+
+        other = auth_services.create_user(username="admin2", password=PASSWORD, roles={Role.ADMIN})
+        db.session.commit()
+        other_id = other.id
+    response = login_as({"login": "admin2", "user_id": other_id}).post(
+        f"/admin/akun/{world.admin['user_id']}?lang=en", data={"roles": ["admin", "wbs_handler"], "active": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert {r.value for r in db.session.get(User, world.admin["user_id"]).role_set} == {"admin", "wbs_handler"}
 
 
 def test_admin_status_verifies_the_chain_only_when_asked(app, world, login_as):

@@ -48,6 +48,9 @@ def test_gunicorn_logs_of_a_wbs_request_hold_no_address_or_agent(tmp_path):
                                      b"Connection: close\r\n\r\n")
                         conn.recv(65536)
                     with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        conn.recv(65536)
+                    with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
                         conn.sendall(b"BROKEN REQUEST LINE\r\n\r\n")
                         conn.recv(65536)
                     break
@@ -58,7 +61,8 @@ def test_gunicorn_logs_of_a_wbs_request_hold_no_address_or_agent(tmp_path):
             proc.terminate()
             proc.wait(timeout=20)
     text = log.read_text()
-    assert '"GET /wbs/' in text  # the access log did record the request
+    assert '"GET /healthz' in text  # the access log records requests...
+    assert "/wbs" not in text  # ...but none to the WBS, not even its time
     for secret in ("127.0.0.1", "203.0.113.99", "AgenUnikXYZ", "Referer"):
         assert secret not in text, secret
 
