@@ -9,7 +9,14 @@ import hashlib
 import hmac
 from datetime import date
 
+import logging
+
 from flask import current_app, request
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 
 def _day_key() -> bytes:
@@ -23,3 +30,20 @@ def hashed(value: str) -> str:
 
 def client_key() -> str:
     return "c:" + hashed(request.remote_addr or "unknown")
+
+
+# This process's own counters, used only while the shared storage (Redis) cannot be reached:
+# a limit per worker is weaker than one for all, but a throttle that fails open would invite
+# guessing, and one that fails with a 500 would lock everyone out.
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+
+
+def hit(limit: str, *identifiers: str) -> bool:
+    """Count one try against `limit` (e.g. "10 per hour"); False when it is used up."""
+    from portal.extensions import limiter
+
+    try:
+        return limiter.limiter.hit(parse(limit), *identifiers)
+    except Exception as exc:  # the storage's own errors (redis.ConnectionError, timeouts...)
+        log.warning("rate-limit storage unreachable (%s); counting in this process", type(exc).__name__)
+        return _fallback.hit(parse(limit), *identifiers)
