@@ -106,12 +106,17 @@ class ModuleProgress:
 
 
 def progress_for(employee_id: int, modules: list[Module], now: datetime | None = None) -> dict[int, ModuleProgress]:
-    """Every module's progress for one employee, in four queries whatever the number of modules."""
+    """Every module's progress for one employee, in five queries whatever the number of modules."""
     now = now or utcnow()
     ids = [m.id for m in modules]
-    result = {m.id: ModuleProgress(module=m, lesson_ids=[lesson.id for lesson in m.lessons]) for m in modules}
+    result = {m.id: ModuleProgress(module=m, lesson_ids=[]) for m in modules}
     if not ids:
         return result
+    # Lesson ids only: loading `module.lessons` would cost a query per module and every text.
+    for module_id, lesson_id in db.session.execute(
+            sa.select(Lesson.module_id, Lesson.id).where(Lesson.module_id.in_(ids))
+            .order_by(Lesson.module_id, Lesson.position, Lesson.id)):
+        result[module_id].lesson_ids.append(lesson_id)
     reads = db.session.execute(
         sa.select(Lesson.module_id, LessonRead.lesson_id).join(Lesson, Lesson.id == LessonRead.lesson_id)
         .where(LessonRead.employee_id == employee_id, Lesson.module_id.in_(ids)))
