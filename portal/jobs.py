@@ -4,17 +4,27 @@ A job row is the queue entry, the progress bar the browser polls and the pointer
 result file, so any app process can enqueue and any number of workers can run jobs without
 process memory or a broker. A worker claims a job with a conditional UPDATE (one winner on
 SQLite and PostgreSQL alike); a job whose worker died is put back after STALE_AFTER.
+
+Each job runs in a forked child with a memory limit and a deadline (JOB_MEMORY_MB,
+JOB_TIMEOUT_SECONDS): a document that would take too long or too much memory ends the child,
+never the worker, and the job is marked failed with the reason (docs/decisions.md).
 """
 from __future__ import annotations
 
 import enum
+import gc
 import logging
+import os
+import resource
+import select
+import signal
 import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +36,7 @@ AREA = "job-results"
 STALE_AFTER = timedelta(minutes=10)
 PERIODIC_SECONDS = 30  # how often the worker asks each periodic task whether it has work
 KEEP_RESULTS = timedelta(days=1)
+HEARTBEAT_SECONDS = 30  # the supervising worker keeps a long job from looking abandoned
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +56,13 @@ JOB_STATUS_LABELS = {
     JobStatus.RUNNING: _l("Working"),
     JobStatus.DONE: _l("Ready"),
     JobStatus.FAILED: _l("Failed"),
+}
+
+# Job.error holds one of these codes (or "failed": an error in the job, told to nobody but the log).
+JOB_ERRORS = {
+    "timeout": _l("It took longer than a background job may take, so it was stopped."),
+    "memory": _l("It needed more memory than a background job may use, so it was stopped."),
+    "crashed": _l("The process making it stopped unexpectedly."),
 }
 
 
@@ -67,6 +85,10 @@ class Job(db.Model):
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+    @property
+    def error_message(self) -> str:
+        return str(JOB_ERRORS[self.error]) if self.error in JOB_ERRORS else ""
 
     @property
     def percent(self) -> int:
@@ -152,27 +174,104 @@ def _progress(job_id: int) -> Callable[[int, int], None]:
 
 
 def run_one() -> bool:
-    """Run the oldest queued job, if any. True if one ran (whatever its outcome)."""
+    """Run the oldest queued job, if any, in a child process. True if one ran (whatever its outcome)."""
     job_id = _claim()
     if job_id is None:
         return False
+    if not current_app.config["JOB_ISOLATION"]:  # in this process: a debugger, or a test watching the render
+        _execute(job_id)
+        return True
+    reason = _run_in_child(job_id, current_app.config["JOB_TIMEOUT_SECONDS"], current_app.config["JOB_MEMORY_MB"])
+    if reason is not None:
+        log.error("job %s stopped: %s", job_id, reason)
+        _fail(job_id, reason)
+    return True
+
+
+def _execute(job_id: int) -> None:
+    """The job itself; records its own outcome (done, or failed with a reason)."""
     job = db.session.get(Job, job_id)
     try:
         result = HANDLERS[job.kind](job, _progress(job_id))
         key = storage.new_key()
         storage.write(AREA, key, result.data)
+        storage.track(db.session, AREA, key)
         job = db.session.get(Job, job_id)
         db.session.refresh(job)
         job.result_key, job.result_name, job.result_type = key, result.name, result.media_type
         job.status, job.finished_at, job.done = JobStatus.DONE, utcnow(), job.total
         db.session.commit()
-    except Exception:
+    except Exception as exc:
         db.session.rollback()
         log.error("job %s (%s) failed:\n%s", job_id, job.kind if job else "?", traceback.format_exc())
-        db.session.execute(sa.update(Job).where(Job.id == job_id).values(
-            status=JobStatus.FAILED, finished_at=utcnow(), error="failed"))
-        db.session.commit()
-    return True
+        _fail(job_id, "memory" if isinstance(exc, MemoryError) else "failed")
+
+
+def _fail(job_id: int, reason: str) -> None:
+    # Only a running job: the child may have recorded its outcome before it died.
+    db.session.execute(sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING).values(
+        status=JobStatus.FAILED, finished_at=utcnow(), error=reason))
+    db.session.commit()
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _run_in_child(job_id: int, timeout: float, memory_mb: int) -> str | None:
+    """Run the job in a forked child limited to `memory_mb` of address space above the worker's
+    own and to `timeout` seconds. Returns why it was stopped, or None if it recorded its outcome."""
+    # No database connection may cross the fork: parent and child would talk on one socket.
+    db.session.remove()
+    db.engine.dispose()
+    limit = _address_space() + memory_mb * 1024 * 1024 if memory_mb else None
+    # The child holds the write end of a pipe until it ends: the read end then turns readable,
+    # so the parent wakes at once instead of polling.
+    alive_r, alive_w = os.pipe()
+    # The child's garbage collector would otherwise walk (and so copy) every object it inherited:
+    # about 140 ms per job here. Frozen objects are not walked; the parent unfreezes at once.
+    gc.freeze()
+    pid = os.fork()
+    if pid != 0:
+        gc.unfreeze()
+    if pid == 0:  # the child: run, then leave without the parent's exit handlers
+        code = 70
+        try:
+            os.close(alive_r)
+            if limit:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            _execute(job_id)
+            code = 0
+        except BaseException:
+            log.error("job %s: child failed:\n%s", job_id, traceback.format_exc())
+        finally:
+            os._exit(code)
+    os.close(alive_w)
+    try:
+        deadline = time.monotonic() + timeout
+        while not select.select([alive_r], [], [], max(0, min(HEARTBEAT_SECONDS, deadline - time.monotonic())))[0]:
+            if time.monotonic() >= deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return "timeout"
+            _heartbeat(job_id)
+    finally:
+        os.close(alive_r)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return None
+    # Killed by a signal (a C library aborting on a failed allocation, the kernel's OOM killer)
+    # or an error the child could not record.
+    return "crashed"
+
+
+def _heartbeat(job_id: int) -> None:
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))
+    except sa.exc.SQLAlchemyError:  # the database away for a moment: the child matters more
+        log.warning("job %s: heartbeat not recorded", job_id)
 
 
 def run_pending() -> int:
@@ -207,13 +306,22 @@ def work_forever(poll_seconds: float = 1.0) -> None:
                 last_periodic = time.monotonic()
             if not run_one():
                 time.sleep(poll_seconds)
-        except sa.exc.OperationalError:
+        except (sa.exc.OperationalError, sa.exc.InterfaceError):
             # The database is away: wait and try again rather than die.
-            db.session.rollback()
+            _forget_session()
             log.warning("database unavailable; retrying in 5 s")
             time.sleep(5)
         finally:
-            db.session.remove()
+            _forget_session()
+
+
+def _forget_session() -> None:
+    # Ending a transaction on a connection that died fails too; the worker must not die of it.
+    try:
+        db.session.remove()
+    except sa.exc.SQLAlchemyError:
+        log.warning("database connection lost; dropped")
+        db.session.registry.clear()
 
 
 def read_result(job: Job) -> bytes:

@@ -302,6 +302,8 @@ def _bulk(app, client, session_id: int, fmt: str, caplog) -> bytes:
     response = client.post(f"/sertifikat/acara/{session_id}/{fmt}")
     assert response.status_code == 302 and "/sertifikat/unduhan/" in response.location, response.location
     job_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
+    # In this process, so that the render and its log are seen here (the worker forks a child).
+    app.config["JOB_ISOLATION"] = False
     with caplog.at_level(logging.ERROR, logger="portal.jobs"), app.app_context():
         assert jobs.run_pending() == 1
         job = db.session.get(jobs.Job, job_id)

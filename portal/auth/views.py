@@ -24,7 +24,9 @@ def _account_key() -> str:
 
 
 def _failed(response) -> bool:
-    return response.status_code != 302
+    # A 5xx (the database away) is the server's failure, not a wrong password: counting it
+    # would lock every account that tried to log in during an outage.
+    return response.status_code != 302 and response.status_code < 500
 
 
 def _safe_next(target: str | None) -> str:

@@ -24,11 +24,17 @@ def save_minutes(session: Session, text: str, *, actor) -> None:
 
 
 def add_photo(session: Session, data: bytes, filename: str, caption: str, *, actor) -> Photo:
-    clean = uploads.clean_upload(data, filename, PHOTO_MAX_BYTES)
+    try:
+        clean = uploads.clean_upload(data, filename, PHOTO_MAX_BYTES, area=PHOTO_AREA)
+    except uploads.UploadError as exc:
+        raise SessionError(exc.message, "photo") from None  # shown next to the photo field
     if clean.media_type not in PHOTO_TYPES:
         raise SessionError(_l("Send a photo as JPG, PNG or WebP."), "photo")
     key = storage.new_key()
-    storage.write(PHOTO_AREA, key, clean.data)
+    try:
+        storage.write(PHOTO_AREA, key, clean.data)
+    except storage.StorageError:
+        raise SessionError(_l("The file could not be saved. Please try again later."), "photo") from None
     storage.track(db.session, PHOTO_AREA, key)
     photo = Photo(session=session, caption=caption.strip(), media_type=clean.media_type, size=len(clean.data),
                   storage_key=key, uploaded_by_id=actor.id)

@@ -139,8 +139,6 @@ def _prepare(base_url: str) -> dict:
         job = bulk.request_bulk(s2019, "pdf", owner=users["inspektur"])
     db.session.commit()
     job_id = job.id
-    jobs.run_pending()
-    assert db.session.get(jobs.Job, job_id).status == jobs.JobStatus.DONE, "the bulk PDF was not made"
 
     opds = {o.code: o.name for o in db.session.scalars(sa.select(Opd).where(Opd.code.in_(("DINKES", "DISDIKBUD"))))}
     nominee = users["asn.disdik"].employee
@@ -154,6 +152,9 @@ def _prepare(base_url: str) -> dict:
         "nominee_nip": format_nip(nominee.nip), "nominee_name": nominee.name,
     }
     db.session.commit()
+    # Last: the job runs in a forked child, and the worker lets go of this session's objects first.
+    jobs.run_pending()
+    assert db.session.get(jobs.Job, job_id).status == jobs.JobStatus.DONE, "the bulk PDF was not made"
     return ids
 
 
