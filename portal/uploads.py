@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 
 import filetype
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+
+from portal import clamav
 
 # What a report's evidence may be: documents, images, audio, plain text.
 ALLOWED = {
@@ -30,6 +34,7 @@ ALLOWED = {
     "text/plain": "txt",
 }
 IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+log = logging.getLogger(__name__)
 
 
 class UploadError(Exception):
@@ -88,11 +93,38 @@ def strip_image_metadata(data: bytes, media_type: str) -> bytes:
         raise UploadError(_l("The image could not be read. Send it again or as a PDF.")) from None
 
 
-def clean_upload(data: bytes, filename: str, max_bytes: int) -> CleanFile:
+def scan(data: bytes, area: str) -> None:
+    """Refuse `data` if the configured ClamAV daemon finds malware in it, or if it is configured
+    and cannot say (fail closed). Without CLAMD_SOCKET/CLAMD_ADDRESS this does nothing.
+
+    The log line names the area, the signature and the size only: never the file's name, the
+    user or the request, so a refused WBS upload says nothing about its reporter.
+    """
+    config = current_app.config
+    if clamav.target(config) is None:
+        return
+    try:
+        found = clamav.scan(config, data)
+    except clamav.ScanTooLarge as exc:
+        log.error("upload refused (%s): too large for the virus scanner; raise clamd's StreamMaxLength (%s)",
+                  area, exc)
+        raise UploadError(_l("This file is too large to be checked for viruses. Send a smaller file.")) from None
+    except clamav.ScanUnavailable as exc:
+        log.error("upload refused (%s): the virus scanner did not answer (%s)", area, exc)
+        raise UploadError(_l("Files cannot be checked for viruses right now, so this one was not accepted. "
+                             "Please try again later.")) from None
+    if found is not None:
+        log.warning("upload refused (%s): the virus scanner found %s (%d bytes)", area, found[:100], len(data))
+        raise UploadError(_l("The virus scanner found harmful content in this file, so it was not accepted."))
+
+
+def clean_upload(data: bytes, filename: str, max_bytes: int, *, area: str = "upload") -> CleanFile:
     if not data:
         raise UploadError(_l("The file is empty."))
     if len(data) > max_bytes:
         raise UploadError(_l("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
+    # Before anything reads the content (the type sniffing, Pillow), and on what the user sent.
+    scan(data, area)
     media_type, extension = sniff(data, filename)
     if media_type in IMAGE_FORMATS:
         return CleanFile(strip_image_metadata(data, media_type), media_type, extension, True)

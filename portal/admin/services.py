@@ -6,7 +6,7 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, search
+from portal import audit, clamav, search
 from portal.auth import services as auth_services
 from portal.auth.models import User
 from portal.extensions import db
@@ -37,6 +37,11 @@ def issue_temporary_password(user: User, *, actor: User) -> str:
 def update_account(user: User, *, roles: set[Role], active: bool, actor: User) -> None:
     if user.id == actor.id and (Role.ADMIN not in roles or not active):
         raise AdminError(_l("You cannot remove your own administrator role or deactivate yourself."), "roles")
+    if user.id == actor.id and roles - user.role_set:
+        # No self-elevation: an admin who wants to read WBS cases (or review declarations) needs
+        # a second administrator to grant it, and that grant is audited under their name.
+        raise AdminError(_l("You cannot give your own account a new role; another administrator must do it."),
+                         "roles")
     joins_wbs = Role.WBS_HANDLER in roles and Role.WBS_HANDLER not in user.role_set
     auth_services.set_roles(user, roles, actor=actor)
     auth_services.set_active(user, active, actor=actor)
@@ -95,6 +100,7 @@ def system_status(app, *, verify_audit: bool) -> dict:
         "audit_events": db.session.scalar(sa.select(sa.func.count()).select_from(audit.AuditEvent)),
         "audit_ok": ok,
         "audit_broken_at": broken,
+        "scanning": clamav.status(app.config),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
+from portal import uploads
 from portal.certificates import services
 from portal.certificates.forms import FileCheckForm, VerifyForm
 from portal.extensions import limiter
@@ -25,6 +26,12 @@ def _file_result(cert, upload):
     data = upload.read(PDF_MAX_BYTES + 1)
     if len(data) > PDF_MAX_BYTES:
         return "too_large", None
+    try:
+        # Only hashed, never stored or opened; scanned all the same, so "every upload is
+        # scanned" holds without exceptions to remember.
+        uploads.scan(data, "certificate-check")
+    except uploads.UploadError as exc:
+        return "refused", exc.message
     return services.check_file(cert, data)
 
 

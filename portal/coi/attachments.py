@@ -24,7 +24,7 @@ def add(declaration: Declaration, filename: str, data: bytes) -> Attachment:
     if len(declaration.attachments) >= MAX_FILES:
         raise AttachmentError(_l("At most %(n)d attachments.", n=MAX_FILES))
     try:
-        clean = clean_upload(data, filename, MAX_BYTES)
+        clean = clean_upload(data, filename, MAX_BYTES, area=AREA)
     except UploadError as exc:
         raise AttachmentError(exc.message) from None
     key = storage.new_key()

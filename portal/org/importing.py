@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from portal import uploads
 from portal.org import nip as nip_rules
 from portal.org.models import Employee
 from portal.org import services
@@ -67,6 +68,12 @@ def read_table(filename: str, content: bytes) -> list[dict]:
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(_l("The file is larger than 5 MB."))
     name = (filename or "").lower()
+    if not name.endswith((".xlsx", ".csv", ".txt")):
+        raise ImportFileError(_l("Upload a .csv or .xlsx file."))
+    try:
+        uploads.scan(content, "employee-import")  # before openpyxl or csv reads a byte of it
+    except uploads.UploadError as exc:
+        raise ImportFileError(exc.message) from None
     if name.endswith(".xlsx"):
         table = _read_xlsx(content)
     elif name.endswith(".csv") or name.endswith(".txt"):
