@@ -75,18 +75,20 @@ def main() -> None:
             browser.request("GET", "/wbs/lapor")
         for _ in range(args.rounds):
             token = browser.token("/wbs/lapor")
+            # The form's single-use nonce (portal/nonces.py): one per report, as a browser has.
+            nonce = re.search(rb'name="nonce" value="([^"]+)"', browser.request("GET", "/wbs/lapor")[1]).group(1)
             t, (status, _) = timed(browser.request, "GET", "/healthz")
             assert status == 200
             timings["healthz"].append(t)
 
-            bare = dict(FIELDS, csrf_token=token)
+            bare = dict(FIELDS, csrf_token=token, nonce=nonce.decode())
             bare.pop("good_faith")
             body, ctype = multipart(bare, [("evidence", "bukti.pdf", attachment, "application/pdf")])
             t, (status, page) = timed(browser.request, "POST", "/wbs/lapor", body, {"Content-Type": ctype})
             assert status == 200 and b"receipt-code" not in page
             timings["bare_form_post"].append(t)
 
-            body, ctype = multipart(dict(FIELDS, csrf_token=token),
+            body, ctype = multipart(dict(FIELDS, csrf_token=token, nonce=nonce.decode()),
                                     [("evidence", "bukti.pdf", attachment, "application/pdf")])
             t, (status, page) = timed(browser.request, "POST", "/wbs/lapor", body, {"Content-Type": ctype})
             code = re.search(rb'receipt-code font-monospace user-select-all">([^<]+)<', page)

@@ -13,4 +13,5 @@ from portal.coi.models import Attachment, Comment, Declaration, ListItem  # noqa
 from portal.socialisation.models import Participant, Photo, Session  # noqa: F401
 from portal.certificates.models import Certificate, CertificateChange  # noqa: F401
 from portal.jobs import Job  # noqa: F401
+from portal.nonces import SubmissionNonce  # noqa: F401
 from portal.participation.models import Reminder  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from tests.nonce_support import form_nonce
 from tests.org.test_org_import import csv_bytes, uploaded_token
 
 
@@ -36,7 +37,9 @@ def test_wbs_file_name_in_an_error_is_escaped(app_factory):
             "what": "Sesuatu yang cukup panjang untuk diterima.", "where": "x", "when_from": "2026-01-01",
             "how": "x", "good_faith": "y",
             "evidence": [(io.BytesIO(b"MZ" + b"\0" * 64), "<script>alert(1)</script>.pdf")]}
-    page = app.test_client().post("/wbs/lapor", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    client = app.test_client()
+    data["nonce"] = form_nonce(client, "/wbs/lapor")
+    page = client.post("/wbs/lapor", data=data, content_type="multipart/form-data").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 

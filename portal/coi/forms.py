@@ -8,6 +8,9 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from portal.coi.models import Activity, Relationship
 from portal.forms_common import MultiCheckboxField, PortalForm, max_len
+from portal.nonces import NonceField
+
+DECLARATION_SCOPE = "coi.declaration"
 
 
 class DeclarationForm(PortalForm):
@@ -29,6 +32,9 @@ class DeclarationForm(PortalForm):
                                   validators=[max_len(120)])
     proposed_measure = TextAreaField(_l("What you propose to do about it"), validators=[max_len(5000)])
     attachment = FileField(_l("Attachment (optional)"))
+    # Issued with the form and bound to the account and the declaration: sending the same
+    # form twice (double click, reload, back button) records once.
+    nonce = NonceField(scope=DECLARATION_SCOPE)
     save = SubmitField(_l("Save draft"))
     send = SubmitField(_l("Save and submit"))
 

@@ -157,6 +157,12 @@ def submit(d: Declaration, *, actor) -> None:
     _check_complete(d)
     on = today()
     before = d.status
+    # Take the row first: of two submissions at the same moment (two tabs, a double click on
+    # the detail page's button), the second waits here and then finds the status changed.
+    taken = db.session.execute(sa.update(Declaration).where(Declaration.id == d.id, Declaration.status == before)
+                               .values(status=before).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise CoiError(_l("This declaration has already been submitted."), "description")
     if d.register_no is None:
         d.register_no = _register_no(d)
     d.submitted_on = on

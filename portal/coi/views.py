@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import io
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal import storage
+from portal import nonces, storage
 from portal.coi import attachments, lists, queries, services, workflow
-from portal.coi.forms import DecisionForm, DeclarationForm, NoteForm
+from portal.coi.forms import DECLARATION_SCOPE, DecisionForm, DeclarationForm, NoteForm
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship, Status
 from portal.extensions import db
 from portal.params import int_arg
@@ -77,23 +78,55 @@ def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | No
         form.activity.data = declaration.activity.value if declaration.activity else ""
         form.relationship_kind.data = declaration.relationship_kind.value if declaration.relationship_kind else ""
         form.related_nip.data = declaration.related_employee.nip if declaration.related_employee else ""
+    form.nonce.bind(f"{current_user.id}:{kind.value}:{declaration.id if declaration else 'new'}:"
+                    f"{changes.id if changes else ''}")
     if form.validate_on_submit():
         try:
+            claim = nonces.claim(form.nonce.data, DECLARATION_SCOPE, form.nonce.subject)
+            if not claim.fresh:
+                return _sent_before(claim)
             saved = services.save_draft(declaration, declarant=_me(), kind=kind, fields=_fields(form),
                                         changes=changes, actor=current_user)
             if form.attachment.data and form.attachment.data.filename:
                 attachments.add(saved, form.attachment.data.filename, form.attachment.data.read())
             if form.send.data:
                 services.submit(saved, actor=current_user)
+            nonces.record(claim, ref=str(saved.id))
+        except nonces.NonceError as exc:  # expired between the form's check and here
+            db.session.rollback()
+            form.nonce.refuse(exc.message)
         except (services.CoiError, attachments.AttachmentError) as exc:
             db.session.rollback()
+            if getattr(exc, "field", None) == "kind":
+                return _yearly_exists()
             getattr(form, exc.field or "description").errors.append(exc.message)
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            if kind != Kind.YEARLY or declaration is not None:
+                raise
+            return _yearly_exists()  # another form for it was sent at the same moment
         else:
             db.session.commit()
             flash(_("Submitted.") if form.send.data else _("Draft saved."), "success")
             return redirect(url_for("coi.detail", declaration_id=saved.id))
     return render_template("coi/form.html", form=form, declaration=declaration, kind=kind, changes=changes,
                            decision_days=services.config()["coi.decision_days"]), 200 if not form.errors else 400
+
+
+def _sent_before(claim: nonces.Claim):
+    """The same form was sent before: nothing is recorded again; show what that sending recorded."""
+    flash(_("This form had already been sent, so sending it again changed nothing. "
+            "This is the declaration as it was recorded."), "info")
+    ref = claim.result_ref or ""
+    declaration = db.session.get(Declaration, int(ref)) if ref.isdigit() else None
+    if declaration is None or not services.can_view(current_user, declaration):
+        return redirect(url_for("coi.index"))
+    return redirect(url_for("coi.detail", declaration_id=declaration.id))
+
+
+def _yearly_exists():
+    flash(_("You already have a yearly statement for this year; it is shown here."), "info")
+    return redirect(url_for("coi.new", kind="yearly"))
 
 
 @bp.route("/baru/<any(yearly, adhoc, change):kind>", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests.nonce_support import with_nonce
 from tests.pages import english, field_error, flashed, pdf_text, poppler  # noqa: F401 (used by the tests)
 from tests.pages import page_text as text  # noqa: F401
 
@@ -180,7 +181,8 @@ def complete_module(app, client, module_id: int) -> int:
 
 def file_yearly_statement(client) -> None:
     """The yearly conflict-of-interest statement, 'no conflict', saved and submitted."""
-    response = client.post("/benturan-kepentingan/baru/yearly", data={"no_conflict": "y", "send": "Save and submit"})
+    url = "/benturan-kepentingan/baru/yearly"
+    response = client.post(url, data=with_nonce(client, url, {"no_conflict": "y", "send": "Save and submit"}))
     assert response.status_code == 302, response.data[:500]
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from tests.coi.conftest import BASE, OVERSIGHT, english, field_error, text  # noqa: F401
+from tests.nonce_support import with_nonce
 
 DESCRIPTION = "Adik kandung saya direktur CV Sehat Sentosa yang ikut tender alat kesehatan."
 
@@ -42,6 +43,11 @@ def count(app) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(Declaration))
 
 
+def send(client, url: str, data: dict, **kwargs):
+    """POST the declaration form at `url` as a browser would: with the nonce of its page."""
+    return client.post(url, data=with_nonce(client, url, data), **kwargs)
+
+
 def new_id(response) -> int:
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
     return int(re.search(r"/benturan-kepentingan/(\d+)$", response.headers["Location"]).group(1))
@@ -62,17 +68,17 @@ def submitted(app, asn, items):
     """An ad-hoc declaration by asn.dinkes with a text attachment, submitted to kadis.dinkes."""
     data = form(items, send="Save and submit", attachment=(io.BytesIO(b"Surat penawaran CV\n"), "penawaran.txt"))
     data.pop("save")
-    return new_id(asn.post(f"{BASE}/baru/adhoc", data=data, content_type="multipart/form-data"))
+    return new_id(send(asn, f"{BASE}/baru/adhoc", data=data, content_type="multipart/form-data"))
 
 
 def test_draft_edit_attach_submit(app, world, asn, items):
-    did = new_id(asn.post(f"{BASE}/baru/adhoc", data=form(items)))
+    did = new_id(send(asn, f"{BASE}/baru/adhoc", data=form(items)))
     d = declaration(app, did)
     assert (d["status"], d["register_no"]) == ("draft", None)
     assert d["types"] == sorted([items[("type", "BK01")], items[("type", "BK04")]])
 
     edited = DESCRIPTION + " Nilai kontrak Rp 900 juta."
-    response = asn.post(f"{BASE}/{did}/ubah", content_type="multipart/form-data", data=form(
+    response = send(asn, f"{BASE}/{did}/ubah", content_type="multipart/form-data", data=form(
         items, description=edited, attachment=(io.BytesIO(b"Daftar peserta tender\n"), "peserta.txt")))
     assert new_id(response) == did
     d = declaration(app, did)
@@ -80,7 +86,7 @@ def test_draft_edit_attach_submit(app, world, asn, items):
 
     typed = "Teks yang saya ketik tidak boleh hilang, walau lampirannya ditolak."
     fake_pdf = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-    response = asn.post(f"{BASE}/{did}/ubah", content_type="multipart/form-data",
+    response = send(asn, f"{BASE}/{did}/ubah", content_type="multipart/form-data",
                         data=form(items, description=typed, attachment=(io.BytesIO(fake_pdf), "laporan.pdf")))
     page = text(response)
     assert response.status_code == 400
@@ -170,7 +176,7 @@ def test_change_declaration(app, world, asn, kadis, items, submitted, login_as):
     assert "Changes the declaration" in page and number in page
     data = form(items, description=DESCRIPTION + " Kini adik saya sudah keluar dari CV.", send="Save and submit")
     data.pop("save")
-    change = new_id(asn.post(f"{BASE}/baru/change?dari={submitted}", data=data))
+    change = new_id(send(asn, f"{BASE}/baru/change?dari={submitted}", data=data))
     d = declaration(app, change)
     assert (d["kind"], d["changes_id"], d["status"]) == ("change", submitted, "submitted")
     other = english(login_as(world.asn_disdik))
@@ -178,7 +184,7 @@ def test_change_declaration(app, world, asn, kadis, items, submitted, login_as):
 
 
 def test_yearly_statement_no_conflict(app, world, asn):
-    did = new_id(asn.post(f"{BASE}/baru/yearly", data={"no_conflict": "y", "send": "Save and submit"}))
+    did = new_id(send(asn, f"{BASE}/baru/yearly", data={"no_conflict": "y", "send": "Save and submit"}))
     d = declaration(app, did)
     assert (d["kind"], d["status"], d["decider_id"], d["route"]) == ("yearly", "filed", None, None)
     again = asn.get(f"{BASE}/baru/yearly")
@@ -199,7 +205,7 @@ def test_yearly_statement_no_conflict(app, world, asn):
     ({"related_nip": "199001012015011999"}, "related_nip", "No employee has this NIP."),
 ])
 def test_bad_input_is_400_with_message(app, world, asn, items, over, field, message):
-    response = asn.post(f"{BASE}/baru/adhoc", data=form(items, **over))
+    response = send(asn, f"{BASE}/baru/adhoc", data=form(items, **over))
     page = text(response)
     assert response.status_code == 400
     assert field_error(page, field) and message in field_error(page, field)
@@ -208,7 +214,7 @@ def test_bad_input_is_400_with_message(app, world, asn, items, over, field, mess
 
 @pytest.mark.parametrize("field", ["types", "sources"])
 def test_unknown_list_id_is_400_not_500(app, world, asn, items, field):
-    response = asn.post(f"{BASE}/baru/adhoc", data=form(items, **{field: ["999999"]}))
+    response = send(asn, f"{BASE}/baru/adhoc", data=form(items, **{field: ["999999"]}))
     assert response.status_code == 400, response.status_code  # 500 today
     assert "not a valid choice" in field_error(text(response), field)
     assert count(app) == 0
@@ -217,7 +223,7 @@ def test_unknown_list_id_is_400_not_500(app, world, asn, items, field):
 def test_incomplete_submission_is_400_next_to_the_field(app, world, asn, items):
     data = form(items, related_party="", send="Save and submit")
     data.pop("save")
-    response = asn.post(f"{BASE}/baru/adhoc", data=data)
+    response = send(asn, f"{BASE}/baru/adhoc", data=data)
     assert response.status_code == 400
     assert "Name the related party" in field_error(text(response), "related_party")
     assert count(app) == 0
@@ -229,7 +235,7 @@ def test_superior_named_by_nip_routes_to_head_over_http(app, world, make_employe
     client = english(login_as(staff))
     data = form(items, related_party="Atasan saya", related_nip=kabid["nip"], send="Save and submit")
     data.pop("save")
-    d = declaration(app, new_id(client.post(f"{BASE}/baru/adhoc", data=data)))
+    d = declaration(app, new_id(send(client, f"{BASE}/baru/adhoc", data=data)))
     assert (d["route"], d["decider_id"]) == ("head", world.kadis["employee_id"])
 
 
