@@ -10,8 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.forms_common import PortalForm, max_len
+from portal.nonces import NonceField
 from portal.wbs.models import Mode
+from portal.wbs.retention import MAX_MONTHS, MIN_MONTHS
 from portal.wbs.workflow import Referral
+
+
+REPORT_SCOPE = "wbs.report"
 
 
 def _not_future(form, field):
@@ -60,6 +65,8 @@ class ReportForm(PortalForm):
     good_faith = BooleanField(_l("I make this report in good faith and to the best of my knowledge."),
                               validators=[DataRequired(message=_l(
                                   "A report can only be accepted with this statement."))])
+    # Issued with the form: sending it twice (double click, reload) files one report.
+    nonce = NonceField(scope=REPORT_SCOPE)
     # A field people do not see; automated form-fillers do.
     website = StringField(_l("Leave this field empty"), validators=[Optional()],
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
@@ -157,3 +164,30 @@ class SettingsForm(PortalForm):
         InputRequired(message=_l("Enter a number.")), NumberRange(min=0, max=20, message=_l(
             "Between %(min)s and %(max)s."))])
     submit = SubmitField(_l("Save settings"))
+
+
+def _hold_reason(label, description):
+    return TextAreaField(label, description=description, validators=[
+        DataRequired(message=_l("Give the reason.")),
+        Length(min=10, max=2000, message=_l("Between %(min)d and %(max)d characters."))])
+
+
+class PlaceHoldForm(PortalForm):
+    reason = _hold_reason(_l("Why the case must be kept"), _l(
+        "For example: referred to the public prosecutor, or a court case is pending. A case under legal hold "
+        "is never destroyed. Do not copy the report's content here."))
+    submit = SubmitField(_l("Place a legal hold"))
+
+
+class LiftHoldForm(PortalForm):
+    reason = _hold_reason(_l("Why the hold can end"), _l(
+        "Once the hold is lifted, the retention rule applies again: a case closed longer ago than the "
+        "retention period is destroyed at the next daily run."))
+    submit = SubmitField(_l("Lift the legal hold"))
+
+
+class RetentionForm(PortalForm):
+    retention_months = IntegerField(_l("Keep closed cases for (months after closing)"), validators=[
+        InputRequired(message=_l("Enter a number.")),
+        NumberRange(min=MIN_MONTHS, max=MAX_MONTHS, message=_l("Between %(min)s and %(max)s."))])
+    submit = SubmitField(_l("Save the retention period"))

@@ -23,10 +23,13 @@ from portal.workdays import today
 
 
 def can_handle(user, report: Report) -> bool:
-    if not has_role(user, Role.WBS_HANDLER) or report.wrapped_key is None:
+    if not has_role(user, Role.WBS_HANDLER):
         return False
     if any(x.user_id == user.id for x in report.exclusions):
         return False
+    if report.wrapped_key is None:
+        # Shredded: only the statistics are left, but the OPD rule still holds live.
+        return report.reported_opd_id is None or own_opd_id(user) != report.reported_opd_id
     # Checked live as well: the handler may have moved OPD, or joined the team, after filing.
     return exclusion_reason(user, report, Seal(report).open_data("content", report.content)) is None
 
@@ -34,7 +37,8 @@ def can_handle(user, report: Report) -> bool:
 def queue_query(user, *, status: str = "", category_id: int = 0, opd_id: int = 0, mine: bool = False,
                 open_only: bool = True, q: str = ""):
     excluded = sa.select(Exclusion.report_id).where(Exclusion.user_id == user.id)
-    stmt = sa.select(Report).where(Report.id.not_in(excluded), Report.wrapped_key.is_not(None))
+    # Shredded cases stay listed (closed, marked as such): their statistics are still the team's.
+    stmt = sa.select(Report).where(Report.id.not_in(excluded))
     opd = own_opd_id(user)
     if opd is not None:
         stmt = stmt.where(sa.or_(Report.reported_opd_id.is_(None), Report.reported_opd_id != opd))

@@ -15,9 +15,9 @@ from portal.extensions import db
 from portal.params import int_arg, paginate
 from portal.org.services import list_opds
 from portal.permissions import Role, guard, role_required
-from portal.wbs import deadlines, handling, stats, workflow
-from portal.wbs.forms import (AssignForm, IdentityDecisionForm, IdentityRequestForm, MessageForm, NoteForm,
-                              SettingsForm, StatusForm)
+from portal.wbs import deadlines, handling, retention, stats, workflow
+from portal.wbs.forms import (AssignForm, IdentityDecisionForm, IdentityRequestForm, LiftHoldForm, MessageForm,
+                              NoteForm, PlaceHoldForm, RetentionForm, SettingsForm, StatusForm)
 from portal.wbs.models import Category, Evidence, IdentityRequest, Report
 from portal.wbs.services import WbsError, open_evidence
 from portal.wbs.workflow import Referral, Status
@@ -62,25 +62,40 @@ def _case_forms(report: Report, **bound) -> dict:
     return {"status_form": status_form, "assign_form": assign_form,
             "message_form": bound.get("message_form") or MessageForm(formdata=None),
             "note_form": bound.get("note_form") or NoteForm(formdata=None),
-            "identity_form": bound.get("identity_form") or IdentityRequestForm(formdata=None)}
+            "identity_form": bound.get("identity_form") or IdentityRequestForm(formdata=None),
+            "hold_form": bound.get("hold_form") or PlaceHoldForm(formdata=None),
+            "lift_form": bound.get("lift_form") or LiftHoldForm(formdata=None)}
 
 
 def _render_case(report: Report, status=200, **bound):
     view = handling.open_case(report, current_user)
     db.session.commit()
     return render_template("wbs_manage/case.html", view=view, locale=str(get_locale()),
-                           **_case_forms(report, **bound)), status
+                           retention=retention.case_state(report), **_case_forms(report, **bound)), status
+
+
+def _render_shredded(report: Report):
+    # Nothing to decrypt; the opening is still on record, like any other.
+    audit.record("wbs.case_viewed", object_type="wbs_report", object_id=report.public_id, actor=current_user,
+                 data={"identity_shown": False, "shredded": True})
+    db.session.commit()
+    return render_template("wbs_manage/case_shredded.html", report=report, holds=retention.holds(report),
+                           locale=str(get_locale()))
 
 
 @bp.route("/kasus/<public_id>")
 @handler_only
 def case(public_id: str):
-    return _render_case(_case(public_id))
+    report = _case(public_id)
+    return _render_shredded(report) if retention.is_shredded(report) else _render_case(report)
 
 
 def _act(public_id: str, form_name: str, form, action):
     """Run one handler action: validate, call the service, commit once, or re-render with errors."""
     report = _case(public_id)
+    if retention.is_shredded(report):
+        flash(_("The content of this case has been destroyed; it can no longer be changed."), "warning")
+        return redirect(url_for("wbs_manage.case", public_id=report.public_id))
     if form_name == "status_form":
         form.status.choices = [SelectChoice(s.value, s.label) for s in workflow.next_statuses(report.status)]
     if form.validate_on_submit():
@@ -141,10 +156,26 @@ def request_identity(public_id: str):
                 lambda report, form: handling.request_identity(report, form.reason.data, actor=current_user))
 
 
+@bp.route("/kasus/<public_id>/tahan", methods=["POST"])
+@handler_only
+def place_hold(public_id: str):
+    return _act(public_id, "hold_form", PlaceHoldForm(),
+                lambda report, form: retention.place_hold(report, form.reason.data, actor=current_user))
+
+
+@bp.route("/kasus/<public_id>/lepas-tahan", methods=["POST"])
+@handler_only
+def lift_hold(public_id: str):
+    return _act(public_id, "lift_form", LiftHoldForm(),
+                lambda report, form: retention.lift_hold(report, form.reason.data, actor=current_user))
+
+
 @bp.route("/kasus/<public_id>/bukti/<evidence_id>")
 @handler_only
 def evidence(public_id: str, evidence_id: str):
     report = _case(public_id)
+    if retention.is_shredded(report):
+        abort(404)
     item = db.first_or_404(db.select(Evidence).where(Evidence.public_id == evidence_id[:32],
                                                      Evidence.report_id == report.id))
     name, data = open_evidence(report, item)
@@ -190,8 +221,30 @@ def settings_page():
         db.session.commit()
         flash(_("The WBS settings have been saved."), "success")
         return redirect(url_for("wbs_manage.settings_page"))
-    return render_template("wbs_manage/settings.html", form=form, handlers=handling.handlers(),
+    return _render_settings(form=form)
+
+
+def _render_settings(*, form=None, retention_form=None):
+    form = form or SettingsForm(formdata=None, data={k.split(".", 1)[1]: v for k, v in deadlines.config().items()})
+    retention_form = retention_form or RetentionForm(formdata=None, retention_months=retention.period_months())
+    return render_template("wbs_manage/settings.html", form=form, retention_form=retention_form,
+                           retention=retention.summary(), handlers=handling.handlers(),
                            requests=handling.pending_identity_requests())
+
+
+@bp.route("/pengaturan/retensi", methods=["POST"])
+@admin_only
+def retention_settings():
+    form = RetentionForm()
+    if form.validate_on_submit():
+        value = form.retention_months.data
+        if settings.put(retention.SETTING, value, actor=current_user):
+            audit.record("wbs.settings_changed", object_type="settings", actor=current_user,
+                         data={retention.SETTING: value})
+        db.session.commit()
+        flash(_("The retention period has been saved."), "success")
+        return redirect(url_for("wbs_manage.settings_page"))
+    return _render_settings(retention_form=form)
 
 
 @bp.route("/permintaan-identitas/<int(max=2147483647):request_id>", methods=["GET", "POST"])

@@ -189,3 +189,26 @@ class IdentityRequest(db.Model):
     report: Mapped[Report] = relationship(lazy="joined")
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
     decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+
+
+class LegalHold(db.Model):
+    """A case kept past the retention period (referred to law enforcement, an appeal pending...).
+
+    Only the newest row without `lifted_at` is in force; Report.legal_hold mirrors it so the
+    retention run can skip held cases in the same UPDATE that would shred them. The reasons are
+    the Inspectorate's, not the reporter's, and stay after the case's content is destroyed: they
+    explain why it was kept."""
+
+    __tablename__ = "wbs_legal_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("wbs_report.id", ondelete="CASCADE"), index=True)
+    placed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("auth_user.id"))
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_user.id"))
+    lifted_at: Mapped[datetime | None]
+    lift_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    placed_by = relationship("User", foreign_keys=[placed_by_id], lazy="joined")
+    lifted_by = relationship("User", foreign_keys=[lifted_by_id], lazy="joined")

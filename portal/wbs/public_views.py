@@ -1,22 +1,24 @@
 """The reporter's pages. This blueprint never touches the login (no Flask-Login call, no
 current_user), stores no address, user agent or referrer, and logs nothing about a request.
 The receipt code travels only in POST bodies and is shown once, in the response that files
-the report."""
+the report, and again only to a repeat of that same form within minutes (portal/nonces.py)."""
 from __future__ import annotations
 
 import time
+from datetime import date
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
-from limits import parse
 from wtforms.fields.choices import SelectChoice
 
+from portal import nonces, ratelimit
 from portal.extensions import db, limiter
 from portal.org.models import Opd
 from portal.org.services import list_opds
 from portal.ratelimit import client_key
 from portal.wbs import deadlines, services
-from portal.wbs.forms import FollowUpForm, ReplyForm, ReportForm
+from portal.wbs.forms import REPORT_SCOPE, FollowUpForm, ReplyForm, ReportForm
 from portal.wbs.models import Category, Mode, Report
 from portal.wbs.services import Upload, WbsError
 
@@ -27,8 +29,11 @@ CASE_KEY = "wbs_case"
 
 def _evidence_help() -> str:
     c = deadlines.config()
+    # Photos are re-encoded without their metadata; other files are stored as sent.
     return _("Up to %(n)d files of at most %(mb)d MB each: PDF, images, office documents, audio or plain text. "
-             "Location and camera data are removed from photos.", n=c["wbs.max_files"], mb=c["wbs.max_file_mb"])
+             "Location and camera data are removed from photos. Documents keep theirs, which may include the "
+             "author's name or the computer's user name: remove it first, or send a photo or a scan instead.",
+             n=c["wbs.max_files"], mb=c["wbs.max_file_mb"])
 
 
 def _uploads(field) -> list[Upload]:
@@ -71,8 +76,18 @@ def new_report():
             form.category.errors.append(_("Choose the kind of offence."))
         else:
             try:
+                claim = nonces.claim(form.nonce.data, REPORT_SCOPE)
+                if not claim.fresh:
+                    return _sent_before(claim)
                 filed = services.file_report(mode=mode, category=category, reported_opd=opd, content=content,
                                              identity=identity, uploads=_uploads(form.evidence))
+                # The repeat of this form (a double click shows only the last response) must
+                # show this same receipt: sealed with the form's nonce, for a few minutes.
+                nonces.record(claim, sealed={"receipt": filed.receipt, "case": filed.report.public_id,
+                                             "filed_on": filed.report.filed_on.isoformat()})
+            except nonces.NonceError as exc:  # expired between the form's check and here
+                db.session.rollback()
+                form.nonce.refuse(exc.message)
             except WbsError as exc:
                 db.session.rollback()
                 getattr(form, exc.field).errors.append(exc.message)
@@ -82,11 +97,20 @@ def new_report():
     return render_template("wbs/new_report.html", form=form)
 
 
+def _sent_before(claim: nonces.Claim):
+    """This form was already sent: nothing is filed again; show the first sending's receipt
+    while it is kept, else say that the report exists and the code was shown then."""
+    shown = nonces.opened_result(claim)
+    if shown is None:
+        return render_template("wbs/receipt.html", receipt=None, report=None, repeated=True), 409
+    report = SimpleNamespace(public_id=shown["case"], filed_on=date.fromisoformat(shown["filed_on"]))
+    return render_template("wbs/receipt.html", receipt=shown["receipt"], report=report, repeated=True)
+
+
 def _guess_allowed() -> bool:
     """One try counts against the client and against everyone: guessing gets nowhere."""
-    strategy = limiter.limiter
-    per_client = strategy.hit(parse(current_app.config["WBS_FOLLOWUP_LIMIT"]), "wbs-pantau", client_key())
-    overall = strategy.hit(parse(current_app.config["WBS_FOLLOWUP_GLOBAL_LIMIT"]), "wbs-pantau-all")
+    per_client = ratelimit.hit(current_app.config["WBS_FOLLOWUP_LIMIT"], "wbs-pantau", client_key())
+    overall = ratelimit.hit(current_app.config["WBS_FOLLOWUP_GLOBAL_LIMIT"], "wbs-pantau-all")
     return per_client and overall
 
 
@@ -95,10 +119,13 @@ def follow_up():
     form = FollowUpForm()
     if form.validate_on_submit():
         report = services.find_by_receipt(form.receipt.data) if _guess_allowed() else None
+        if report is not None and report.wrapped_key is None:
+            # The right code, but the content is gone: say that, and nothing else about the case.
+            return render_template("wbs/follow_up.html", form=FollowUpForm(formdata=None), shredded=True)
         if report is not None:
             session[CASE_KEY] = {"id": report.id, "until": int(time.time()) + 20 * 60}
             return redirect(url_for("wbs.case"))
-        # Unknown, mistyped, shredded and throttled all look the same.
+        # Unknown, mistyped and throttled all look the same.
         form.receipt.errors.append(_("No report matches this code. Check it and try again in a while."))
     form.receipt.data = ""
     return render_template("wbs/follow_up.html", form=form)

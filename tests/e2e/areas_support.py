@@ -16,7 +16,8 @@ import pytest
 AREA_PAGES = {
     "public": ["/wbs/", "/wbs/lapor", "/wbs/pantau"],
     "reporter": ["/wbs/pantau/laporan"],
-    "wbs.petugas": ["/wbs/kelola/", "/wbs/kelola/kasus/{case}", "/wbs/kelola/statistik"],
+    "wbs.petugas": ["/wbs/kelola/", "/wbs/kelola/kasus/{case}", "/wbs/kelola/statistik",
+                    "/wbs/kelola/kasus/{held_case}", "/wbs/kelola/kasus/{shredded_case}"],
     "admin": ["/wbs/kelola/pengaturan", "/admin/hari-libur", "/belajar/kelola/", "/belajar/kelola/modul/baru",
               "/belajar/kelola/modul/{module}", "/belajar/kelola/modul/{module}/materi/baru",
               "/belajar/kelola/materi/{lesson}", "/belajar/kelola/modul/{module}/soal/baru",
@@ -71,7 +72,7 @@ def _prepare() -> dict:
     from portal.extensions import db
     from portal.learning import attempts
     from portal.learning.models import Attempt, LessonRead, Module
-    from portal.wbs import handling, services as wbs
+    from portal.wbs import handling, retention, services as wbs
     from portal.wbs.models import Category, Mode
     from portal.wbs.workflow import Status as WbsStatus
     from portal.workdays import today
@@ -91,6 +92,16 @@ def _prepare() -> dict:
         uploads=[wbs.Upload("bukti.png", png_bytes())])
     handling.send_message(filed.report, "Terima kasih, laporan sedang kami pelajari.", actor=handler,
                           wait_for_reply=False)
+
+    # A case under legal hold, and a closed case whose content the retention rule destroyed.
+    held, shredded = (wbs.file_report(mode=Mode.CONFIDENTIAL, category=category, reported_opd=None, content={
+        "reported_name": "Tidak diketahui", "what": "Dana hibah dicairkan kepada kelompok fiktif.",
+        "where": "Kantor kecamatan", "when_from": today().isoformat(), "how": "Proposal palsu."},
+        identity={"name": "Pelapor", "contact": "0812"}, uploads=[]) for _ in range(2))
+    retention.place_hold(held.report, "Diserahkan kepada Kejaksaan Negeri Padang.", actor=handler)
+    handling.change_status(shredded.report, WbsStatus.REJECTED, reason="Tidak lengkap.", actor=handler)
+    db.session.flush()
+    retention.shred(shredded.report.id, on=today(), months=retention.period_months())
 
     # A declaration waiting for kadis.dinkes (the demo has none): asn.dinkes's superior.
     declarant = users["asn.dinkes"].employee
@@ -125,6 +136,8 @@ def _prepare() -> dict:
         .order_by(Attempt.id)).first()
     ids = {
         "case": case.public_id, "receipt": filed.receipt,
+        "held_case": held.report.public_id, "shredded_case": shredded.report.public_id,
+        "shredded_receipt": shredded.receipt,
         "declaration": declaration.id, "module": wbs_module.id, "lesson": wbs_module.lessons[-1].id,
         "question": wbs_module.questions[0].id, "attempt": attempt.id, "result": result.id,
         "list_item": item(ListKind.TYPE).id, "employee": users["asn.dinkes"].employee_id,

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db, limiter
+from tests.nonce_support import with_nonce
 from tests.wbs.builders import png_bytes
 
 MARKER = "PENANDA-RAHASIA-7Q2X"
@@ -31,7 +32,7 @@ def form_data(**extra):
 
 
 def file_report(client, **extra):
-    data = form_data(**extra)
+    data = with_nonce(client, "/wbs/lapor", form_data(**extra))
     data.setdefault("evidence", [(__import__("io").BytesIO(f"isi berkas {MARKER}".encode()), f"catatan-{MARKER}.txt")])
     response = client.post("/wbs/lapor", data=data, content_type="multipart/form-data",
                            headers={"X-Forwarded-For": IP, "User-Agent": AGENT, "Referer": f"http://{IP}/rahasia"},
@@ -165,14 +166,21 @@ def test_public_wbs_never_consults_the_login(wbs_app, world, monkeypatch):
     assert "flask_login" not in source and "current_user" not in source.split('"""', 2)[2]
 
 
-def test_audit_event_of_a_filing_has_no_actor_and_no_metadata(wbs_app):
+def test_a_filing_leaves_no_time_of_day_anywhere(wbs_app):
+    """The audit log is ordered and timestamped: an event at filing would place the report
+    between staff's events. The filing is in the case's history, by date only."""
     from portal.audit import AuditEvent
+    from portal.wbs.models import Report, ReportEvent
 
+    with wbs_app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     file_report(wbs_app.test_client())
     with wbs_app.app_context():
-        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "wbs.report_filed")).one()
-        assert event.actor_id is None
-        assert set(event.data) == {"mode", "escalate"}
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
+        report = db.session.scalars(sa.select(Report)).one()
+        (filed,) = db.session.scalars(sa.select(ReportEvent).where(ReportEvent.report_id == report.id,
+                                                                    ReportEvent.kind == "filed"))
+        assert filed.happened_on == report.filed_on  # a date, no time
 
 
 def test_guessing_is_throttled_and_looks_like_an_unknown_code(app_factory):
@@ -212,3 +220,9 @@ def test_key_rotation_keeps_reports_readable(wbs_app, app_factory, runner):
     with only_new.app_context():
         report = db.session.scalars(sa.select(Report)).one()
         assert MARKER in services.reporter_view(report).content["what"]
+
+
+def test_the_form_warns_that_documents_keep_their_metadata(wbs_app):
+    page = wbs_app.test_client().get("/wbs/lapor?lang=en").get_data(as_text=True)
+    assert "Location and camera data are removed from photos." in page
+    assert "Documents keep theirs, which may include the author&#39;s name" in page

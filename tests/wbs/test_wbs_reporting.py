@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests.nonce_support import with_nonce
 from tests.wbs.builders import jpeg_with_exif, png_bytes
 
 
@@ -20,6 +21,7 @@ def base_form(**extra):
 
 
 def post(client, data, lang="en"):
+    data = with_nonce(client, "/wbs/lapor", data)
     response = client.post(f"/wbs/lapor?lang={lang}", data=data, content_type="multipart/form-data")
     response.get_data()
     response.close()  # closes the uploaded files werkzeug spooled to disk
@@ -146,11 +148,12 @@ def test_file_size_and_count_limits(wbs_app):
 
     big = b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10)
     # Encoded here: werkzeug's test builder would spool a body this large to a file it never closes.
-    fields = MultiDict(base_form())
+    client = wbs_app.test_client()
+    fields = MultiDict(with_nonce(client, "/wbs/lapor", base_form()))
     fields.add("evidence", FileStorage(io.BytesIO(big), filename="besar.pdf"))
     boundary, body = encode_multipart(fields)
-    page = wbs_app.test_client().post("/wbs/lapor?lang=en", data=body,
-                                      content_type=f"multipart/form-data; boundary={boundary}").get_data(as_text=True)
+    page = client.post("/wbs/lapor?lang=en", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}").get_data(as_text=True)
     assert "The file is larger than 1 MB." in page
     three = [(io.BytesIO(b"satu dua tiga\n"), f"c{i}.txt") for i in range(3)]
     page = post(wbs_app.test_client(), base_form(evidence=three)).get_data(as_text=True)
