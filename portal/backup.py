@@ -1,0 +1,192 @@
+"""Backups: one tar file holding the database, every stored file and a manifest.
+
+`flask --app portal backup` writes it; `flask --app portal restore` (portal/restore.py) puts
+it into an empty instance. The encryption keys are never in it: a backup copy alone reveals
+no WBS content, and a restore needs the keys, which are kept (and backed up) elsewhere.
+
+Layout of the archive (uncompressed tar; written as `<name>.partial`, renamed when complete):
+  database/portal.sqlite3 or database/portal.pgdump   the database snapshot
+  files/<area>/<key>                                   every file under STORAGE_DIR
+  manifest.json                                        last: what the rest must be, with SHA-256s
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from flask import current_app
+
+from portal import dbdump
+from portal.dbdump import BackupError
+from portal.extensions import db
+
+FORMAT = "portal-integritas-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+FILES = "files/"
+DATABASE_MEMBERS = {"sqlite": "database/portal.sqlite3", "postgresql": "database/portal.pgdump"}
+MAX_MANIFEST = 256 * 1024 * 1024
+CHUNK = 1024 * 1024
+# Storage keys are hex and areas plain words; anything else (hidden temp files of a write in
+# progress, odd names) is neither backed up nor accepted from an archive.
+_SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+KEYS_NOTICE = ("Keys are NOT in the backup: DATA_KEYS, WBS_RECEIPT_PEPPER and SECRET_KEY (instance/keys.json or the "
+               "PORTAL_* environment variables) must be backed up separately. Without the same DATA_KEYS, the WBS "
+               "reports and evidence in a backup cannot be decrypted.")
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    manifest: dict
+    vanished: list[str] = field(default_factory=list)   # deleted by the running portal during the backup
+    skipped: list[str] = field(default_factory=list)    # not regular files, or names storage never makes
+
+
+def safe_path(path: str) -> bool:
+    return isinstance(path, str) and all(_SAFE_PART.fullmatch(part) for part in path.split("/"))
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("portal-integritas")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class _HashingReader:
+    """Hands a file to tarfile while computing its SHA-256: each file is read once."""
+
+    def __init__(self, fh):
+        self.fh, self.sha256, self.size = fh, hashlib.sha256(), 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict:
+    # Stored files are never rewritten in place (storage.write renames a new file over), so the
+    # size read from the open file is the size of what we copy.
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = st.st_size, int(st.st_mtime), 0o600
+        reader = _HashingReader(fh)
+        tar.addfile(info, reader)
+    return {"size": reader.size, "sha256": reader.sha256.hexdigest()}
+
+
+def _stored_files(root: Path, excluded: set[Path]):
+    """(relative path, path, ok) for every file under STORAGE_DIR, sorted; hidden names skipped."""
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):  # symlinked directories are not followed
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith(".") or path.resolve() in excluded:
+                continue
+            rel = path.relative_to(root).as_posix()
+            yield rel, path, safe_path(rel) and path.is_file() and not path.is_symlink()
+
+
+def has_stored_files(root: Path) -> bool:
+    return any(True for _ in _stored_files(root, set()))
+
+
+def _backup_path(output: Path, stamp: str, storage_root: Path) -> Path:
+    if output.suffix == ".tar" and not output.is_dir():
+        if output.exists():
+            raise BackupError(f"{output} already exists.")
+        if not output.parent.is_dir():
+            raise BackupError(f"The directory {output.parent} does not exist.")
+        target = output
+    else:
+        output.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target = output / f"portal-backup-{stamp}.tar"
+    if target.resolve().is_relative_to(storage_root.resolve()):
+        raise BackupError("The backup cannot be written inside STORAGE_DIR.")
+    return target
+
+
+def _excluded_paths() -> set[Path]:
+    """The keys and the SQLite files, should STORAGE_DIR have been configured around them."""
+    excluded = {(Path(current_app.instance_path) / "keys.json").resolve()}
+    if db.engine.url.get_backend_name() == "sqlite":
+        base = Path(db.engine.url.database).resolve()
+        excluded |= {base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal"))}
+    return excluded
+
+
+def create_backup(output: Path) -> BackupResult:
+    """Snapshot the database first, then copy the files: a file added meanwhile is merely extra;
+    one deleted meanwhile (a revoked certificate's PDF) is reported as vanished."""
+    url = db.engine.url
+    kind = dbdump.kind_of(url)
+    storage_root = Path(current_app.config["STORAGE_DIR"])
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    target = _backup_path(output, now.strftime("%Y%m%dT%H%M%SZ"), storage_root)
+    partial = target.with_name(target.name + ".partial")
+    work = Path(tempfile.mkdtemp(prefix=".portal-backup-", dir=target.parent))
+    result = BackupResult(path=target, manifest={})
+    made_partial = False
+    try:
+        snapshot = work / "database"
+        if kind == "sqlite":
+            revision = dbdump.sqlite_dump(url, snapshot)
+        else:
+            with db.engine.connect() as conn:  # read just before the dump; migrations do not run beside it
+                revision = dbdump.revision_of(conn)
+            dbdump.pg_dump(url, snapshot, work)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        made_partial = True
+        with os.fdopen(fd, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                database = {"kind": kind, "path": DATABASE_MEMBERS[kind],
+                            **_add_file(tar, DATABASE_MEMBERS[kind], snapshot)}
+                files = []
+                for rel, path, ok in _stored_files(storage_root, _excluded_paths()):
+                    if not ok:
+                        result.skipped.append(rel)
+                        continue
+                    try:
+                        files.append({"path": rel, **_add_file(tar, FILES + rel, path)})
+                    except FileNotFoundError:
+                        result.vanished.append(rel)
+                result.manifest = {
+                    "format": FORMAT, "format_version": FORMAT_VERSION,
+                    "created_at": now.isoformat().replace("+00:00", "Z"), "app_version": app_version(),
+                    "alembic_revision": revision, "database": database, "files": files, "keys_included": False,
+                    "keys_note": KEYS_NOTICE,
+                }
+                data = json.dumps(result.manifest, indent=1, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o600
+                tar.addfile(info, io.BytesIO(data))
+            raw.flush()
+            os.fsync(raw.fileno())
+        if target.exists():
+            raise BackupError(f"{target} already exists.")
+        os.replace(partial, target)
+    except OSError as exc:  # disk full, permissions: the partial file goes, nothing is left half-written
+        raise BackupError(f"Writing the backup failed: {exc}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if made_partial:  # not another backup's, started in the same second
+            partial.unlink(missing_ok=True)
+    return result
