@@ -114,6 +114,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.participation import figures
 
     jobs.periodic(figures.refresh_due)
+    # ... and deletes used form nonces and wipes their sealed results when they expire.
+    from portal import nonces
+
+    jobs.periodic(nonces.purge_task)
 
 
 def _setup_requests(app: Flask) -> None:

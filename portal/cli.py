@@ -177,6 +177,30 @@ def send_reminders_command():
     click.echo(f"{count} reminders sent.")
 
 
+@click.command("wbs-retention")
+@click.option("--dry-run", is_flag=True, help="List what would be destroyed; change nothing.")
+@with_appcontext
+def wbs_retention_command(dry_run):
+    """Destroy the content of closed WBS cases past the retention period (run once a day)."""
+    from portal.wbs import retention
+    from portal.workdays import today
+
+    plan = retention.plan(today())
+    click.echo(f"Retention: {plan.months} months after closing (setting {retention.SETTING}). "
+               f"{len(plan.due)} cases past it; {plan.held} more kept under legal hold.")
+    for item in plan.due:
+        click.echo(f"  {item.public_id}  closed {item.closed_on.isoformat()}, "
+                   f"period ended {item.destroy_on.isoformat()}")
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+        return
+    done = retention.shred_due(plan)
+    db.session.commit()
+    removed = retention.finish(done)
+    db.session.commit()
+    click.echo(f"{len(done.public_ids)} cases shredded; {removed} stored files removed.")
+
+
 @click.command("send-digests")
 @with_appcontext
 def send_digests_command():
@@ -199,6 +223,46 @@ def worker_command(once):
         click.echo(f"{jobs.run_pending()} jobs run.")
         return
     jobs.work_forever()
+
+
+def stored_file_references() -> dict:
+    """Every storage area and the column of the rows that point to its files."""
+    from portal import jobs
+    from portal.certificates import services as certificates
+    from portal.certificates.models import Certificate
+    from portal.coi import attachments
+    from portal.coi.models import Attachment
+    from portal.socialisation import records
+    from portal.socialisation.models import Photo
+    from portal.wbs import services as wbs
+    from portal.wbs.models import Evidence
+
+    return {wbs.STORAGE_AREA: Evidence.storage_key, attachments.AREA: Attachment.storage_key,
+            records.PHOTO_AREA: Photo.storage_key, certificates.AREA: Certificate.pdf_key, jobs.AREA: jobs.Job.result_key}
+
+
+@click.command("storage-sweep")
+@click.option("--older-than-hours", type=click.FloatRange(min=1), default=24, show_default=True,
+              help="Only files at least this old (a younger one may belong to a request still running).")
+@click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
+@with_appcontext
+def storage_sweep_command(older_than_hours, dry_run):
+    """Remove stored files no row points to: left by a process killed between writing a file and
+    committing its row, or by a commit whose answer was lost (run daily)."""
+    import sqlalchemy as sa
+
+    from portal import storage
+
+    total = 0
+    for area, column in stored_file_references().items():
+        referenced = set(db.session.scalars(sa.select(column).where(column.is_not(None))))
+        found = storage.orphans(area, referenced, older_than_hours * 3600)
+        total += len(found)
+        for key in found:
+            click.echo(f"  {area}/{key}")
+            if not dry_run:
+                storage.delete(area, key)
+    click.echo(f"{total} unreferenced files {'found (dry run)' if dry_run else 'removed'}.")
 
 
 @click.command("refresh-participation")
@@ -238,8 +302,65 @@ def bench_data_command(employees, opds, seed):
         click.echo(line)
 
 
+@click.command("backup")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="A directory (the file is named after the time) or a file name ending in .tar. "
+                   "Default: instance/backups/.")
+@with_appcontext
+def backup_command(output):
+    """Write one backup file (0600): the database, every stored file and a manifest. Not the keys."""
+    from flask import current_app
+
+    from portal import backup
+
+    try:
+        result = backup.create_backup(output or Path(current_app.instance_path) / "backups")
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    for rel in result.vanished:
+        click.echo(f"Note: {rel} was deleted by the running portal during the backup; not included.")
+    for rel in result.skipped:
+        click.echo(f"Warning: {rel} under STORAGE_DIR is not a file the portal stores; not included.")
+    manifest = result.manifest
+    click.echo(f"Backup written: {result.path} ({manifest['database']['kind']} database, {len(manifest['files'])} "
+               f"files, revision {manifest['alembic_revision'] or 'none'}).")
+    click.echo(backup.KEYS_NOTICE)
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Restore even though the database or STORAGE_DIR already holds data: the backup's tables and "
+                   "files replace theirs.")
+@with_appcontext
+def restore_command(archive, force):
+    """Restore a backup into an empty instance (stop the portal first; run as its service user)."""
+    from portal import backup, restore
+
+    try:
+        result = restore.restore_backup(archive, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    manifest = result.manifest
+    click.echo(f"Restored the backup of {manifest['created_at']} (portal {manifest['app_version']}): "
+               f"{manifest['database']['kind']} database and {len(manifest['files'])} files, every SHA-256 verified.")
+    click.echo(result.revision_advice)
+    if result.keys is None:
+        click.echo("WBS keys not checked: upgrade the database first, then open a report to check the keys.")
+    elif result.keys[0]:
+        click.echo(f"WARNING: {result.keys[0]} of {result.keys[1]} WBS reports cannot be decrypted with the "
+                   "configured DATA_KEYS. Configure the keys that were in use when the backup was made.")
+    elif result.keys[1]:
+        click.echo(f"The configured DATA_KEYS open all {result.keys[1]} WBS reports.")
+    click.echo(backup.KEYS_NOTICE)
+
+
 def init_app(app) -> None:
     app.cli.add_command(translate)
+    app.cli.add_command(storage_sweep_command)
+    app.cli.add_command(wbs_retention_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from portal.learning.cli import learning_cli
     app.cli.add_command(learning_cli)
     for command in (seed_command, demo_command, demo_if_empty_command, create_admin_command, import_employees_command,

@@ -38,6 +38,10 @@ class DefaultConfig:
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # Single-use form nonces (portal/nonces.py): a form is accepted this long after it was
+    # rendered (as its CSRF token); a repeat is shown the first sending's sealed result this long.
+    SUBMISSION_NONCE_MAX_AGE = 8 * 3600
+    SUBMISSION_RESULT_SECONDS = 300
 
     # Uploads: the largest single request (WBS evidence is checked per file in its area).
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
@@ -46,6 +50,8 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_STRATEGY = "moving-window"
+    # Redis away: count in each process's memory instead (per worker, weaker, never a 500).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_CLIENT = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
     # Receipt look-ups: per (hashed) client and for everyone together.
@@ -71,12 +77,24 @@ class DefaultConfig:
     # The participation dashboards read figures the job worker recounts this often (seconds);
     # a page that finds them three intervals old recounts them itself.
     PARTICIPATION_REFRESH_SECONDS = 300
+    # Each background job runs in a forked child: stopped after this many seconds, and limited to
+    # this much address space above the worker's own (0: no limit). portal/jobs.py, decisions.md.
+    JOB_TIMEOUT_SECONDS = 600
+    JOB_MEMORY_MB = 1024
+    JOB_ISOLATION = True  # False runs jobs in the worker itself, unbounded (debugging only)
 
     # Number of reverse proxies in front of the app (nginx = 1); 0 trusts no forwarded header.
     PROXY_FIX_X_FOR = 0
 
     # Where uploaded files live (outside static/, served only through authorised views).
     STORAGE_DIR = None
+
+    # Virus scanning of every upload by a ClamAV daemon (clamd), off while both are empty: the
+    # Unix socket (Debian: /run/clamav/clamd.ctl) or a "host:port" TCP address; the socket wins
+    # when both are set. When set and clamd cannot answer, uploads are refused (fail closed).
+    CLAMD_SOCKET = ""
+    CLAMD_ADDRESS = ""
+    CLAMD_TIMEOUT = 10  # seconds per connect, send or answer; a WBS report holds up to 5 files
 
     # Shown on certificates, posters and the footer; Padang is the first deployment, not a constant.
     GOVERNMENT_NAME = "Pemerintah Kota Padang"
@@ -138,6 +156,14 @@ def apply_environment(config) -> None:
     if os.environ.get("REDIS_URL"):
         config["REDIS_URL"] = os.environ["REDIS_URL"]
         config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    # REDIS_URL given as PORTAL_REDIS_URL or in instance/config.py passes the production guard
+    # too: the limits must then be counted there as well, not per worker in memory.
+    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    # from_prefixed_env("PORTAL") stores PORTAL_ENV as "ENV", which would leave the production
+    # guard and secure cookies off; the documented variable is read under its own name here.
+    if os.environ.get("PORTAL_ENV"):
+        config["PORTAL_ENV"] = os.environ["PORTAL_ENV"]
     if isinstance(config.get("DATA_KEYS"), str):
         config["DATA_KEYS"] = [k.strip() for k in config["DATA_KEYS"].split(",") if k.strip()]
 
@@ -161,7 +187,7 @@ def check_config(config) -> None:
     if not uri.startswith("postgresql"):
         problems.append("DATABASE_URL must point to PostgreSQL")
     if not config.get("REDIS_URL"):
-        problems.append("REDIS_URL is missing (rate limits and jobs are shared through Redis)")
+        problems.append("REDIS_URL is missing (the rate limits of all workers are shared through Redis)")
     if config.get("DEBUG"):
         problems.append("DEBUG must be off")
     if problems:
