@@ -224,3 +224,29 @@ def login_as(app):
         return c
 
     return make
+
+
+# --- area fixtures shared beyond their own folder (tests/ops uses them too) ------------------
+
+@pytest.fixture
+def wbs_app(app_factory):
+    """An app with the WBS offence groups loaded and a cheap receipt hash."""
+    from portal.wbs.content import load_categories
+
+    app = app_factory(WBS_RECEIPT_SCRYPT_N=16)
+    with app.app_context():
+        load_categories()
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def items(app):
+    """(kind, code) -> id of every conflict-of-interest list entry, after loading the default lists."""
+    from portal.coi import lists
+    from portal.coi.models import ListKind
+
+    with app.app_context():
+        lists.load_lists()
+        db.session.commit()
+        return {(i.kind.value, i.code): i.id for k in ListKind for i in lists.items(k)}

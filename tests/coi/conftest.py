@@ -4,10 +4,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
-from portal.extensions import db
-
 BASE = "/benturan-kepentingan"
 OVERSIGHT = f"{BASE}/pengawasan"
 
@@ -26,13 +22,3 @@ def field_error(page: str, field_id: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
 
 
-@pytest.fixture
-def items(app):
-    """(kind, code) -> id of every list entry, after loading the default lists."""
-    from portal.coi import lists
-    from portal.coi.models import ListKind
-
-    with app.app_context():
-        lists.load_lists()
-        db.session.commit()
-        return {(i.kind.value, i.code): i.id for k in ListKind for i in lists.items(k)}

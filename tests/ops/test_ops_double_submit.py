@@ -51,17 +51,6 @@ REPORT = {"mode": "anonymous", "reported_name": "Tidak diketahui", "reported_opd
           "when_from": "2026-02-10", "how": "Diminta tunai oleh petugas loket", "good_faith": "y"}
 
 
-@pytest.fixture
-def wbs_app(app_factory):
-    from portal.wbs.content import load_categories
-
-    app = app_factory(WBS_RECEIPT_SCRYPT_N=16)
-    with app.app_context():
-        load_categories()
-        db.session.commit()
-    return app
-
-
 def reports(app) -> int:
     from portal.wbs.models import Report
 
@@ -198,17 +187,6 @@ def test_wbs_expired_nonce_is_refused_then_cleaned_and_never_files_twice(wbs_app
 
 
 # --- conflict-of-interest declarations -------------------------------------------------------------
-
-@pytest.fixture
-def items(app):
-    from portal.coi import lists
-    from portal.coi.models import ListKind
-
-    with app.app_context():
-        lists.load_lists()
-        db.session.commit()
-        return {(i.kind.value, i.code): i.id for k in ListKind for i in lists.items(k)}
-
 
 def adhoc(items, **over):
     data = {"types": [items[("type", "BK01")]], "sources": [items[("source", "S3")]],

@@ -42,17 +42,6 @@ def count(app, model) -> int:
 
 
 @pytest.fixture
-def wbs_app(app_factory):
-    from portal.wbs.content import load_categories
-
-    app = app_factory(WBS_RECEIPT_SCRYPT_N=16)
-    with app.app_context():
-        load_categories()
-        db.session.commit()
-    return app
-
-
-@pytest.fixture
 def disk_full(monkeypatch):
     """Make the storage folder's disk full: the first os.write into a file under it writes 4 KiB,
     the next fails with ENOSPC (mode "write"); or every fsync there fails with EIO ("fsync")."""
