@@ -185,6 +185,8 @@ def request_identity(report: Report, reason: str, *, actor) -> IdentityRequest:
 def decide_identity_request(request: IdentityRequest, *, approve: bool, note: str, actor) -> None:
     if request.state != "pending":
         raise WbsError(_l("This request has already been decided."), "note")
+    if request.report.shredded_on is not None:
+        raise WbsError(_l("The content of this case has been destroyed: there is no identity left to open."), "note")
     if request.requested_by_id == actor.id:
         raise WbsError(_l("A request cannot be decided by the person who made it."), "note")
     request.state = "approved" if approve else "refused"
@@ -197,8 +199,11 @@ def decide_identity_request(request: IdentityRequest, *, approve: bool, note: st
 
 
 def pending_identity_requests() -> list[IdentityRequest]:
-    return list(db.session.scalars(sa.select(IdentityRequest).where(IdentityRequest.state == "pending")
-                                   .order_by(IdentityRequest.requested_at)))
+    """Requests waiting for an admin; those of shredded cases have nothing left to open."""
+    return list(db.session.scalars(
+        sa.select(IdentityRequest).join(Report, Report.id == IdentityRequest.report_id)
+        .where(IdentityRequest.state == "pending", Report.shredded_on.is_(None))
+        .order_by(IdentityRequest.requested_at)))
 
 
 def handlers() -> list:

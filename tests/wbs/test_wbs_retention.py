@@ -404,3 +404,22 @@ def test_the_run_removes_stale_files_no_report_points_to(app, world, handler, mo
     assert "1 stored files removed" in run(app)
     assert not stale.exists() and fresh.exists()
     assert all(stored(app, key).is_file() for key in snapshot(app, case["public_id"])["files"])
+
+
+def test_a_pending_identity_request_of_a_destroyed_case_leaves_the_admin_page(app, world, handler, admin,
+                                                                               monkeypatch):
+    from tests.wbs.test_wbs_team import request_identity
+
+    case = full_case(app, world, handler, monkeypatch, filed=FILED, closed=CLOSED)
+    assert request_identity(handler, case["public_id"]).status_code == 302
+    request_id = audit_events(app, "wbs.identity_requested")[0]["data"]["request"]
+    assert case["public_id"] in text(admin.get("/wbs/kelola/pengaturan"))
+    run(app)
+    assert case["public_id"] not in text(admin.get("/wbs/kelola/pengaturan"))
+    response = admin.post(f"/wbs/kelola/permintaan-identitas/{request_id}",
+                          data={"decision": "approve", "note": "Disetujui."})
+    assert "there is no identity left to open" in field_error(text(response), "note")
+    with app.app_context():
+        from portal.wbs.models import IdentityRequest
+
+        assert db.session.get(IdentityRequest, request_id).state == "pending"
