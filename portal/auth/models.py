@@ -26,6 +26,11 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     employee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_employee.id"), unique=True)
+    # TOTP (portal/auth/mfa.py): the secret sealed under the master key, when MFA was turned on,
+    # and the last time step accepted (a code is never accepted twice).
+    mfa_secret: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    mfa_enabled_at: Mapped[datetime | None]
+    mfa_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     employee = relationship("Employee", back_populates="user", lazy="joined")
     roles: Mapped[list["UserRole"]] = relationship(
@@ -45,6 +50,10 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
 
     @property
     def role_set(self) -> set[Role]:
@@ -69,3 +78,12 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class RecoveryCode(db.Model):
+    """A single-use MFA recovery code, stored only as a salted slow hash; used ones are deleted."""
+    __tablename__ = "auth_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("auth_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
