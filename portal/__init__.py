@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.config import PROJECT_ROOT, DefaultConfig, apply_environment, check_config, load_or_create_instance_keys
+from portal.config import (PROJECT_ROOT, DefaultConfig, apply_environment, check_config,
+                           load_or_create_instance_keys, resolve_mfa_roles)
 
 BLUEPRINTS = (
     "portal.home.views",
@@ -72,6 +73,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.update(test_config)
     check_config(app.config)
+    resolve_mfa_roles(app.config)
     if app.config["PORTAL_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
 
@@ -121,7 +123,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _setup_requests(app: Flask) -> None:
-    from portal.auth.sessions import enforce_timeouts, password_change_gate
+    from portal.auth.sessions import enforce_timeouts, mfa_gate, password_change_gate
     from portal.headers import set_security_headers
     from portal.i18n import read_lang_param, remember_lang_choice
 
@@ -131,6 +133,7 @@ def _setup_requests(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     app.before_request(enforce_timeouts)
     app.before_request(password_change_gate)
+    app.before_request(mfa_gate)
     app.after_request(remember_lang_choice)
     app.after_request(set_security_headers)
     if not app.debug and not app.testing:

@@ -54,6 +54,13 @@ class DefaultConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_CLIENT = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
+    # TOTP multi-factor authentication: the role values that must use it (a tuple, or a
+    # comma-separated string from the environment). None: nobody in development (the demo
+    # logins work with the password alone), ADMIN, WBS_HANDLER and COI_REVIEWER in production.
+    MFA_REQUIRED_ROLES = None
+    # After a correct password, the code must follow within this many seconds.
+    MFA_PENDING_SECONDS = 300
+    MFA_ISSUER = "Portal Integritas"
     # Receipt look-ups: per (hashed) client and for everyone together.
     WBS_FOLLOWUP_LIMIT = "10 per hour"
     WBS_FOLLOWUP_GLOBAL_LIMIT = "600 per hour"
@@ -168,8 +175,28 @@ def apply_environment(config) -> None:
         config["DATA_KEYS"] = [k.strip() for k in config["DATA_KEYS"].split(",") if k.strip()]
 
 
+# The roles that must use MFA in production unless MFA_REQUIRED_ROLES says otherwise (ASVS V6.3.3).
+PRODUCTION_MFA_ROLES = ("admin", "wbs_handler", "coi_reviewer")
+
+
 class ConfigError(RuntimeError):
     pass
+
+
+def resolve_mfa_roles(config) -> None:
+    """MFA_REQUIRED_ROLES as a tuple of known role values, defaulting by PORTAL_ENV."""
+    from portal.permissions import Role
+
+    value = config.get("MFA_REQUIRED_ROLES")
+    if value is None:
+        value = PRODUCTION_MFA_ROLES if config.get("PORTAL_ENV") == "production" else ()
+    if isinstance(value, str):
+        value = [v for v in value.replace(" ", ",").split(",") if v]
+    roles = tuple(str(getattr(v, "value", v)).strip().lower() for v in value)
+    unknown = set(roles) - {r.value for r in Role}
+    if unknown:
+        raise ConfigError(f"MFA_REQUIRED_ROLES: unknown roles {sorted(unknown)}")
+    config["MFA_REQUIRED_ROLES"] = roles
 
 
 def check_config(config) -> None:

@@ -31,6 +31,8 @@ SESSION = "session"          # object rule: its organisers, secretaries of invit
 SESSION_MANAGER = "session_manager"  # object rule: its organisers (the sample is the Inspectorate's)
 CERTIFICATE = "certificate"  # object rule: its holder, their OPD's secretary, the city roles
 OWN_JOB = "own_job"          # object rule: whoever asked for the background job
+LOGIN_STEP = "login_step"    # the login's code step: anonymous without a pending password step goes back
+                             # to /login; a logged-in account is sent home (so: like LOGGED_IN here)
 SESSION_OPD = "session_opd"  # object rule: its organisers, and secretaries of invited OPDs (their own part)
 
 ENDPOINTS = {
@@ -42,6 +44,10 @@ ENDPOINTS = {
     "auth.logout": LOGGED_IN,
     "auth.change_password": LOGGED_IN,
     "auth.profile": LOGGED_IN,
+    "auth.login_code": LOGIN_STEP,
+    "auth.mfa_settings": LOGGED_IN,
+    "auth.mfa_disable": LOGGED_IN,
+    "auth.mfa_recovery_codes": LOGGED_IN,
     "org.opds": ADMIN,
     "org.opd_form": ADMIN,
     "org.employees": CITY,
@@ -56,6 +62,7 @@ ENDPOINTS = {
     "admin.account": ADMIN,
     "admin.account_temporary_password": ADMIN,
     "admin.account_end_sessions": ADMIN,
+    "admin.account_mfa_reset": ADMIN,
     "admin.audit_log": ADMIN,
     "admin.holidays": ADMIN,
     "admin.holiday_delete": ADMIN,
@@ -160,6 +167,7 @@ ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"
 ALLOWED = {
     PUBLIC: set(ROLES),
     LOGGED_IN: set(ROLES) - {"anonymous"},
+    LOGIN_STEP: set(ROLES) - {"anonymous"},
     ADMIN: {"admin"},
     CITY: {"admin", "coi_reviewer"},
     SECRETARY: {"secretary"},

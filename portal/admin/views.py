@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.admin import services
 from portal.admin.forms import AccountForm, ActionForm, HolidayForm, NewAccountForm
+from portal.auth import mfa
 from portal.auth.models import User
 from portal.extensions import db
 from portal.params import int_arg, paginate
@@ -62,7 +63,8 @@ def account(user_id: int):
             db.session.commit()
             flash(_("The account has been saved."), "success")
             return redirect(url_for("admin.account", user_id=user.id))
-    return render_template("admin/account.html", account=user, form=form, action_form=ActionForm())
+    return render_template("admin/account.html", account=user, form=form, action_form=ActionForm(),
+                           mfa_required=mfa.is_required(user, current_app.config["MFA_REQUIRED_ROLES"]))
 
 
 @bp.route("/akun/<int(max=2147483647):user_id>/kata-sandi-sementara", methods=["POST"])
@@ -83,6 +85,20 @@ def account_end_sessions(user_id: int):
         services.end_all_sessions(user, actor=current_user)
         db.session.commit()
         flash(_("All sessions of this account have been ended."), "success")
+    return redirect(url_for("admin.account", user_id=user.id))
+
+
+@bp.route("/akun/<int(max=2147483647):user_id>/reset-mfa", methods=["POST"])
+def account_mfa_reset(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            mfa.reset(user, actor=current_user._get_current_object())
+        except mfa.MfaError:
+            flash(_("You cannot reset your own two-step verification; another administrator can."), "danger")
+        else:
+            db.session.commit()
+            flash(_("Two-step verification of this account has been reset."), "success")
     return redirect(url_for("admin.account", user_id=user.id))
 
 

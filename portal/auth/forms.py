@@ -55,3 +55,36 @@ class LanguageForm(PortalForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
                          validators=[DataRequired(message=_l("Choose a language."))])
     submit = SubmitField(_l("Save"))
+
+
+def _code_field(label, description=None):
+    return StringField(label, validators=[
+        DataRequired(message=_l("Enter the code.")),
+        Length(max=32, message=_l("At most %(max)d characters.")),
+    ], render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false",
+                  "inputmode": "text"}, description=description)
+
+
+class LoginCodeForm(PortalForm):
+    code = _code_field(_l("Verification code"),
+                       _l("The 6-digit code from your authenticator app, or one of your recovery codes."))
+    submit = SubmitField(_l("Verify"))
+
+
+class MfaEnableForm(PortalForm):
+    code = _code_field(_l("Code from the app"), _l("The 6-digit code your authenticator app shows now."))
+    submit = SubmitField(_l("Turn on two-step verification"))
+
+
+class MfaDisableForm(PortalForm):
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter your password.")),
+        Length(max=MAX_PASSWORD_LENGTH, message=_l("At most %(max)d characters.")),
+    ], render_kw={"autocomplete": "current-password"})
+    code = _code_field(_l("Code from the app"))
+    submit = SubmitField(_l("Turn off two-step verification"))
+
+
+class MfaRecoveryCodesForm(PortalForm):
+    code = _code_field(_l("Code from the app"))
+    submit = SubmitField(_l("Make new recovery codes"))

@@ -80,3 +80,59 @@ def password_change_gate():
             flash(_("Please choose a new password before you continue."), "info")
             return redirect(url_for("auth.change_password"))
     return None
+
+
+# --- the second login step (MFA) -------------------------------------------------------------
+# After a correct password for an account with MFA on, the session (signed by Flask) holds only
+# this marker: the account id and session version, when the password was accepted, and where to
+# go next. It grants nothing by itself and is good for MFA_PENDING_SECONDS.
+PENDING_KEY = "mfa_pending"
+
+
+def start_pending_login(user, next_url: str) -> None:
+    from portal.auth import mfa
+
+    kept = {key: session[key] for key in ("lang", "pending_scan") if key in session}
+    session.clear()
+    session.update(kept)
+    session[PENDING_KEY] = {"uid": user.id, "v": user.session_version, "at": int(mfa.now()), "next": next_url}
+
+
+def pending_login():
+    """(user, next_url) of a pending, unexpired second step, or (None, None)."""
+    from portal.auth import mfa
+    from portal.auth.models import User
+
+    marker = session.get(PENDING_KEY)
+    try:
+        uid, version, at, next_url = int(marker["uid"]), int(marker["v"]), int(marker["at"]), str(marker["next"])
+    except (TypeError, KeyError, ValueError):
+        session.pop(PENDING_KEY, None)
+        return None, None
+    age = mfa.now() - at
+    if not 0 <= age <= current_app.config["MFA_PENDING_SECONDS"] or not 0 < uid < 2**31:
+        session.pop(PENDING_KEY, None)
+        return None, None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_version != version or not user.mfa_enabled:
+        session.pop(PENDING_KEY, None)
+        return None, None
+    return user, next_url
+
+
+def mfa_gate():
+    """before_request: an account whose role requires MFA must set it up before anything else."""
+    from flask import redirect, request, url_for
+
+    from portal.auth import mfa
+
+    if is_anonymous_area() or "_user_id" not in session or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        return None  # password_change_gate comes first
+    if mfa.needs_enrolment(current_user, current_app.config["MFA_REQUIRED_ROLES"]):
+        allowed = {"auth.mfa_settings", "auth.logout", "static", "home.healthz"}
+        if request.endpoint not in allowed and not (request.endpoint or "").startswith("bootstrap."):
+            flash(_("Your role requires two-step verification. Please set it up before you continue."), "info")
+            return redirect(url_for("auth.mfa_settings"))
+    return None

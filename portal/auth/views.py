@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import segno
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from portal.auth import services
-from portal.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from portal.auth import mfa, services
+from portal.auth.forms import (ChangePasswordForm, LanguageForm, LoginCodeForm, LoginForm, MfaDisableForm,
+                               MfaEnableForm, MfaRecoveryCodesForm)
 from portal.auth.passwords import MAX_PASSWORD_LENGTH
-from portal.auth.sessions import end_session, start_session
+from portal.auth.sessions import end_session, pending_login, start_pending_login, start_session
+from portal import crypto
 from portal.extensions import db, limiter
 from portal.org.nip import normalize
 from portal.ratelimit import hashed
@@ -21,6 +25,12 @@ bp = Blueprint("auth", __name__)
 def _account_key() -> str:
     login = normalize(request.form.get("login", "")).lower()[:64]
     return "a:" + hashed(login)
+
+
+def _pending_account_key() -> str:
+    marker = session.get("mfa_pending")
+    uid = marker.get("uid") if isinstance(marker, dict) else None
+    return "m:" + hashed(str(uid)[:16])
 
 
 def _failed(response) -> bool:
@@ -51,10 +61,41 @@ def login():
             user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
             db.session.commit()
+            if user.mfa_enabled:
+                # Not logged in yet: the code page finishes the login.
+                start_pending_login(user, _safe_next(request.args.get("next")))
+                return redirect(url_for("auth.login_code"))
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("The NIP/username or password is not correct."))
     return render_template("auth/login.html", form=form), 200
+
+
+@bp.route("/login/kode", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_CLIENT"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_pending_account_key, deduct_when=_failed)
+def login_code():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    user, next_url = pending_login()
+    if user is None:
+        flash(_("Your login has expired. Please enter your NIP/username and password again."), "warning")
+        return redirect(url_for("auth.login"))
+    form = LoginCodeForm()
+    if form.validate_on_submit():
+        method = mfa.check_second_factor(user, form.code.data)
+        if method is not None:
+            db.session.commit()
+            start_session(user)
+            if method == "recovery":
+                flash(ngettext("You used a recovery code; it cannot be used again. %(num)d recovery code is left.",
+                               "You used a recovery code; it cannot be used again. %(num)d recovery codes are left.",
+                               mfa.recovery_codes_left(user)), "warning")
+            return redirect(next_url)
+        db.session.rollback()
+        form.code.errors.append(_("The code is not correct or has already been used."))
+    return render_template("auth/login_code.html", form=form), 200
 
 
 @bp.route("/logout", methods=["POST"])
@@ -96,3 +137,79 @@ def profile():
         flash(_("Your language has been saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", user=user, employee=user.employee, form=form)
+
+
+def _qr_svg(uri: str) -> str:
+    return segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff", omitsize=True)
+
+
+def _enrolment_secret(user) -> str:
+    """The secret being set up, kept sealed in the session between showing it and confirming it."""
+    sealed = session.get("mfa_enrol")
+    if isinstance(sealed, str):
+        try:
+            return mfa.unseal(user.id, bytes.fromhex(sealed))
+        except (ValueError, crypto.CryptoError):
+            pass
+    secret = mfa.new_secret()
+    session["mfa_enrol"] = mfa.seal(user.id, secret).hex()
+    return secret
+
+
+@bp.route("/akun/mfa", methods=["GET", "POST"])
+@login_required
+def mfa_settings():
+    user = current_user._get_current_object()
+    if user.mfa_enabled:
+        return render_template("auth/mfa.html", user=user, left=mfa.recovery_codes_left(user),
+                               disable_form=MfaDisableForm(prefix="off"),
+                               codes_form=MfaRecoveryCodesForm(prefix="rc"))
+    secret = _enrolment_secret(user)
+    form = MfaEnableForm()
+    if form.validate_on_submit():
+        try:
+            codes = mfa.enable(user, secret, form.code.data)
+        except mfa.MfaError:
+            form.code.errors.append(_("The code is not correct. Check the time on your phone and try again."))
+        else:
+            db.session.commit()
+            session.pop("mfa_enrol", None)
+            return render_template("auth/mfa_recovery_codes.html", codes=codes, enabled=True)
+    uri = mfa.provisioning_uri(secret, user.login_name, current_app.config["MFA_ISSUER"])
+    return render_template("auth/mfa.html", user=user, form=form, secret=secret, qr=_qr_svg(uri))
+
+
+@bp.route("/akun/mfa/matikan", methods=["POST"])
+@login_required
+def mfa_disable():
+    user = current_user._get_current_object()
+    form = MfaDisableForm(prefix="off")
+    if form.validate_on_submit():
+        if mfa.disable(user, form.password.data, form.code.data):
+            db.session.commit()
+            flash(_("Two-step verification has been turned off."), "success")
+            return redirect(url_for("auth.mfa_settings"))
+        db.session.rollback()
+        form.code.errors.append(_("The password or the code is not correct."))
+    if not user.mfa_enabled:
+        return redirect(url_for("auth.mfa_settings"))
+    return render_template("auth/mfa.html", user=user, left=mfa.recovery_codes_left(user),
+                           disable_form=form, codes_form=MfaRecoveryCodesForm(prefix="rc")), 400
+
+
+@bp.route("/akun/mfa/kode-pemulihan", methods=["POST"])
+@login_required
+def mfa_recovery_codes():
+    user = current_user._get_current_object()
+    form = MfaRecoveryCodesForm(prefix="rc")
+    if form.validate_on_submit():
+        codes = mfa.regenerate_recovery_codes(user, form.code.data)
+        if codes is not None:
+            db.session.commit()
+            return render_template("auth/mfa_recovery_codes.html", codes=codes, enabled=False)
+        db.session.rollback()
+        form.code.errors.append(_("The code is not correct or has already been used."))
+    if not user.mfa_enabled:
+        return redirect(url_for("auth.mfa_settings"))
+    return render_template("auth/mfa.html", user=user, left=mfa.recovery_codes_left(user),
+                           disable_form=MfaDisableForm(prefix="off"), codes_form=form), 400
