@@ -158,11 +158,14 @@ def audit_verify_command():
 @with_appcontext
 def rotate_keys_command():
     """Re-wrap the data keys under the newest DATA_KEYS entry (keep the old one until this has run)."""
+    from portal.auth import mfa
     from portal.wbs.services import rotate_keys
 
     count = rotate_keys()
+    secrets_count = mfa.rotate_keys()
     db.session.commit()
     click.echo(f"Re-wrapped {count} report keys under the newest master key.")
+    click.echo(f"Re-sealed {secrets_count} MFA secrets under the newest master key.")
 
 
 @click.command("send-reminders")

@@ -218,3 +218,14 @@ def _clear(user: User) -> None:
     user.mfa_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.flush()
+
+
+def rotate_keys() -> int:
+    """Re-seal every TOTP secret under the newest master key (part of `flask rotate-keys`)."""
+    count = 0
+    for user in db.session.scalars(sa.select(User).where(User.mfa_secret.is_not(None))):
+        if crypto.needs_rewrap(user.mfa_secret):
+            user.mfa_secret = seal(user.id, unseal(user.id, user.mfa_secret))
+            count += 1
+    db.session.flush()
+    return count

@@ -326,3 +326,19 @@ def test_csrf_on_the_new_forms(app_factory, world):
     assert other.post("/login/kode", data={"code": _code(secret)}).status_code == 400
     token = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/login/kode").get_data(as_text=True)).group(1)
     assert other.post("/login/kode", data={"code": _code(secret), "csrf_token": token}).status_code == 302
+
+
+def test_key_rotation_reseals_mfa_secrets(app, app_factory, world):
+    from portal.auth.models import User
+    from portal.config import new_keys
+
+    secret = mfa.new_secret()
+    with app.app_context():
+        mfa.enable(db.session.get(User, world.asn["user_id"]), secret, _code(secret))
+        db.session.commit()
+    old, new = app.config["DATA_KEYS"][0], new_keys()["DATA_KEYS"][0]
+    result = app_factory(DATA_KEYS=[new, old]).test_cli_runner().invoke(args=["rotate-keys"])
+    assert "Re-sealed 1 MFA secrets" in result.output
+    with app_factory(DATA_KEYS=[new]).app_context():
+        user = db.session.get(User, world.asn["user_id"])
+        assert mfa.unseal(user.id, user.mfa_secret) == secret
