@@ -25,7 +25,7 @@ LANGS = ("id", "en")
 # Who sees which pages: "public" is a visitor without an account.
 PAGES = {
     "public": ["/", "/login", "/tidak-ada"],
-    "asn.dinkes": ["/", "/akun", "/akun/kata-sandi"],
+    "asn.dinkes": ["/", "/akun", "/akun/kata-sandi", "/akun/mfa"],
     "admin": ["/admin/", "/admin/akun", "/admin/audit", "/org/opd", "/org/opd/baru", "/org/pegawai",
               "/org/pegawai/baru", "/org/impor"],
     "sekretaris.dinkes": ["/org/staf"],
