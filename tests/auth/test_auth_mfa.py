@@ -227,6 +227,13 @@ def test_production_defaults_and_setting():
     env = {"PORTAL_ENV": "production", "MFA_REQUIRED_ROLES": "admin, wbs_handler"}
     resolve_mfa_roles(env)
     assert env["MFA_REQUIRED_ROLES"] == ("admin", "wbs_handler")
+    # As the environment gives them: an empty value turns the requirement off; a JSON list works.
+    off = {"PORTAL_ENV": "production", "MFA_REQUIRED_ROLES": ""}
+    resolve_mfa_roles(off)
+    assert off["MFA_REQUIRED_ROLES"] == ()
+    listed = {"MFA_REQUIRED_ROLES": ["ADMIN"]}
+    resolve_mfa_roles(listed)
+    assert listed["MFA_REQUIRED_ROLES"] == ("admin",)
     with pytest.raises(ConfigError):
         resolve_mfa_roles({"MFA_REQUIRED_ROLES": "admin,boss"})
 
