@@ -349,3 +349,21 @@ def test_key_rotation_reseals_mfa_secrets(app, app_factory, world):
     with app_factory(DATA_KEYS=[new]).app_context():
         user = db.session.get(User, world.asn["user_id"])
         assert mfa.unseal(user.id, user.mfa_secret) == secret
+
+
+def test_temporary_password_comes_before_enrolment(app_factory, world):
+    from portal.auth.models import User
+
+    app = app_factory(MFA_REQUIRED_ROLES=("admin",))
+    with app.app_context():
+        db.session.get(User, world.admin["user_id"]).must_change_password = True
+        db.session.commit()
+    client = app.test_client()
+    login(client, "admin")
+    assert client.get("/admin/").headers["Location"] == "/akun/kata-sandi"
+    assert client.get("/akun/mfa").headers["Location"] == "/akun/kata-sandi"
+    assert client.get("/akun/kata-sandi").status_code == 200
+    changed = client.post("/akun/kata-sandi", data={"current_password": PASSWORD,
+                                                     "new_password": "sebuah kalimat baru", "confirm": "sebuah kalimat baru"})
+    assert changed.status_code == 302
+    assert client.get("/admin/").headers["Location"] == "/akun/mfa"
