@@ -140,7 +140,7 @@ def profile():
 
 
 def _qr_svg(uri: str) -> str:
-    return segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff", omitsize=True)
+    return segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
 
 
 def _enrolment_secret(user) -> str:

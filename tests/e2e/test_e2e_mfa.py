@@ -63,6 +63,9 @@ def test_enrolment_and_code_step_are_accessible_and_valid(new_context, live_serv
     for lang in LANGS:
         response = page.goto(with_lang("/akun/mfa", lang))
         check(page, response.body(), f"enrolment {lang}")
+    # The QR code is drawn at a size a phone camera can read (an SVG without a size collapses).
+    qr = page.locator("main [role=img] svg").bounding_box()
+    assert qr is not None and qr["width"] >= 150 and qr["height"] >= 150, qr
     secret = page.locator("code.user-select-all").inner_text().strip()
     page.fill("#code", pyotp.TOTP(secret).now())
     response = _submit(page)
