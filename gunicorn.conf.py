@@ -22,8 +22,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_addresses": {"()": "portal.logfilters.RedactAddresses"},
-                "no_wbs": {"()": "portal.logfilters.DropWbsRequests"}},
+    "filters": {"no_addresses": {"()": "portal.web.logfilters.RedactAddresses"},
+                "no_wbs": {"()": "portal.web.logfilters.DropWbsRequests"}},
     "formatters": {"plain": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_addresses", "no_wbs"],

@@ -154,8 +154,8 @@ def prepare(url: str, storage: str, count: int) -> dict:
     from portal.auth.models import User
     from portal.certificates import services as certificates
     from portal.certificates.models import Certificate, CertificateKind
-    from portal.cli import seed_defaults
-    from portal.db_types import utcnow
+    from portal.ops.cli import seed_defaults
+    from portal.core.clock import utcnow
     from portal.demo.org import _employee
     from portal.extensions import db
     from portal.home.models import Regulation
@@ -215,7 +215,7 @@ def in_process(url: str, storage: str, ids: list[int], rounds: int) -> dict:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from portal import pdf
+    from portal.core import pdf
     from portal.certificates import services
     from portal.certificates.models import Certificate
     from portal.extensions import db
@@ -392,7 +392,7 @@ def merge_child(url: str, storage: str, session_id: int, chunk: int, mode: str, 
     """Runs in its own process: the certificates of the session as one PDF, nothing else."""
     import sqlalchemy as sa
 
-    from portal import jobs, pdf
+    from portal.core import jobs, pdf
     from portal.auth.models import User
     from portal.certificates import bulk, services
     from portal.extensions import db

@@ -60,8 +60,8 @@ def prepare(url: str, people: int) -> dict:
     from portal import demo
     from portal.auth.models import User
     from portal.auth.passwords import hash_password
-    from portal.cli import seed_defaults
-    from portal.db_types import utcnow
+    from portal.ops.cli import seed_defaults
+    from portal.core.clock import utcnow
     from portal.demo.org import DEMO_PASSWORD
     from portal.extensions import db
     from portal.org.models import Employee, Opd

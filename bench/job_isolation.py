@@ -45,7 +45,7 @@ def status_mb(field: str) -> float:
 def per_job_ms(app, owner_id: int, jobs_per_round: int, rounds: int) -> dict:
     import sqlalchemy as sa
 
-    from portal import jobs
+    from portal.core import jobs
     from portal.auth.models import User
     from portal.extensions import db
 
@@ -77,7 +77,7 @@ def table_in_child(rows: int) -> dict:
     pid = os.fork()
     if pid == 0:
         os.close(read)
-        from portal import pdf
+        from portal.core import pdf
 
         size0, rss0 = status_mb("VmSize"), status_mb("VmRSS")
         html = "<table>" + "".join(f"<tr><td>{i}</td><td>Pegawai nomor {i}</td><td>Dinas Kesehatan</td></tr>"
@@ -107,7 +107,7 @@ def main() -> int:
 
     from portal.auth import services as auth_services
     from portal.extensions import db
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     folder = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
     url = fresh_database("portal_bench_jobs") if args.postgresql else f"sqlite:///{folder / 'portal.db'}"
@@ -118,7 +118,7 @@ def main() -> int:
         owner_id = auth_services.create_user(username="bench", roles={Role.ADMIN}).id
         db.session.commit()
         db.engine.dispose()
-    from portal import pdf
+    from portal.core import pdf
 
     pdf.html_to_pdf("<p>warm</p>")  # fonts and WeasyPrint loaded once, as in a running worker
     result = {"database": "postgresql" if args.postgresql else "sqlite", "load_average": os.getloadavg()[0],

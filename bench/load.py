@@ -9,8 +9,8 @@ distinct logged-in users at 50, 100 and 200 at once, beside /healthz measured in
 
 In order:
 1. Recreates `portal_bench_load` on the local PostgreSQL and runs, as an operator would,
-   `flask --app portal db upgrade`, `seed` and `bench-data --employees N` (the synthetic city
-   of portal/demo/bench_data.py, with a secretary login per OPD), then, in this process:
+   `flask --app portal db upgrade`, `seed` and `bench/make_data.py --employees N` (the synthetic city
+   of bench/data.py, with a secretary login per OPD), then, in this process:
    accounts for as many ASN as the levels need (distinct people per level, spread over the
    OPDs, logging in by NIP), and a socialisation session running now with every OPD invited
    (a new one each run). VACUUM ANALYZE. Argon2 is lowered on both sides (PORTAL_ARGON2_*): logins are
@@ -69,11 +69,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (BENCH_KEYS, ROOT, Browser, bench_app, fresh_database, gunicorn, multipart,  # noqa: E402
                            summary, write_result)
-from bench.participation import admin_sql, flask, query_profile  # noqa: E402
+from bench.participation import admin_sql, flask, make_data, query_profile  # noqa: E402
 from bench.wbs_submit import FIELDS as REPORT_FIELDS  # noqa: E402
 
 DATABASE = "portal_bench_load"
-PASSWORD = "integritas-2019"  # DEMO_PASSWORD, which bench-data gives the secretaries
+PASSWORD = "integritas-2019"  # DEMO_PASSWORD, which bench/make_data.py gives the secretaries
 LOW_ARGON2 = {"PORTAL_ARGON2_TIME_COST": "1", "PORTAL_ARGON2_MEMORY_COST": "8", "PORTAL_ARGON2_PARALLELISM": "1"}
 PAGE_FACTOR = 10
 TIMEOUT = 60
@@ -103,11 +103,11 @@ def prepare(url: str, asn_needed: int, reuse: bool) -> dict:
 
     from portal.auth.models import User, UserRole
     from portal.auth.passwords import hash_password
-    from portal.db_types import utcnow
+    from portal.core.clock import utcnow
     from portal.extensions import db
     from portal.learning.models import Module, Question
     from portal.org.models import Employee, Opd
-    from portal.permissions import Role
+    from portal.core.roles import Role
     from portal.socialisation import services
 
     app = bench_app(url, **{k[len("PORTAL_"):]: int(v) for k, v in LOW_ARGON2.items()})
@@ -556,7 +556,7 @@ def main() -> int:
         url = fresh_database(DATABASE)
         timings["db_upgrade"], _ = flask(url, "db", "upgrade")
         timings["seed"], _ = flask(url, "seed")
-        timings["bench-data"], output = flask(url, "bench-data", "--employees", str(args.employees))
+        timings["bench-data"], output = make_data(url, "--employees", str(args.employees))
         print(output.rstrip(), flush=True)
     BENCH_PG_URL = url
     asn_needed = WARMUP_USERS + sum(levels)

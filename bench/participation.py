@@ -10,8 +10,8 @@ list, the city-wide table and the XLSX export, beside /healthz, at 15,000 and 10
 
 For each size, in order:
 1. Recreates `portal_bench_participation_<N>k` on the local PostgreSQL (trust auth) and runs,
-   as an operator would, `flask --app portal db upgrade`, `seed` and `bench-data --employees N
-   --opds 45` (portal/demo/bench_data.py: 20 lessons read, 5 quiz attempts and 2 declarations
+   as an operator would, `flask --app portal db upgrade`, `seed` and `bench/make_data.py --employees N
+   --opds 45` (bench/data.py: 20 lessons read, 5 quiz attempts and 2 declarations
    per employee, a session per 50; the largest OPD has N/15 people). Then VACUUM ANALYZE, the
    steady state autovacuum reaches in production. Reports the generation time and the
    database size.
@@ -43,7 +43,6 @@ import io
 import json
 import math
 import os
-import re
 import subprocess
 import sys
 import time
@@ -55,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import (BENCH_KEYS, PG_ADMIN_URL, ROOT, Browser, bench_app, fresh_database, gunicorn,  # noqa: E402
                            run_concurrently, summary)
 
-PASSWORD = "integritas-2019"  # portal/demo/org.py DEMO_PASSWORD, used by bench-data
+PASSWORD = "integritas-2019"  # portal/demo/org.py DEMO_PASSWORD, used by bench/make_data.py
 PAGE_FACTOR = 10      # p95 under 10x /healthz p95 at 15,000
 GROWTH_FACTOR = 2     # p95 at 100,000 no worse than 2x the p95 at 15,000
 EXPORT_LIMIT_S = 2.0  # XLSX of an OPD of 1,000 people
@@ -73,15 +72,23 @@ LABELS = {
 
 # --- 1. the database ------------------------------------------------------------------------------
 
-def flask(url: str, *args: str) -> tuple[float, str]:
+def _timed_run(url: str, command: list[str]) -> tuple[float, str]:
     env = dict(os.environ, DATABASE_URL=url, **BENCH_KEYS)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
     return seconds, done.stdout
+
+
+def flask(url: str, *args: str) -> tuple[float, str]:
+    return _timed_run(url, [sys.executable, "-m", "flask", "--app", "portal", *args])
+
+
+def make_data(url: str, *args: str) -> tuple[float, str]:
+    """The synthetic city (bench/make_data.py) in the database at `url`."""
+    return _timed_run(url, [sys.executable, str(ROOT / "bench" / "make_data.py"), *args])
 
 
 def admin_sql(url: str, sql: str, autocommit: bool = True):
@@ -342,7 +349,7 @@ def main() -> int:
         try:
             timings["db_upgrade"], _ = flask(url, "db", "upgrade")
             timings["seed"], _ = flask(url, "seed")
-            timings["bench-data"], output = flask(url, "bench-data", "--employees", str(size), "--opds",
+            timings["bench-data"], output = make_data(url, "--employees", str(size), "--opds",
                                                   str(args.opds), "--seed", str(args.seed))
             print(output.rstrip(), flush=True)
             start = time.perf_counter()

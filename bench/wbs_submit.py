@@ -41,7 +41,7 @@ def crypto_costs(url: str) -> tuple[float, float]:
     import statistics
     import time
 
-    from portal import crypto
+    from portal.core import crypto
     from portal.wbs import receipts
 
     app = bench_app(url)

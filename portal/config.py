@@ -185,7 +185,7 @@ class ConfigError(RuntimeError):
 
 def resolve_mfa_roles(config) -> None:
     """MFA_REQUIRED_ROLES as a tuple of known role values, defaulting by PORTAL_ENV."""
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     value = config.get("MFA_REQUIRED_ROLES")
     if value is None:

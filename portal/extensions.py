@@ -7,16 +7,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 
-from portal.db_types import UTCDateTime
-from portal.ratelimit import client_key
-from portal.storage import register_cleanup as register_file_cleanup
+from portal.core.db_types import UTCDateTime
+from portal.core.storage import register_cleanup as register_file_cleanup
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,7 +50,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
-limiter = Limiter(key_func=client_key, default_limits=[])
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

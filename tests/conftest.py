@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal import create_app
-from portal.extensions import db, limiter
+from portal.extensions import db
+from portal.web.ratelimit import limiter
 
 PASSWORD = "kata-sandi-uji-123"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -162,7 +163,7 @@ def make_employee(app):
     from portal.auth import services as auth_services
     from portal.org import services
     from portal.org.models import Employee, Opd
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     def make(opd_id, *, username=None, roles=(Role.ASN,), superior_id=None, head=False, name=None,
              position="Analis Kebijakan Ahli Muda", nip=None):
@@ -186,7 +187,7 @@ def make_employee(app):
 def world(app, make_opd, make_employee):
     from portal.auth import services as auth_services
     from portal.org.models import OpdKind
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     w = World()
     w.inspektorat = make_opd("INSPEKTORAT", "Inspektorat", OpdKind.INSPECTORATE)

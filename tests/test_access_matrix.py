@@ -249,7 +249,7 @@ def make_wbs_case(app, world) -> dict:
     from datetime import date
 
     from portal.auth.models import User
-    from portal.workdays import ExtraHoliday
+    from portal.core.workdays import ExtraHoliday
     from portal.wbs import handling, services
     from portal.wbs.content import load_categories
     from portal.wbs.models import Category, Mode
@@ -285,7 +285,6 @@ def make_session_sample(app, world) -> dict:
     from tests.sessions.factories import running_session
 
     with app.app_context():
-        from portal import jobs
         from portal.auth.models import User
         from portal.certificates import bulk, services as certificates
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal import audit
+from portal.core import audit
 from portal.extensions import db
 from tests.conftest import PASSWORD
 
@@ -82,7 +82,7 @@ def test_admin_cannot_give_their_own_account_a_new_role(app, world, login_as):
     # Another administrator may grant it, audited under their own name.
     with app.app_context():
         from portal.auth import services as auth_services
-        from portal.permissions import Role
+        from portal.core.roles import Role
 
         other = auth_services.create_user(username="admin2", password=PASSWORD, roles={Role.ADMIN})
         db.session.commit()
@@ -95,7 +95,7 @@ def test_admin_cannot_give_their_own_account_a_new_role(app, world, login_as):
 
 
 def test_admin_status_verifies_the_chain_only_when_asked(app, world, login_as):
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     admin = login_as(world.admin)
     page = admin.get("/admin/?lang=en").get_data(as_text=True)

@@ -33,7 +33,7 @@ def test_demo_is_idempotent_and_creates_the_contract_logins(app, runner):
 
 def test_demo_roles_and_superiors(app, runner):
     from portal.auth.models import User
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     runner.invoke(args=["demo"])
     with app.app_context():
@@ -66,7 +66,7 @@ def test_create_admin(app, runner):
 
 def test_audit_verify(app, runner, world):
     assert runner.invoke(args=["audit-verify"]).exit_code == 0
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     with app.app_context():
         db.session.execute(sa.update(AuditEvent).where(AuditEvent.seq == 1).values(action="forged"))

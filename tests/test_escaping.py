@@ -1,5 +1,5 @@
 """User input inside translated messages is escaped (Flask-Babel's lazy strings claim to be
-safe HTML; portal.i18n makes them escape)."""
+safe HTML; portal.web.i18n makes them escape)."""
 from __future__ import annotations
 
 import io

@@ -8,7 +8,7 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from portal.cli import extract_messages
+from portal.ops.cli import extract_messages
 from portal.config import PROJECT_ROOT
 
 TRANSLATIONS = PROJECT_ROOT / "translations"

@@ -8,7 +8,7 @@ import time
 import socket
 from pathlib import Path
 
-from portal.logfilters import RedactAddresses, redact
+from portal.web.logfilters import RedactAddresses, redact
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""PDF safety (security.md §2): every PDF of the portal goes through portal.pdf, whose context
+"""PDF safety (security.md §2): every PDF of the portal goes through portal.core.pdf, whose context
 holds primitives only and whose URL fetcher serves static/ and nothing else.
 
 A listener on 127.0.0.1 records every connection it gets. Text a user controls is filled with
@@ -186,12 +186,12 @@ def loaded(app, world, listener):
     certificate exist. Returns ids."""
     import sqlalchemy as sa
 
-    from portal import settings
+    from portal.core import settings
     from portal.auth.models import User
     from portal.certificates.models import Certificate, CertificateKind
     from portal.coi import lists, services as coi
     from portal.coi.models import Activity, Kind, ListItem, ListKind, Relationship
-    from portal.db_types import utcnow
+    from portal.core.clock import utcnow
     from portal.learning.models import Module
     from portal.org.models import Employee, Opd
     from portal.socialisation import checkin, records, services as sessions
@@ -297,14 +297,14 @@ def _pdfs_in_zip(data: bytes) -> dict[str, bytes]:
 def _bulk(app, client, session_id: int, fmt: str, caplog) -> bytes:
     """Ask for a session's certificates, let the worker run (as `flask worker` does: an app
     context, no request), and download the result as the one who asked."""
-    from portal import jobs
+    from portal.core import jobs
 
     response = client.post(f"/sertifikat/acara/{session_id}/{fmt}")
     assert response.status_code == 302 and "/sertifikat/unduhan/" in response.location, response.location
     job_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
     # In this process, so that the render and its log are seen here (the worker forks a child).
     app.config["JOB_ISOLATION"] = False
-    with caplog.at_level(logging.ERROR, logger="portal.jobs"), app.app_context():
+    with caplog.at_level(logging.ERROR, logger="portal.core.jobs"), app.app_context():
         assert jobs.run_pending() == 1
         job = db.session.get(jobs.Job, job_id)
         errors = re.findall(r"^[\w.]+(?:Error|Exception): .*$", caplog.text, re.M)
@@ -362,7 +362,7 @@ def test_user_text_in_a_pdf_is_shown_as_text_and_fetches_nothing(kind, app, worl
 
 def test_every_pdf_template_is_covered_and_rendered_by_portal_pdf_only():
     """A new PDF (a template of its own under templates/pdf/) needs a case above; WeasyPrint
-    is called from portal/pdf.py only; no PDF template switches escaping off."""
+    is called from portal/core/pdf.py only; no PDF template switches escaping off."""
     pdf_templates = ROOT / "templates" / "pdf"
     documents = {f"pdf/{p.name}" for p in pdf_templates.glob("*.html")
                  if p.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype")}
@@ -372,7 +372,7 @@ def test_every_pdf_template_is_covered_and_rendered_by_portal_pdf_only():
         assert not re.search(r"\|\s*safe\b|autoescape\s+false", source), path
     callers = [p.relative_to(ROOT).as_posix() for p in (ROOT / "portal").rglob("*.py")
                if re.search(r"^\s*(from|import)\s+weasyprint\b", p.read_text(encoding="utf-8"), re.M)]
-    assert callers == ["portal/pdf.py"]
+    assert callers == ["portal/core/pdf.py"]
 
 
 # --- the fetcher on its own ------------------------------------------------------------------------
@@ -383,7 +383,7 @@ REFUSED = [
     "file://localhost/etc/passwd",
     "{static}/../portal/config.py",
     "{static}/%2e%2e/portal/config.py",
-    "{static}/css/../../portal/pdf.py",
+    "{static}/css/../../portal/core/pdf.py",
     "{static}/css",  # a folder, not a file
     "{static}/css/no-such-file.css",
     "http://127.0.0.1:{port}/",
@@ -397,7 +397,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("url", REFUSED)
 def test_fetcher_refuses_other_files_and_any_network_address(url, listener):
-    from portal.pdf import STATIC_ROOT, RefusedURL, StaticOnlyFetcher
+    from portal.core.pdf import STATIC_ROOT, RefusedURL, StaticOnlyFetcher
 
     with pytest.raises(RefusedURL):
         StaticOnlyFetcher().fetch(url.format(static=STATIC_ROOT.as_uri(), port=listener.port))
@@ -405,7 +405,7 @@ def test_fetcher_refuses_other_files_and_any_network_address(url, listener):
 
 
 def test_fetcher_serves_static_files_and_data_uris(listener):
-    from portal.pdf import STATIC_ROOT, StaticOnlyFetcher
+    from portal.core.pdf import STATIC_ROOT, StaticOnlyFetcher
 
     fetcher = StaticOnlyFetcher()
     response = fetcher.fetch(f"{STATIC_ROOT.as_uri()}/css/pdf.css")
@@ -423,7 +423,7 @@ def test_fetcher_serves_static_files_and_data_uris(listener):
 
 def test_a_rendering_uses_the_static_only_fetcher(app, listener, tmp_path):
     """Markup that got into a page unescaped would still be held back by the fetcher."""
-    from portal import pdf
+    from portal.core import pdf
 
     port = listener.port
     html = (f'<link rel="stylesheet" href="css/pdf.css"><style>@import url("http://127.0.0.1:{port}/css");</style>'
@@ -442,7 +442,7 @@ def test_a_rendering_uses_the_static_only_fetcher(app, listener, tmp_path):
 
 @pytest.mark.parametrize("where", ["top", "list", "dict"])
 def test_render_refuses_an_orm_object_in_its_context(where, app, world):
-    from portal import pdf
+    from portal.core import pdf
     from portal.org.models import Employee
 
     with app.app_context():

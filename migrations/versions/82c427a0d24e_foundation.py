@@ -8,7 +8,7 @@ Create Date: 2026-11-26
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('short_name', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.Enum('secretariat', 'inspectorate', 'dinas', 'badan', 'satuan', 'hospital', 'kecamatan', 'other', name='opdkind', native_enum=False, length=32), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_opd')),
     sa.UniqueConstraint('code', name=op.f('uq_org_opd_code'))
     )
@@ -68,8 +68,8 @@ def upgrade():
     sa.Column('superior_id', sa.Integer(), nullable=True),
     sa.Column('is_opd_head', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['opd_id'], ['org_opd.id'], name=op.f('fk_org_employee_opd_id_org_opd')),
     sa.ForeignKeyConstraint(['superior_id'], ['org_employee.id'], name=op.f('fk_org_employee_superior_id_org_employee')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_employee')),
@@ -87,8 +87,8 @@ def upgrade():
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('employee_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['employee_id'], ['org_employee.id'], name=op.f('fk_auth_user_employee_id_org_employee')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_auth_user')),
@@ -98,7 +98,7 @@ def upgrade():
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('object_type', sa.String(length=64), nullable=False),
@@ -127,8 +127,8 @@ def upgrade():
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('rows', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('applied_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('applied_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['auth_user.id'], name=op.f('fk_org_import_batch_created_by_id_auth_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_import_batch')),
     sa.UniqueConstraint('token', name=op.f('uq_org_import_batch_token'))

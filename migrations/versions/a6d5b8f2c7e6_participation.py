@@ -8,7 +8,7 @@ Create Date: 2026-11-26 14:35:07.942081
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('employee_id', sa.Integer(), nullable=False),
     sa.Column('sent_by_id', sa.Integer(), nullable=True),
-    sa.Column('sent_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('delivered', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['employee_id'], ['org_employee.id'], name=op.f('fk_participation_reminder_employee_id_org_employee')),
     sa.ForeignKeyConstraint(['sent_by_id'], ['auth_user.id'], name=op.f('fk_participation_reminder_sent_by_id_auth_user')),

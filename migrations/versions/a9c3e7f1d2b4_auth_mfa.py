@@ -8,7 +8,7 @@ Create Date: 2026-12-04 16:00:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -21,7 +21,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('auth_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mfa_secret', sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column('mfa_enabled_at', portal.db_types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('mfa_enabled_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('mfa_last_step', sa.BigInteger(), nullable=True))
 
     op.create_table('auth_recovery_code',

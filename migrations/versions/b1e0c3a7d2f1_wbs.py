@@ -8,7 +8,7 @@ Create Date: 2026-11-26
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -39,7 +39,7 @@ def upgrade():
     op.create_table('settings_value',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
-    sa.Column('updated_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['updated_by_id'], ['auth_user.id'], name=op.f('fk_settings_value_updated_by_id_auth_user')),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_settings_value'))
@@ -129,11 +129,11 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
-    sa.Column('requested_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requested_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decision_note', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['decided_by_id'], ['auth_user.id'], name=op.f('fk_wbs_identity_request_decided_by_id_auth_user')),
     sa.ForeignKeyConstraint(['report_id'], ['wbs_report.id'], name=op.f('fk_wbs_identity_request_report_id_wbs_report'), ondelete='CASCADE'),
@@ -162,7 +162,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('body', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['auth_user.id'], name=op.f('fk_wbs_note_author_id_auth_user')),
     sa.ForeignKeyConstraint(['report_id'], ['wbs_report.id'], name=op.f('fk_wbs_note_report_id_wbs_report'), ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-12-04 14:40:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -21,8 +21,8 @@ depends_on = None
 def upgrade():
     op.create_table('participation_snapshot',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('computed_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('refreshing_since', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('computed_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('refreshing_since', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('duration_ms', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_participation_snapshot'))
     )

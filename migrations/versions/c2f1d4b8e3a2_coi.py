@@ -8,7 +8,7 @@ Create Date: 2026-11-26
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -52,7 +52,7 @@ def upgrade():
     sa.Column('gift_report_ref', sa.String(length=120), nullable=False),
     sa.Column('proposed_measure', sa.Text(), nullable=False),
     sa.Column('changes_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('submitted_on', sa.Date(), nullable=True),
     sa.Column('route', sa.Enum('superior', 'head', 'inspectorate', name='route', native_enum=False, length=32), nullable=True),
     sa.Column('decider_id', sa.Integer(), nullable=True),
@@ -87,7 +87,7 @@ def upgrade():
     sa.Column('media_type', sa.String(length=100), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('storage_key', sa.String(length=64), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['declaration_id'], ['coi_declaration.id'], name=op.f('fk_coi_attachment_declaration_id_coi_declaration'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coi_attachment')),
     sa.UniqueConstraint('storage_key', name=op.f('uq_coi_attachment_storage_key'))
@@ -101,7 +101,7 @@ def upgrade():
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['auth_user.id'], name=op.f('fk_coi_comment_author_id_auth_user')),
     sa.ForeignKeyConstraint(['declaration_id'], ['coi_declaration.id'], name=op.f('fk_coi_comment_declaration_id_coi_declaration'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coi_comment'))

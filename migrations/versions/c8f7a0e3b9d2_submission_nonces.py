@@ -8,7 +8,7 @@ Create Date: 2026-11-27 09:10:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -22,10 +22,10 @@ def upgrade():
     op.create_table('submission_nonce',
     sa.Column('nonce_hash', sa.String(length=64), nullable=False),
     sa.Column('scope', sa.String(length=32), nullable=False),
-    sa.Column('expires_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('result_ref', sa.String(length=64), nullable=True),
     sa.Column('sealed_result', sa.LargeBinary(), nullable=True),
-    sa.Column('sealed_until', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sealed_until', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('nonce_hash', name=op.f('pk_submission_nonce'))
     )
     with op.batch_alter_table('submission_nonce', schema=None) as batch_op:

@@ -8,7 +8,7 @@ Create Date: 2026-11-26
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -33,8 +33,8 @@ def upgrade():
     sa.Column('attempts_per_day', sa.Integer(), nullable=True),
     sa.Column('time_limit_minutes', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('attempts_per_day IS NULL OR attempts_per_day >= 1', name=op.f('ck_learning_module_attempts_per_day_positive')),
     sa.CheckConstraint('pass_mark_percent BETWEEN 1 AND 100', name=op.f('ck_learning_module_pass_mark_range')),
     sa.CheckConstraint('questions_per_attempt BETWEEN 1 AND 100', name=op.f('ck_learning_module_questions_per_attempt_range')),
@@ -52,7 +52,7 @@ def upgrade():
     sa.Column('body_id', sa.Text(), nullable=False),
     sa.Column('body_en', sa.Text(), nullable=False),
     sa.Column('sources', sa.Text(), nullable=False),
-    sa.Column('updated_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['module_id'], ['learning_module.id'], name=op.f('fk_learning_lesson_module_id_learning_module')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_lesson')),
     sa.UniqueConstraint('module_id', 'slug', name='uq_learning_lesson_module_slug')
@@ -72,7 +72,7 @@ def upgrade():
     sa.Column('explanation_en', sa.Text(), nullable=False),
     sa.Column('source', sa.Text(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['module_id'], ['learning_module.id'], name=op.f('fk_learning_question_module_id_learning_module')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_question')),
     sa.UniqueConstraint('module_id', 'key', name='uq_learning_question_module_key')
@@ -84,10 +84,10 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('module_id', sa.Integer(), nullable=False),
     sa.Column('employee_id', sa.Integer(), nullable=False),
-    sa.Column('started_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deadline_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_saved_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('submitted_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deadline_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_saved_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('timed_out', sa.Boolean(), nullable=False),
     sa.Column('pass_mark_percent', sa.Integer(), nullable=False),
     sa.Column('question_count', sa.Integer(), nullable=False),
@@ -120,7 +120,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('employee_id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
-    sa.Column('read_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['employee_id'], ['org_employee.id'], name=op.f('fk_learning_lesson_read_employee_id_org_employee')),
     sa.ForeignKeyConstraint(['lesson_id'], ['learning_lesson.id'], name=op.f('fk_learning_lesson_read_lesson_id_learning_lesson')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_lesson_read')),
@@ -138,7 +138,7 @@ def upgrade():
     sa.Column('choice_order', sa.JSON(), nullable=False),
     sa.Column('correct_choice_ids', sa.JSON(), nullable=False),
     sa.Column('selected_choice_ids', sa.JSON(), nullable=True),
-    sa.Column('answered_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('is_correct', sa.Boolean(), nullable=True),
     sa.ForeignKeyConstraint(['attempt_id'], ['learning_attempt.id'], name=op.f('fk_learning_attempt_question_attempt_id_learning_attempt'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['question_id'], ['learning_question.id'], name=op.f('fk_learning_attempt_question_question_id_learning_question')),
@@ -155,7 +155,7 @@ def upgrade():
     sa.Column('module_id', sa.Integer(), nullable=False),
     sa.Column('attempt_id', sa.Integer(), nullable=False),
     sa.Column('score_percent', sa.Integer(), nullable=False),
-    sa.Column('completed_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['attempt_id'], ['learning_attempt.id'], name=op.f('fk_learning_completion_attempt_id_learning_attempt')),
     sa.ForeignKeyConstraint(['employee_id'], ['org_employee.id'], name=op.f('fk_learning_completion_employee_id_org_employee')),
     sa.ForeignKeyConstraint(['module_id'], ['learning_module.id'], name=op.f('fk_learning_completion_module_id_learning_module')),

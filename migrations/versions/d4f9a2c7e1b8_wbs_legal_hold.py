@@ -8,7 +8,7 @@ Create Date: 2026-11-27 11:20:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -23,10 +23,10 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('placed_by_id', sa.Integer(), nullable=False),
-    sa.Column('placed_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('placed_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('lifted_by_id', sa.Integer(), nullable=True),
-    sa.Column('lifted_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lifted_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('lift_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['lifted_by_id'], ['auth_user.id'], name=op.f('fk_wbs_legal_hold_lifted_by_id_auth_user')),
     sa.ForeignKeyConstraint(['placed_by_id'], ['auth_user.id'], name=op.f('fk_wbs_legal_hold_placed_by_id_auth_user')),

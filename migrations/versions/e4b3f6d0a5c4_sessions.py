@@ -8,7 +8,7 @@ Create Date: 2026-11-26 14:19:30.209491
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -24,19 +24,19 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('starts_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('late_after', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('late_after', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('venue', sa.String(length=200), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=True),
     sa.Column('speakers', sa.Text(), nullable=False),
     sa.Column('owner_opd_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('minutes', sa.Text(), nullable=False),
-    sa.Column('minutes_updated_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('cancelled_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('minutes_updated_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['auth_user.id'], name=op.f('fk_soc_session_created_by_id_auth_user')),
     sa.ForeignKeyConstraint(['owner_opd_id'], ['org_opd.id'], name=op.f('fk_soc_session_owner_opd_id_org_opd')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_soc_session'))
@@ -60,11 +60,11 @@ def upgrade():
     sa.Column('source', sa.Enum('invited', 'nominated', 'check_in', 'walk_in', name='source', native_enum=False, length=32), nullable=False),
     sa.Column('status', sa.Enum('expected', 'present', 'late', 'excused', 'absent', name='attendancestatus', native_enum=False, length=32), nullable=False),
     sa.Column('method', sa.Enum('qr', 'code', 'manual', 'walk_in', name='method', native_enum=False, length=32), nullable=True),
-    sa.Column('checked_in_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('marked_by_id', sa.Integer(), nullable=True),
     sa.Column('device_hash', sa.String(length=64), nullable=True),
     sa.Column('note', sa.String(length=200), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['employee_id'], ['org_employee.id'], name=op.f('fk_soc_participant_employee_id_org_employee')),
     sa.ForeignKeyConstraint(['marked_by_id'], ['auth_user.id'], name=op.f('fk_soc_participant_marked_by_id_auth_user')),
     sa.ForeignKeyConstraint(['opd_id'], ['org_opd.id'], name=op.f('fk_soc_participant_opd_id_org_opd')),
@@ -84,7 +84,7 @@ def upgrade():
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('storage_key', sa.String(length=64), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['session_id'], ['soc_session.id'], name=op.f('fk_soc_photo_session_id_soc_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['auth_user.id'], name=op.f('fk_soc_photo_uploaded_by_id_auth_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_soc_photo')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-26 14:26:37.781448
 from alembic import op
 import sqlalchemy as sa
 
-import portal.db_types  # noqa: F401  (UTCDateTime)
+import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -33,10 +33,10 @@ def upgrade():
     sa.Column('result_name', sa.String(length=200), nullable=True),
     sa.Column('result_type', sa.String(length=100), nullable=True),
     sa.Column('error', sa.Text(), nullable=False),
-    sa.Column('created_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('started_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('heartbeat_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('finished_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['owner_id'], ['auth_user.id'], name=op.f('fk_job_owner_id_auth_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job'))
     )
@@ -61,9 +61,9 @@ def upgrade():
     sa.Column('opd_id', sa.Integer(), nullable=False),
     sa.Column('opd_name', sa.String(length=200), nullable=False),
     sa.Column('issued_on', sa.Date(), nullable=False),
-    sa.Column('issued_at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.Enum('valid', 'revoked', name='certificatestatus', native_enum=False, length=32), nullable=False),
-    sa.Column('revoked_at', portal.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', portal.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_reason', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('pdf_key', sa.String(length=64), nullable=True),
@@ -85,7 +85,7 @@ def upgrade():
     op.create_table('cert_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('certificate_id', sa.Integer(), nullable=False),
-    sa.Column('at', portal.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', portal.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('action', sa.String(length=16), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),

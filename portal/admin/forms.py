@@ -5,8 +5,9 @@ from wtforms import BooleanField, DateField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
-from portal.forms_common import MultiCheckboxField, PortalForm, max_len
-from portal.permissions import Role
+from portal.auth.services import USERNAME_PATTERN, USERNAME_RULE
+from portal.web.forms import MultiCheckboxField, PortalForm, max_len
+from portal.core.roles import Role
 
 
 def _role_choices():
@@ -22,8 +23,7 @@ class AccountForm(PortalForm):
 class NewAccountForm(PortalForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(message=_l("Enter a username.")), max_len(64),
-        Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
-               message=_l("3-64 lower-case letters, digits, dots, dashes or underscores.")),
+        Regexp(f"^{USERNAME_PATTERN}$", message=USERNAME_RULE),
     ], render_kw={"autocomplete": "off", "autocapitalize": "none"})
     roles = MultiCheckboxField(_l("Roles"), choices=_role_choices)
     submit = SubmitField(_l("Create account"))

@@ -1,31 +1,25 @@
 """Administration: technical accounts, temporary passwords, system status."""
 from __future__ import annotations
 
-import secrets
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, clamav, search
+from portal.core.errors import PortalError
+from portal.core import audit, clamav, codes
 from portal.auth import services as auth_services
 from portal.auth.models import User
 from portal.extensions import db
-from portal.permissions import Role
-
-# Readable, unambiguous characters for a password read out over the phone.
-_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+from portal.core.roles import Role
 
 
-class AdminError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+class AdminError(PortalError):
+    pass
 
 
 def temporary_password() -> str:
-    groups = ["".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4)]
-    return "-".join(groups)  # 4x4 from 31 symbols: about 79 bits
+    # Read out over the phone: 16 readable characters from 31, about 79 bits.
+    return codes.grouped(codes.random_code(16, codes.READABLE))
 
 
 def issue_temporary_password(user: User, *, actor: User) -> str:
@@ -52,8 +46,7 @@ def update_account(user: User, *, roles: set[Role], active: bool, actor: User) -
 
 
 def create_technical_account(*, username: str, roles: set[Role], actor: User) -> tuple[User, str]:
-    if db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower())):
-        raise AdminError(_l("This username is already taken."), "username")
+    auth_services.check_new_username(username)
     user = auth_services.create_user(username=username, roles=roles, actor=actor)
     return user, issue_temporary_password(user, actor=actor)
 
@@ -69,10 +62,9 @@ def accounts_query(q: str = ""):
     stmt = sa.select(User).outerjoin(User.employee)
     q = (q or "").strip()[:64]
     if q:
-        like = search.contains(q.lower())
-        stmt = stmt.where(sa.or_(sa.func.lower(User.username).like(like, escape=search.ESCAPE),
-                                 sa.func.lower(Employee.name).like(like, escape=search.ESCAPE),
-                                 Employee.nip.like(search.starts_with(q), escape=search.ESCAPE)))
+        stmt = stmt.where(sa.or_(User.username.icontains(q, autoescape=True),
+                                 Employee.name.icontains(q, autoescape=True),
+                                 Employee.nip.startswith(q, autoescape=True)))
     # Accounts with special roles first: those are the ones an admin looks after.
     return stmt.order_by(User.employee_id.is_not(None), User.username, User.id)
 
@@ -80,7 +72,7 @@ def accounts_query(q: str = ""):
 def audit_query(action: str = ""):
     stmt = sa.select(audit.AuditEvent).order_by(audit.AuditEvent.seq.desc())
     if action:
-        stmt = stmt.where(audit.AuditEvent.action.like(search.starts_with(action[:64]), escape=search.ESCAPE))
+        stmt = stmt.where(audit.AuditEvent.action.startswith(action[:64], autoescape=True))
     return stmt
 
 
@@ -105,7 +97,7 @@ def system_status(app, *, verify_audit: bool) -> dict:
 
 
 def add_holiday(day, name: str, *, actor: User):
-    from portal.workdays import ExtraHoliday
+    from portal.core.workdays import ExtraHoliday
 
     if db.session.scalar(sa.select(ExtraHoliday).where(ExtraHoliday.day == day)):
         raise AdminError(_l("This date is already in the list."), "day")

@@ -10,8 +10,9 @@ from portal.admin.forms import AccountForm, ActionForm, HolidayForm, NewAccountF
 from portal.auth import mfa
 from portal.auth.models import User
 from portal.extensions import db
-from portal.params import int_arg, paginate
-from portal.permissions import Role, guard
+from portal.web.params import int_arg, paginate
+from portal.core.roles import Role
+from portal.web.permissions import guard
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(guard(Role.ADMIN))
@@ -113,7 +114,7 @@ def audit_log():
 def holidays():
     from datetime import date
 
-    from portal import workdays
+    from portal.core import workdays
 
     year = int_arg("tahun", workdays.today().year, low=2019, high=2100)
     form = HolidayForm()
@@ -135,7 +136,7 @@ def holidays():
 
 @bp.route("/hari-libur/<int(max=2147483647):holiday_id>/hapus", methods=["POST"])
 def holiday_delete(holiday_id: int):
-    from portal.workdays import ExtraHoliday
+    from portal.core.workdays import ExtraHoliday
 
     holiday = db.get_or_404(ExtraHoliday, holiday_id)
     if ActionForm().validate_on_submit():

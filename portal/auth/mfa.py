@@ -10,23 +10,22 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 import time
 
 import pyotp
 import sqlalchemy as sa
 
-from portal import audit, crypto
+from portal.core import codes
+from portal.core import audit, crypto
 from portal.auth.models import RecoveryCode, User
 from portal.auth.passwords import hash_password, verify_password
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 STEP = 30
 DIGITS = 6
 RECOVERY_CODES = 10
 # 10 characters of Crockford-like base32 without look-alikes: 50 bits each, typed as xxxxx-xxxxx.
-RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_LENGTH = 10
 
 
@@ -113,7 +112,7 @@ def check_totp(user: User, code: str, *, at: float | None = None) -> bool:
 # --- recovery codes -------------------------------------------------------------------------
 
 def _new_recovery_code() -> str:
-    return "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return codes.random_code(RECOVERY_LENGTH, codes.READABLE)
 
 
 def format_recovery_code(code: str) -> str:
@@ -135,7 +134,7 @@ def recovery_codes_left(user: User) -> int:
 
 def use_recovery_code(user: User, code: str) -> bool:
     code = normalize_code(code)
-    if not user.mfa_enabled or len(code) != RECOVERY_LENGTH or set(code) - set(RECOVERY_ALPHABET):
+    if not user.mfa_enabled or len(code) != RECOVERY_LENGTH or set(code) - set(codes.READABLE):
         return False
     for row in db.session.scalars(sa.select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         if verify_password(row.code_hash, code):

@@ -6,9 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.permissions import Role
+from portal.core.roles import Role
 
 
 class User(db.Model):

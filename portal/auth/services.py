@@ -4,19 +4,41 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
-from portal import audit
+from portal.core import audit
+from portal.core.errors import PortalError
 from portal.auth.models import User, UserRole
-from portal.auth.passwords import MAX_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
-from portal.db_types import utcnow
+from portal.auth.passwords import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password, needs_rehash,
+                                   verify_password)
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.nip import normalize
-from portal.permissions import Role
+from portal.core.roles import Role
 
 
-class AuthError(Exception):
+# Technical accounts (admin, WBS team...): employees log in with their NIP instead.
+USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{2,63}"
+USERNAME_RULE = _l("3-64 lower-case letters, digits, dots, dashes or underscores.")
+
+
+class AuthError(PortalError):
     pass
+
+
+def check_new_username(username: str) -> None:
+    """AuthError (on the "username" field) unless the name is well formed and still free."""
+    if not re.fullmatch(USERNAME_PATTERN, username or ""):
+        raise AuthError(USERNAME_RULE, "username")
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+        raise AuthError(_l("This username is already taken."), "username")
+
+
+def check_new_password(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise AuthError(_l("Between %(min)d and %(max)d characters.", min=MIN_PASSWORD_LENGTH,
+                           max=MAX_PASSWORD_LENGTH), "password")
 
 
 def find_by_login(login: str) -> User | None:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import db
-from portal.i18n import is_anonymous_area
+from portal.web.i18n import is_anonymous_area, lang_choice
 
 
 def load_user(user_id: str):
@@ -136,3 +136,14 @@ def mfa_gate():
             flash(_("Your role requires two-step verification. Please set it up before you continue."), "info")
             return redirect(url_for("auth.mfa_settings"))
     return None
+
+
+def remember_locale(response):
+    """after_request: a language chosen with ?lang= becomes the account's language."""
+    choice = lang_choice()
+    if choice and not is_anonymous_area() and current_user.is_authenticated and current_user.locale != choice:
+        from portal.auth.services import set_locale
+
+        set_locale(current_user, choice)
+        db.session.commit()
+    return response

@@ -14,10 +14,11 @@ from portal.auth.forms import (ChangePasswordForm, LanguageForm, LoginCodeForm, 
                                MfaEnableForm, MfaRecoveryCodesForm)
 from portal.auth.passwords import MAX_PASSWORD_LENGTH
 from portal.auth.sessions import end_session, pending_login, start_pending_login, start_session
-from portal import crypto
-from portal.extensions import db, limiter
+from portal.core import crypto
+from portal.extensions import db
+from portal.web.ratelimit import limiter
 from portal.org.nip import normalize
-from portal.ratelimit import hashed
+from portal.web.ratelimit import hashed
 
 bp = Blueprint("auth", __name__)
 

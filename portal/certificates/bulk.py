@@ -7,7 +7,7 @@ import zipfile
 
 import sqlalchemy as sa
 
-from portal import jobs
+from portal.core import jobs
 from portal.certificates import services
 from portal.certificates.models import Certificate, CertificateKind, CertificateStatus
 from portal.extensions import db

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from portal.certificates.models import CertificateKind
-from portal.forms_common import MultiCheckboxField, PortalForm, max_len
+from portal.web.forms import MultiCheckboxField, PortalForm, max_len
 
 
 class VerifyForm(PortalForm):

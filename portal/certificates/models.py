@@ -2,44 +2,26 @@
 stays for life (a re-issue keeps it), and every issued PDF's SHA-256 is kept."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.enums import LabelledEnum
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 
-class CertificateKind(enum.Enum):
-    ATTENDANCE = "attendance"
-    MODULE = "module"
-    COMPLIANCE = "compliance"
-
-    @property
-    def label(self):
-        return KIND_LABELS[self]
+class CertificateKind(LabelledEnum):
+    ATTENDANCE = "attendance", _l("Attendance certificate")
+    MODULE = "module", _l("Module certificate")
+    COMPLIANCE = "compliance", _l("Compliance certificate")
 
 
-KIND_LABELS = {
-    CertificateKind.ATTENDANCE: _l("Attendance certificate"),
-    CertificateKind.MODULE: _l("Module certificate"),
-    CertificateKind.COMPLIANCE: _l("Compliance certificate"),
-}
-
-
-class CertificateStatus(enum.Enum):
-    VALID = "valid"
-    REVOKED = "revoked"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {CertificateStatus.VALID: _l("In force"), CertificateStatus.REVOKED: _l("Revoked")}
+class CertificateStatus(LabelledEnum):
+    VALID = "valid", _l("In force")
+    REVOKED = "revoked", _l("Revoked")
 
 
 class Certificate(db.Model):

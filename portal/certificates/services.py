@@ -19,21 +19,22 @@ from flask import current_app
 from flask_babel import force_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup
 
-from portal import audit, pdf, settings, storage, urls
+from portal.core.errors import PortalError
+from portal.core import audit, codes, pdf, settings, storage
+from portal.web import urls
 from portal.certificates.models import Certificate, CertificateChange, CertificateKind, CertificateStatus
 from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
-from portal.db_types import utcnow
+from portal.core.clock import local_zone, utcnow
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Completion, Module
-from portal.learning.rows import insert_unless_present
+from portal.core.rows import insert_unless_present
 from portal.org.models import Employee
 from portal.org.nip import mask
 from portal.socialisation.models import ATTENDED, Participant, Session
-from portal.workdays import today
+from portal.core.workdays import today
 
 AREA = "certificates"
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 16  # 80 random bits
 DEFAULTS = {
     # Module slugs required for the compliance certificate; empty means every active module.
@@ -44,11 +45,8 @@ DEFAULTS = {
 }
 
 
-class CertificateError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CertificateError(PortalError):
+    pass
 
 
 def config() -> dict:
@@ -58,13 +56,24 @@ def config() -> dict:
 # --- codes --------------------------------------------------------------------------------------
 
 def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return codes.random_code(CODE_LENGTH)
 
 
 def normalise_code(raw: str) -> str | None:
     """What people type or scan: any case, dashes or spaces, I/L for 1 and O for 0."""
-    value = "".join(ch for ch in (raw or "").upper() if ch.isalnum()).translate(str.maketrans("ILO", "110"))
-    return value if len(value) == CODE_LENGTH and all(ch in ALPHABET for ch in value) else None
+    return codes.normalise(raw, CODE_LENGTH)
+
+
+def filter_listing(stmt, *, kind: str | None, q: str | None):
+    """The listing narrowed to a kind and to what was typed: part of a name or NIP, or a code."""
+    if kind:
+        stmt = stmt.where(Certificate.kind == CertificateKind(kind))
+    q = (q or "").strip()
+    if q:
+        stmt = stmt.where(sa.or_(Certificate.holder_name.icontains(q, autoescape=True),
+                                 Certificate.holder_nip.contains(q.replace(" ", ""), autoescape=True),
+                                 Certificate.code == (normalise_code(q) or "")))
+    return stmt
 
 
 def find(code: str) -> Certificate | None:
@@ -104,7 +113,7 @@ def issue_for_attendance(participant: Participant) -> Certificate | None:
     return issue(CertificateKind.ATTENDANCE, participant.employee, subject_key=f"session:{session.id}",
                  subject_id=session.title, subject_en=session.title,
                  regulation=" · ".join(r.short_name for r in session.regulations),
-                 issued_on=(participant.checked_in_at or session.starts_at).astimezone(_zone()).date(),
+                 issued_on=(participant.checked_in_at or session.starts_at).astimezone(local_zone()).date(),
                  session_id=session.id)
 
 
@@ -113,13 +122,9 @@ def issue_for_module(completion: Completion) -> Certificate:
     employee = db.session.get(Employee, completion.employee_id)
     return issue(CertificateKind.MODULE, employee, subject_key=f"module:{module.id}", subject_id=module.title_id,
                  subject_en=module.title_en, regulation=_regulations([module.topic]),
-                 issued_on=completion.completed_at.astimezone(_zone()).date(), module_id=module.id)
+                 issued_on=completion.completed_at.astimezone(local_zone()).date(), module_id=module.id)
 
 
-def _zone():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 # --- compliance ----------------------------------------------------------------------------------
@@ -141,7 +146,7 @@ def required_modules() -> list[Module]:
 def compliance(employee: Employee, year: int, locale: str = "id") -> list[Requirement]:
     """What the compliance certificate of `year` asks of this employee, and what is met.
     Without any module to require (before the content is loaded) it is never met."""
-    end = datetime(year + 1, 1, 1, tzinfo=_zone())
+    end = datetime(year + 1, 1, 1, tzinfo=local_zone())
     completed = set(db.session.scalars(sa.select(Completion.module_id).where(
         Completion.employee_id == employee.id, Completion.completed_at < end)))
     modules = required_modules()
@@ -154,7 +159,7 @@ def compliance(employee: Employee, year: int, locale: str = "id") -> list[Requir
         Declaration.status != DeclarationStatus.DRAFT))
     out.append(Requirement(gettext("Yearly conflict-of-interest statement %(year)d filed", year=year), bool(filed)))
     if config()["cert.compliance_requires_session"]:
-        start = datetime(year, 1, 1, tzinfo=_zone())
+        start = datetime(year, 1, 1, tzinfo=local_zone())
         attended = db.session.scalar(sa.select(sa.func.count()).select_from(Participant).join(Session).where(
             Participant.employee_id == employee.id, Participant.status.in_(ATTENDED),
             Session.starts_at >= start, Session.starts_at < end))
@@ -173,49 +178,17 @@ def check_compliance(employee: Employee, year: int) -> Certificate | None:
                  subject_en=subject_en, regulation=_regulations(["wbs", "coi"]), issued_on=today(), year=year)
 
 
-# The events that issue certificates (registered once, when this module is imported).
-def _on_module_completed(completion: Completion) -> None:
-    issue_for_module(completion)
-    check_compliance(db.session.get(Employee, completion.employee_id), completion.completed_at.astimezone(_zone()).year)
-
-
-def _on_attendance_final(participant: Participant) -> None:
-    if issue_for_attendance(participant) is not None and config()["cert.compliance_requires_session"]:
-        check_compliance(participant.employee, participant.session.starts_at.astimezone(_zone()).year)
-
-
-def _on_yearly_filed(declaration: Declaration) -> None:
-    check_compliance(declaration.declarant, declaration.year)
-
-
-def register_hooks() -> None:
-    from portal.coi import services as coi
-    from portal.learning import services as learning
-    from portal.socialisation import documents, services as sessions
-
-    for hooks, fn in ((learning.on_module_completed, _on_module_completed),
-                      (sessions.on_attendance_final, _on_attendance_final),
-                      (coi.on_yearly_filed, _on_yearly_filed)):
-        if fn not in hooks:
-            hooks.append(fn)
-    documents.certificate_codes = codes_for_participants
-
-
 def codes_for_participants(session: Session, participants: list[Participant]) -> dict[int, str]:
     by_employee = dict(db.session.execute(sa.select(Certificate.employee_id, Certificate.code).where(
         Certificate.kind == CertificateKind.ATTENDANCE, Certificate.session_id == session.id,
         Certificate.status == CertificateStatus.VALID)).all())
-    return {p.id: _dashed(by_employee[p.employee_id]) for p in participants if p.employee_id in by_employee}
+    return {p.id: codes.grouped(by_employee[p.employee_id]) for p in participants if p.employee_id in by_employee}
 
 
 def for_participant(participant: Participant) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(
         Certificate.kind == CertificateKind.ATTENDANCE, Certificate.session_id == participant.session_id,
         Certificate.employee_id == participant.employee_id))
-
-
-def _dashed(code: str) -> str:
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 # --- revocation and re-issue ------------------------------------------------------------------------
@@ -369,7 +342,8 @@ def check_file(cert: Certificate, data: bytes) -> tuple[str, CertificateChange |
 
 def visible_to(user) -> sa.Select:
     """The certificates a list page may show this user."""
-    from portal.permissions import Role, has_role, own_opd_id
+    from portal.core.roles import Role
+    from portal.web.permissions import has_role, own_opd_id
 
     stmt = sa.select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if has_role(user, Role.ADMIN, Role.COI_REVIEWER):
@@ -380,7 +354,8 @@ def visible_to(user) -> sa.Select:
 
 
 def can_download(user, cert: Certificate) -> bool:
-    from portal.permissions import Role, has_role, own_opd_id
+    from portal.core.roles import Role
+    from portal.web.permissions import has_role, own_opd_id
 
     if getattr(user, "employee_id", None) == cert.employee_id:
         return True
@@ -390,6 +365,7 @@ def can_download(user, cert: Certificate) -> bool:
 
 
 def can_manage(user) -> bool:
-    from portal.permissions import Role, has_role
+    from portal.core.roles import Role
+    from portal.web.permissions import has_role
 
     return has_role(user, Role.ADMIN, Role.COI_REVIEWER)

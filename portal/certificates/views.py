@@ -6,18 +6,18 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal import audit, jobs, settings, storage
+from portal.core import audit, jobs, settings, storage
 from portal.certificates import bulk, services
 from portal.certificates.forms import CertificateSettingsForm, FilterForm, ReasonForm
-from portal.certificates.models import Certificate, CertificateKind
+from portal.certificates.models import Certificate
 from portal.extensions import db
 from portal.learning.models import Module
-from portal.params import paginate
-from portal.permissions import Role, guard, has_role, role_required
-from portal.search import ESCAPE, contains
+from portal.web.params import paginate
+from portal.core.roles import Role
+from portal.web.permissions import guard, has_role, role_required
 from portal.socialisation import services as sessions
 from portal.socialisation.models import Session
-from portal.workdays import today
+from portal.core.workdays import today
 
 bp = Blueprint("certificates", __name__, url_prefix="/sertifikat")
 bp.before_request(guard())
@@ -42,14 +42,7 @@ def listing():
     form = FilterForm(request.args)
     stmt = services.visible_to(current_user)
     if form.validate():
-        if form.kind.data:
-            stmt = stmt.where(Certificate.kind == CertificateKind(form.kind.data))
-        if form.q.data:
-            pattern = contains(form.q.data.strip())
-            code = services.normalise_code(form.q.data)
-            stmt = stmt.where(db.or_(Certificate.holder_name.ilike(pattern, escape=ESCAPE),
-                                     Certificate.holder_nip.like(pattern.replace(" ", ""), escape=ESCAPE),
-                                     Certificate.code == (code or "")))
+        stmt = services.filter_listing(stmt, kind=form.kind.data, q=form.q.data)
     return render_template("certificates/listing.html", form=form, page=paginate(stmt, per_page=50))
 
 
@@ -160,14 +153,11 @@ def settings_page():
     form.modules.choices = [SelectChoice(m.slug, m.title_en if locale == "en" else m.title_id)
                             for m in db.session.scalars(db.select(Module).order_by(Module.position))]
     if form.validate_on_submit():
-        changed = {key: value for key, value in (
-            ("cert.compliance_modules", sorted(form.modules.data or [])),
-            ("cert.compliance_requires_session", bool(form.requires_session.data)),
-            ("cert.signatory_title", (form.signatory_title.data or "").strip()),
-            ("cert.signatory_name", (form.signatory_name.data or "").strip()),
-        ) if settings.put(key, value, actor=current_user)}
-        if changed:
-            audit.record("certificate.settings_changed", object_type="settings", actor=current_user, data=changed)
+        settings.save({"cert.compliance_modules": sorted(form.modules.data or []),
+                       "cert.compliance_requires_session": bool(form.requires_session.data),
+                       "cert.signatory_title": (form.signatory_title.data or "").strip(),
+                       "cert.signatory_name": (form.signatory_name.data or "").strip()},
+                      actor=current_user, action="certificate.settings_changed")
         db.session.commit()
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("certificates.settings_page"))

@@ -1,0 +1,19 @@
+"""Conflicts of interest (Perwako 27/2019): declarations, the superior's decision, the register,
+the Inspectorate's oversight and yearly evaluation, and the lists they use."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from portal.coi import attachments, cli, lists, oversight_views, views
+    from portal.coi.models import Attachment
+    from portal.core import contributions
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(oversight_views.bp)
+    app.cli.add_command(cli.send_reminders_command)
+    found = contributions.of(app)
+    found.stored_files[attachments.AREA] = Attachment.storage_key
+    found.seeders.append(lambda: f"conflict-of-interest list entries: {lists.load_lists()} new")
+    contributions.add_nav(app, "coi.index", _l("Conflicts of interest"), position=50)

@@ -3,21 +3,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import storage
+from portal.core.errors import PortalError
+from portal.core import storage
 from portal.coi.models import Attachment, Declaration
 from portal.extensions import db
-from portal.uploads import UploadError, clean_upload
+from portal.core.uploads import UploadError, clean_upload
 
 AREA = "coi"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 5
 
 
-class AttachmentError(Exception):
+class AttachmentError(PortalError):
     def __init__(self, message, field: str = "attachment"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 def add(declaration: Declaration, filename: str, data: bytes) -> Attachment:

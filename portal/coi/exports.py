@@ -6,7 +6,7 @@ import io
 from flask import current_app
 from flask_babel import format_date, gettext as _
 
-from portal import pdf
+from portal.core import pdf
 from portal.coi.queries import Evaluation
 
 

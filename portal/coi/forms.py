@@ -7,8 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from portal.coi.models import Activity, Relationship
-from portal.forms_common import MultiCheckboxField, PortalForm, max_len
-from portal.nonces import NonceField
+from portal.web.forms import MultiCheckboxField, PortalForm, max_len
+from portal.web.nonces import NonceField
 
 DECLARATION_SCOPE = "coi.declaration"
 

@@ -10,18 +10,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
+from portal.core.errors import PortalError
+from portal.core import audit
 from portal.coi.models import ListItem, ListKind
 from portal.extensions import db
 
 SEED = Path(__file__).resolve().parent.parent / "content" / "coi_lists.json"
 
 
-class ListError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ListError(PortalError):
+    pass
 
 
 def items(kind: ListKind, *, on: date | None = None) -> list[ListItem]:

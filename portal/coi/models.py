@@ -1,32 +1,21 @@
 """Conflict-of-interest declarations (Perwako 27/2019) and the lists they use."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.enums import LabelledEnum
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 
-class ListKind(enum.Enum):
-    TYPE = "type"
-    SOURCE = "source"
-    DECISION = "decision"
-
-    @property
-    def label(self):
-        return LIST_KIND_LABELS[self]
-
-
-LIST_KIND_LABELS = {
-    ListKind.TYPE: _l("Types of conflict of interest"),
-    ListKind.SOURCE: _l("Sources of conflict of interest"),
-    ListKind.DECISION: _l("Decision options"),
-}
+class ListKind(LabelledEnum):
+    TYPE = "type", _l("Types of conflict of interest")
+    SOURCE = "source", _l("Sources of conflict of interest")
+    DECISION = "decision", _l("Decision options")
 
 
 class ListItem(db.Model):
@@ -55,107 +44,43 @@ class ListItem(db.Model):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
 
 
-class Kind(enum.Enum):
-    YEARLY = "yearly"
-    ADHOC = "adhoc"
-    CHANGE = "change"
-
-    @property
-    def label(self):
-        return KIND_LABELS[self]
+class Kind(LabelledEnum):
+    YEARLY = "yearly", _l("Yearly statement")
+    ADHOC = "adhoc", _l("Ad-hoc declaration")
+    CHANGE = "change", _l("Change of circumstances")
 
 
-KIND_LABELS = {
-    Kind.YEARLY: _l("Yearly statement"),
-    Kind.ADHOC: _l("Ad-hoc declaration"),
-    Kind.CHANGE: _l("Change of circumstances"),
-}
+class Activity(LabelledEnum):
+    PROCUREMENT = "procurement", _l("Procurement of goods or services")
+    RECRUITMENT = "recruitment", _l("Recruitment or promotion of staff")
+    LICENSING = "licensing", _l("Licensing or permits")
+    SUPERVISION = "supervision", _l("Supervision or audit")
+    ASSESSMENT = "assessment", _l("Assessment or evaluation")
+    OTHER = "other", _l("Another decision or activity")
 
 
-class Activity(enum.Enum):
-    PROCUREMENT = "procurement"
-    RECRUITMENT = "recruitment"
-    LICENSING = "licensing"
-    SUPERVISION = "supervision"
-    ASSESSMENT = "assessment"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return ACTIVITY_LABELS[self]
+class Relationship(LabelledEnum):
+    FAMILY = "family", _l("Family (blood or marriage)")
+    AFFILIATION = "affiliation", _l("Affiliation (friendship, former colleague, organisation)")
+    BUSINESS = "business", _l("Business or financial interest")
+    OTHER_POSITION = "other_position", _l("Another position I hold")
+    GIFT_GIVER = "gift_giver", _l("Giver of a gift")
+    OTHER = "other", _l("Other relationship")
 
 
-ACTIVITY_LABELS = {
-    Activity.PROCUREMENT: _l("Procurement of goods or services"),
-    Activity.RECRUITMENT: _l("Recruitment or promotion of staff"),
-    Activity.LICENSING: _l("Licensing or permits"),
-    Activity.SUPERVISION: _l("Supervision or audit"),
-    Activity.ASSESSMENT: _l("Assessment or evaluation"),
-    Activity.OTHER: _l("Another decision or activity"),
-}
+class Status(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    FILED = "filed", _l("Filed")              # a yearly statement without any conflict: nothing to decide
+    SUBMITTED = "submitted", _l("Waiting for a decision")      # waiting for the decider
+    RETURNED = "returned", _l("Returned for more information")        # more information asked for
+    DECIDED = "decided", _l("Decided")
+    ACKNOWLEDGED = "acknowledged", _l("Decision acknowledged")
 
 
-class Relationship(enum.Enum):
-    FAMILY = "family"
-    AFFILIATION = "affiliation"
-    BUSINESS = "business"
-    OTHER_POSITION = "other_position"
-    GIFT_GIVER = "gift_giver"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return RELATIONSHIP_LABELS[self]
-
-
-RELATIONSHIP_LABELS = {
-    Relationship.FAMILY: _l("Family (blood or marriage)"),
-    Relationship.AFFILIATION: _l("Affiliation (friendship, former colleague, organisation)"),
-    Relationship.BUSINESS: _l("Business or financial interest"),
-    Relationship.OTHER_POSITION: _l("Another position I hold"),
-    Relationship.GIFT_GIVER: _l("Giver of a gift"),
-    Relationship.OTHER: _l("Other relationship"),
-}
-
-
-class Status(enum.Enum):
-    DRAFT = "draft"
-    FILED = "filed"              # a yearly statement without any conflict: nothing to decide
-    SUBMITTED = "submitted"      # waiting for the decider
-    RETURNED = "returned"        # more information asked for
-    DECIDED = "decided"
-    ACKNOWLEDGED = "acknowledged"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    Status.DRAFT: _l("Draft"),
-    Status.FILED: _l("Filed"),
-    Status.SUBMITTED: _l("Waiting for a decision"),
-    Status.RETURNED: _l("Returned for more information"),
-    Status.DECIDED: _l("Decided"),
-    Status.ACKNOWLEDGED: _l("Decision acknowledged"),
-}
-
-
-class Route(enum.Enum):
-    SUPERIOR = "superior"
-    HEAD = "head"
-    INSPECTORATE = "inspectorate"
-
-    @property
-    def label(self):
-        return ROUTE_LABELS[self]
-
-
-ROUTE_LABELS = {
-    Route.SUPERIOR: _l("Direct superior"),
-    Route.HEAD: _l("Head of the OPD"),
-    Route.INSPECTORATE: _l("Inspectorate"),
-}
+class Route(LabelledEnum):
+    SUPERIOR = "superior", _l("Direct superior")
+    HEAD = "head", _l("Head of the OPD")
+    INSPECTORATE = "inspectorate", _l("Inspectorate")
 
 declaration_type = sa.Table(
     "coi_declaration_type", db.metadata,

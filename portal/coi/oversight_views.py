@@ -6,16 +6,17 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
-from portal import audit, settings
+from portal.core import audit, settings
 from portal.coi import exports, lists, queries, services
 from portal.coi.forms import CoiSettingsForm, ListItemForm, NoteForm
 from portal.coi.models import Declaration, ListItem, ListKind, Status
 from portal.extensions import db
-from portal.params import int_arg, paginate
+from portal.web.params import int_arg, paginate
 from portal.org.models import Opd
 from portal.org.services import list_opds
-from portal.permissions import Role, guard, has_role, own_opd_id, role_required
-from portal.workdays import today
+from portal.core.roles import Role
+from portal.web.permissions import guard, has_role, own_opd_id, role_required
+from portal.core.workdays import today
 
 bp = Blueprint("coi_oversight", __name__, url_prefix="/benturan-kepentingan/pengawasan")
 bp.before_request(guard(Role.COI_REVIEWER, Role.ADMIN, Role.SECRETARY))
@@ -128,11 +129,8 @@ def list_index():
     form = CoiSettingsForm(data={"decision_days": services.config()["coi.decision_days"],
                                  "reminder_days": services.config()["coi.reminder_days"]})
     if form.validate_on_submit():
-        changed = {k: v for k, v in (("coi.decision_days", form.decision_days.data),
-                                     ("coi.reminder_days", form.reminder_days.data))
-                   if settings.put(k, v, actor=current_user)}
-        if changed:
-            audit.record("coi.settings_changed", object_type="settings", actor=current_user, data=changed)
+        settings.save({"coi.decision_days": form.decision_days.data, "coi.reminder_days": form.reminder_days.data},
+                      actor=current_user, action="coi.settings_changed")
         db.session.commit()
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("coi_oversight.list_index"))

@@ -7,12 +7,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext as _
 
-from portal import audit, mail
+from portal.core import audit, mail
 from portal.coi import services
 from portal.coi.models import Declaration, Route, Status
 from portal.extensions import db
-from portal.permissions import Role
-from portal.workdays import workdays_between
+from portal.core.roles import Role
+from portal.core.workdays import workdays_between
 
 
 def _recipients(d: Declaration) -> list[str]:

@@ -7,27 +7,23 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, settings
+from portal.core.errors import PortalError
+from portal.core import signals
+from portal.core import audit, settings
 from portal.coi import workflow
 from portal.coi.models import Activity, Comment, Declaration, Kind, ListItem, ListKind, Relationship, Route, Status
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.names import names_match
-from portal.permissions import Role, has_role
-from portal.workdays import add_workdays, today
+from portal.org.services import get_employee_by_nip
+from portal.core.roles import Role
+from portal.web.permissions import has_role
+from portal.core.workdays import add_workdays, today
 
 DEFAULTS = {"coi.decision_days": 7, "coi.reminder_days": 2}
 
-# Called as hook(declaration) when a yearly statement is submitted for the first time. The
-# certificates area appends its compliance check here.
-on_yearly_filed: list = []
-
-
-class CoiError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CoiError(PortalError):
+    pass
 
 
 @dataclass
@@ -37,7 +33,7 @@ class DraftFields:
     activity: Activity | None = None
     activity_detail: str = ""
     related_party: str = ""
-    related_employee: Employee | None = None
+    related_nip: str = ""  # a colleague who is the related party, by NIP
     relationship_kind: Relationship | None = None
     gift_involved: bool = False
     gift_report_ref: str = ""
@@ -119,13 +115,32 @@ def save_draft(declaration: Declaration | None, *, declarant: Employee, kind: Ki
         raise CoiError(_l("A submitted declaration can no longer be changed."), "description")
     if fields.no_conflict and kind != Kind.YEARLY:
         raise CoiError(_l("Only a yearly statement can say that there is no conflict."), "no_conflict")
-    for name in ("no_conflict", "description", "activity", "activity_detail", "related_party", "related_employee",
-                 "relationship_kind", "gift_involved", "gift_report_ref", "proposed_measure"):
+    related = get_employee_by_nip(fields.related_nip) if fields.related_nip else None
+    if fields.related_nip and related is None:
+        raise CoiError(_l("No employee has this NIP."), "related_nip")
+    declaration.related_employee = related
+    for name in ("no_conflict", "description", "activity", "activity_detail", "related_party", "relationship_kind",
+                 "gift_involved", "gift_report_ref", "proposed_measure"):
         setattr(declaration, name, getattr(fields, name))
     declaration.types = _items(fields.type_ids, ListKind.TYPE, on)
     declaration.sources = _items(fields.source_ids, ListKind.SOURCE, on)
     db.session.flush()
     return declaration
+
+
+def save(declaration: Declaration | None, *, declarant: Employee, kind: Kind, fields: DraftFields,
+         changes: Declaration | None = None, attachment: tuple[str, bytes] | None = None, send: bool = False,
+         actor) -> Declaration:
+    """What the declaration form does in one step: save the draft, keep the attached file, and
+    submit it when the declarant asked to send it."""
+    from portal.coi import attachments
+
+    saved = save_draft(declaration, declarant=declarant, kind=kind, fields=fields, changes=changes, actor=actor)
+    if attachment is not None:
+        attachments.add(saved, *attachment)
+    if send:
+        submit(saved, actor=actor)
+    return saved
 
 
 def _check_complete(d: Declaration) -> None:
@@ -182,8 +197,7 @@ def submit(d: Declaration, *, actor) -> None:
                        "route": d.route.value if d.route else None, "decider": d.decider_id,
                        "due_on": d.due_on.isoformat() if d.due_on else None})
     if d.kind == Kind.YEARLY and before == Status.DRAFT:
-        for hook in on_yearly_filed:
-            hook(d)
+        signals.yearly_statement_filed.send(d)
 
 
 def acknowledge(d: Declaration, *, actor) -> None:

@@ -9,15 +9,15 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal import nonces, storage
+from portal.web import nonces
+from portal.core import storage
 from portal.coi import attachments, lists, queries, services, workflow
 from portal.coi.forms import DECLARATION_SCOPE, DecisionForm, DeclarationForm, NoteForm
-from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship, Status
+from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship
 from portal.extensions import db
-from portal.params import int_arg
-from portal.org.services import get_employee_by_nip
-from portal.permissions import guard
-from portal.workdays import today
+from portal.web.params import int_arg
+from portal.web.permissions import guard
+from portal.core.workdays import today
 
 bp = Blueprint("coi", __name__, url_prefix="/benturan-kepentingan")
 bp.before_request(guard())
@@ -56,14 +56,11 @@ def _choices(form: DeclarationForm) -> None:
 
 
 def _fields(form: DeclarationForm) -> services.DraftFields:
-    related = get_employee_by_nip(form.related_nip.data) if form.related_nip.data else None
-    if form.related_nip.data and related is None:
-        raise services.CoiError(_("No employee has this NIP."), "related_nip")
     return services.DraftFields(
         no_conflict=form.no_conflict.data, description=form.description.data or "",
         activity=Activity(form.activity.data) if form.activity.data else None,
         activity_detail=form.activity_detail.data or "", related_party=form.related_party.data or "",
-        related_employee=related, gift_involved=form.gift_involved.data,
+        related_nip=form.related_nip.data or "", gift_involved=form.gift_involved.data,
         relationship_kind=Relationship(form.relationship_kind.data) if form.relationship_kind.data else None,
         gift_report_ref=form.gift_report_ref.data or "", proposed_measure=form.proposed_measure.data or "",
         type_ids=tuple(form.types.data or ()), source_ids=tuple(form.sources.data or ()))
@@ -85,12 +82,10 @@ def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | No
             claim = nonces.claim(form.nonce.data, DECLARATION_SCOPE, form.nonce.subject)
             if not claim.fresh:
                 return _sent_before(claim)
-            saved = services.save_draft(declaration, declarant=_me(), kind=kind, fields=_fields(form),
-                                        changes=changes, actor=current_user)
-            if form.attachment.data and form.attachment.data.filename:
-                attachments.add(saved, form.attachment.data.filename, form.attachment.data.read())
-            if form.send.data:
-                services.submit(saved, actor=current_user)
+            upload = form.attachment.data
+            saved = services.save(declaration, declarant=_me(), kind=kind, fields=_fields(form), changes=changes,
+                                  attachment=(upload.filename, upload.read()) if upload and upload.filename else None,
+                                  send=bool(form.send.data), actor=current_user)
             nonces.record(claim, ref=str(saved.id))
         except nonces.NonceError as exc:  # expired between the form's check and here
             db.session.rollback()

@@ -16,7 +16,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from portal.auth.models import User
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.learning import attempts, content, services
 from portal.learning.models import Attempt, LessonRead, QuestionKind

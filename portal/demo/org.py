@@ -13,7 +13,7 @@ from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.org import services as org_services
 from portal.org.models import Employee, OpdKind
-from portal.permissions import Role
+from portal.core.roles import Role
 
 DATA = Path(__file__).parent / "data"
 DEMO_PASSWORD = "integritas-2019"

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from portal.auth.models import User
-from portal.db_types import utcnow
+from portal.core.clock import local, to_utc, utcnow
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Module
@@ -41,7 +41,7 @@ def _fields(title, start: datetime, hours: float, *, late_minutes=15, opd_ids=()
 
 
 def _wib(day: date, hour: int, minute: int = 0) -> datetime:
-    return services.to_utc(day, time(hour, minute))
+    return to_utc(day, time(hour, minute))
 
 
 def load(rng, echo) -> None:
@@ -87,7 +87,7 @@ def load(rng, echo) -> None:
     s2019.created_at = s2019.starts_at - timedelta(days=7)
 
     # Earlier this year: Dinas Kesehatan and Disdikbud, most of their staff came.
-    local_today = services.local(utcnow()).date()
+    local_today = local(utcnow()).date()
     held = max(local_today - timedelta(days=60), date(local_today.year, 1, 2))
     if held < local_today:
         pair = [o for o in opds if o.code in ("DINKES", "DISDIKBUD")]
@@ -112,7 +112,7 @@ def load(rng, echo) -> None:
         services.close(recent, actor=inspektur, now=recent.ends_at + timedelta(minutes=30))
 
     # Coming up: a city-wide session with two OPDs invited, and asn.dinkes on its list.
-    soon = (services.local(utcnow()) + timedelta(days=7)).date()
+    soon = (local(utcnow()) + timedelta(days=7)).date()
     upcoming = services.save_session(None, _fields(
         "Pengendalian gratifikasi dan Whistleblowing System", _wib(soon, 9), 2.5,
         opd_ids=[o.id for o in opds if o.code in ("DINKES", "DISDIKBUD", "BKPSDM")],
@@ -123,14 +123,14 @@ def load(rng, echo) -> None:
     services.add_participants(upcoming, asn.nip, actor=dinkes_secretary, source=Source.NOMINATED,
                               only_opd_id=asn.opd_id)
     # The secretary's own session for Dinas Kesehatan.
-    later = (services.local(utcnow()) + timedelta(days=14)).date()
+    later = (local(utcnow()) + timedelta(days=14)).date()
     own = services.save_session(None, _fields(
         "Internalisasi penanganan benturan kepentingan di Dinas Kesehatan", _wib(later, 13, 30), 2,
         regulation_ids=[regulations["coi"]] if "coi" in regulations else [],
         module_ids=[modules["coi"]] if "coi" in modules else []), actor=dinkes_secretary)
     own.venue = "Aula Dinas Kesehatan Kota Padang"
     # Today, all day: the organiser's QR screen can be tried at once.
-    today_local = services.local(utcnow()).date()
+    today_local = local(utcnow()).date()
     services.save_session(None, _fields("Uji coba presensi QR", _wib(today_local, 7, 30), 16, late_minutes=60,
                                         opd_ids=[o.id for o in opds]), actor=inspektur)
     db.session.commit()

@@ -18,7 +18,7 @@ from portal.wbs import deadlines, handling, services
 from portal.wbs.content import load_categories
 from portal.wbs.models import Category, Mode, Report
 from portal.wbs.workflow import Referral, Status
-from portal.workdays import add_workdays, today
+from portal.core.workdays import add_workdays, today
 
 PATHS = {
     Status.RECEIVED: [],

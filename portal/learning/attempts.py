@@ -22,12 +22,12 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from flask_babel import lazy_gettext as _l
 
-from portal.db_types import utcnow
+from portal.core.clock import day_start, utcnow
 from portal.extensions import db
 from portal.learning import grading
 from portal.learning.models import Attempt, AttemptQuestion, Module, Question
-from portal.learning.rows import insert_unless_present
-from portal.learning.services import LearningError, complete_module_if_done, local_day_start
+from portal.core.rows import insert_unless_present
+from portal.learning.services import LearningError, complete_module_if_done
 
 # Covers the round trip of a form sent in the last second; the browser's countdown sends at zero.
 LATE_GRACE = timedelta(seconds=15)
@@ -51,7 +51,7 @@ def get_open_attempt(employee_id: int, module: Module) -> Attempt | None:
 def attempts_started_today(employee_id: int, module: Module, now: datetime) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(
         Attempt.employee_id == employee_id, Attempt.module_id == module.id,
-        Attempt.started_at >= local_day_start(now)))
+        Attempt.started_at >= day_start(now)))
 
 
 def list_attempts(employee_id: int, module: Module | None = None) -> list[Attempt]:

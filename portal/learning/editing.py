@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
+from portal.core import audit
 from portal.extensions import db
 from portal.learning.models import AttemptQuestion, Choice, Lesson, Module, Question, QuestionKind
 from portal.learning.services import LearningError

@@ -14,7 +14,7 @@ from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from portal.forms_common import PortalForm, max_len
+from portal.web.forms import PortalForm, max_len
 from portal.learning.editing import MAX_CHOICES, TOPICS
 from portal.learning.models import QuestionKind
 

@@ -13,7 +13,8 @@ from portal.extensions import db
 from portal.learning import editing, services
 from portal.learning.forms import LessonForm, ModuleForm, QuestionForm
 from portal.learning.models import Lesson, Module, Question, QuestionKind
-from portal.permissions import Role, guard, has_role
+from portal.core.roles import Role
+from portal.web.permissions import guard, has_role
 
 EDITORS = (Role.ADMIN, Role.COI_REVIEWER)
 

@@ -6,14 +6,14 @@ ids at the time of drawing), so grading and review never depend on later edits t
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.enums import LabelledEnum
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 
@@ -24,21 +24,10 @@ def _pick(obj, field: str, locale: str) -> str:
     return getattr(obj, f"{field}_id")
 
 
-class QuestionKind(enum.Enum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUE_FALSE = "true_false"
-
-    @property
-    def label(self):
-        return QUESTION_KIND_LABELS[self]
-
-
-QUESTION_KIND_LABELS = {
-    QuestionKind.SINGLE: _l("Single choice"),
-    QuestionKind.MULTIPLE: _l("Multiple choice (all that apply)"),
-    QuestionKind.TRUE_FALSE: _l("True or false"),
-}
+class QuestionKind(LabelledEnum):
+    SINGLE = "single", _l("Single choice")
+    MULTIPLE = "multiple", _l("Multiple choice (all that apply)")
+    TRUE_FALSE = "true_false", _l("True or false")
 
 
 class Module(db.Model):

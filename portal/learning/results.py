@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
 from portal.org import nip as nip_rules
 from portal.org.models import Employee
-from portal.permissions import scope_to_opd
+from portal.web.permissions import scope_to_opd
 
 STATUSES = ("complete", "in_progress", "not_started")
 

@@ -5,30 +5,21 @@ editing in editing.py; all of them raise LearningError and leave the commit to t
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 
-from portal.db_types import utcnow
+from portal.core.errors import PortalError
+from portal.core import signals
+from portal.core.clock import day_start, utcnow
 from portal.extensions import db
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
-from portal.learning.rows import insert_unless_present
+from portal.core.rows import insert_unless_present
 
 
-class LearningError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-# Called as hook(completion) inside the transaction that records a completion. The
-# certificates area appends its issuer here; a hook that raises aborts the completion.
-on_module_completed: list[Callable[[Completion], None]] = []
+class LearningError(PortalError):
+    pass
 
 
 # --- modules and lessons ----------------------------------------------------------------------
@@ -52,13 +43,6 @@ def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
 
 
 # --- time ----------------------------------------------------------------------------------------
-
-def local_day_start(now: datetime) -> datetime:
-    """Midnight of `now`'s day on the deployment's calendar (WIB for Padang), in UTC."""
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    local = now.astimezone(tz)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
-
 
 # --- progress ------------------------------------------------------------------------------------
 
@@ -122,7 +106,7 @@ def progress_for(employee_id: int, modules: list[Module], now: datetime | None =
         .where(LessonRead.employee_id == employee_id, Lesson.module_id.in_(ids)))
     for module_id, lesson_id in reads:
         result[module_id].read_ids.add(lesson_id)
-    today = local_day_start(now)
+    today = day_start(now)
     stats = db.session.execute(
         sa.select(Attempt.module_id, sa.func.count(),
                   sa.func.count().filter(Attempt.started_at >= today),
@@ -178,7 +162,7 @@ def complete_module_if_done(employee_id: int, module: Module, *, now: datetime |
                             passing_attempt: Attempt | None = None) -> Completion | None:
     """Record the completion once every lesson is read and a quiz attempt passed.
 
-    Returns the new Completion (after running the on_module_completed hooks), or None when the
+    Returns the new Completion (after sending signals.module_completed), or None when the
     module is not done yet or was completed before. The unique key makes a race harmless.
     `passing_attempt` is the attempt just graded as passed: had an earlier one passed with
     every lesson read, the module would be complete already, so it is the best one.
@@ -193,8 +177,7 @@ def complete_module_if_done(employee_id: int, module: Module, *, now: datetime |
     if new_id is None:
         return None
     completion = db.session.get(Completion, new_id)
-    for hook in on_module_completed:
-        hook(completion)
+    signals.module_completed.send(completion)
     return completion
 
 

@@ -18,7 +18,7 @@ from portal.learning.manage_views import bp as manage_bp, can_manage_content
 from portal.learning.markdown import render_markdown
 from portal.learning.models import Attempt, AttemptQuestion, Module, Question
 from portal.learning.results_views import bp as results_bp
-from portal.permissions import guard
+from portal.web.permissions import guard
 
 bp = Blueprint("learning", __name__, url_prefix="/belajar")
 bp.before_request(guard())

@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, Regexp
 
-from portal.forms_common import PortalForm, max_len
+from portal.web.forms import PortalForm, max_len
 from portal.org.models import OpdKind
 
 

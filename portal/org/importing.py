@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from portal import uploads
+from portal.core.errors import PortalError
+from portal.core import uploads
 from portal.org import nip as nip_rules
 from portal.org.models import Employee
 from portal.org import services
@@ -33,10 +34,8 @@ REQUIRED = ("nip", "name", "position", "opd_code")
 TRUE_WORDS = {"1", "ya", "y", "yes", "true", "benar"}
 
 
-class ImportFileError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class ImportFileError(PortalError):
+    pass
 
 
 @dataclass

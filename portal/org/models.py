@@ -8,35 +8,20 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.enums import LabelledEnum
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 
-class OpdKind(enum.Enum):
-    SECRETARIAT = "secretariat"
-    INSPECTORATE = "inspectorate"
-    DINAS = "dinas"
-    BADAN = "badan"
-    SATUAN = "satuan"
-    HOSPITAL = "hospital"
-    KECAMATAN = "kecamatan"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return OPD_KIND_LABELS[self]
-
-
-OPD_KIND_LABELS = {
-    OpdKind.SECRETARIAT: _l("Secretariat"),
-    OpdKind.INSPECTORATE: _l("Inspectorate"),
-    OpdKind.DINAS: _l("Agency (dinas)"),
-    OpdKind.BADAN: _l("Board (badan)"),
-    OpdKind.SATUAN: _l("Unit (satuan)"),
-    OpdKind.HOSPITAL: _l("Regional hospital"),
-    OpdKind.KECAMATAN: _l("District (kecamatan)"),
-    OpdKind.OTHER: _l("Other"),
-}
+class OpdKind(LabelledEnum):
+    SECRETARIAT = "secretariat", _l("Secretariat")
+    INSPECTORATE = "inspectorate", _l("Inspectorate")
+    DINAS = "dinas", _l("Agency (dinas)")
+    BADAN = "badan", _l("Board (badan)")
+    SATUAN = "satuan", _l("Unit (satuan)")
+    HOSPITAL = "hospital", _l("Regional hospital")
+    KECAMATAN = "kecamatan", _l("District (kecamatan)")
+    OTHER = "other", _l("Other")
 
 
 class EmploymentType(enum.Enum):

@@ -6,20 +6,19 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, search
+from portal.core.errors import PortalError
+from portal.core import audit
 from portal.auth.models import User
 from portal.auth.services import create_user
 from portal.extensions import db
 from portal.org import nip as nip_rules
 from portal.org.models import Employee, EmploymentType, Opd, OpdKind
-from portal.permissions import Role, scope_to_opd
+from portal.core.roles import Role
+from portal.web.permissions import scope_to_opd
 
 
-class OrgError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class OrgError(PortalError):
+    pass
 
 
 # --- OPDs ---------------------------------------------------------------------------------
@@ -147,10 +146,8 @@ def employees_query(user, *, q: str = "", opd_id: int | None = None, sort: str =
         stmt = stmt.where(Employee.opd_id == opd_id)
     q = (q or "").strip()[:100]
     if q:
-        like = search.contains(q.lower())
         digits = nip_rules.normalize(q)
-        cond = sa.or_(sa.func.lower(Employee.name).like(like, escape=search.ESCAPE),
-                      sa.func.lower(Employee.position).like(like, escape=search.ESCAPE))
+        cond = sa.or_(Employee.name.icontains(q, autoescape=True), Employee.position.icontains(q, autoescape=True))
         if re.fullmatch(r"[0-9]{1,18}", digits):
             cond = sa.or_(cond, Employee.nip.like(f"{digits}%"))
         stmt = stmt.where(cond)

@@ -9,11 +9,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
-from portal.params import int_arg, paginate
+from portal.web.params import int_arg, paginate
 from portal.org import importing, services
 from portal.org.forms import ConfirmForm, EmployeeForm, ImportUploadForm, OpdForm
 from portal.org.models import Employee, ImportBatch, Opd, OpdKind
-from portal.permissions import Role, can_view_employee, guard, own_opd_id, role_required
+from portal.core.roles import Role
+from portal.web.permissions import can_view_employee, guard, own_opd_id, role_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 bp.before_request(guard(Role.ADMIN, Role.COI_REVIEWER, Role.SECRETARY))
@@ -166,7 +167,7 @@ def import_preview(token: str):
             db.session.rollback()
             flash(exc.message, "danger")
         else:
-            from portal.db_types import utcnow
+            from portal.core.clock import utcnow
 
             batch.applied_at = utcnow()
             db.session.commit()

@@ -7,9 +7,9 @@ import io
 from flask import current_app
 from flask_babel import format_date, format_datetime, gettext as _
 
-from portal import pdf
+from portal.core import pdf
 from portal.participation import queries, services
-from portal.workdays import today
+from portal.core.workdays import today
 
 
 def _header() -> list[str]:

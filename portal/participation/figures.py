@@ -22,13 +22,13 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.learning.rows import ensure_row
+from portal.core.rows import ensure_row
 from portal.org.models import Opd
 from portal.participation import queries
 from portal.participation.models import ModuleFigures, MonthFigures, OpdFigures, Snapshot
-from portal.workdays import today
+from portal.core.workdays import today
 
 log = logging.getLogger(__name__)
 PAST_YEAR_REFRESH = timedelta(days=1)  # statements and sessions of a past year rarely change

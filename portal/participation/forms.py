@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
-from portal.forms_common import PortalForm, max_len
+from portal.web.forms import PortalForm, max_len
 
 
 class StaffFilterForm(PortalForm):

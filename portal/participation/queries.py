@@ -17,8 +17,7 @@ Definitions (shown on the pages):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,11 +25,11 @@ from flask_sqlalchemy.pagination import SelectPagination
 
 from portal.certificates.models import Certificate, CertificateStatus
 from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
+from portal.core.clock import year_bounds
 from portal.extensions import db
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
 from portal.org import nip as nip_rules
 from portal.org.models import Employee, Opd
-from portal.search import ESCAPE, contains
 from portal.socialisation.models import ATTENDED, Participant, Session
 
 
@@ -76,12 +75,6 @@ class OpdRow:
         return round(100 * n / self.headcount) if self.headcount else 0
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=_zone()), datetime(year + 1, 1, 1, tzinfo=_zone())
 
 
 def counted_modules() -> list[Module]:
@@ -221,7 +214,7 @@ def _staff_select(columns, opd_id: int | None, year: int, module_ids: list[int],
         stmt = stmt.where(Employee.opd_id.in_(sa.select(Opd.id).where(Opd.active.is_(True))))
     q = (q or "").strip()[:100]
     if q:
-        cond = Employee.name.ilike(contains(q), escape=ESCAPE)
+        cond = Employee.name.icontains(q, autoescape=True)
         digits = nip_rules.normalize(q)
         if digits.isdigit():
             cond = sa.or_(cond, Employee.nip.like(digits + "%"))

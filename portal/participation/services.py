@@ -11,16 +11,17 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext, lazy_gettext as _l
 
-from portal import audit, mail, settings
-from portal.urls import absolute_url
+from portal.core.errors import PortalError
+from portal.core import audit, mail, settings
+from portal.web.urls import absolute_url
 from portal.auth.models import User, UserRole
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.org.models import Employee, Opd
 from portal.participation import figures, queries
 from portal.participation.models import Reminder
-from portal.permissions import Role
-from portal.workdays import today
+from portal.core.roles import Role
+from portal.core.workdays import today
 
 REMINDER_GAP_DAYS = 7
 DIGEST_GAP_DAYS = 6
@@ -42,11 +43,8 @@ DEFAULTS = {
 WBS_MINIMUM_SHOWN = 3  # fewer reports than this are never shown, whatever the setting
 
 
-class ParticipationError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ParticipationError(PortalError):
+    pass
 
 
 def config() -> dict:

@@ -11,15 +11,16 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
-from portal import audit, settings
+from portal.core import audit, settings
 from portal.extensions import db
 from portal.org.models import Opd
-from portal.params import MAX_ID, int_arg
-from portal.participation import exports, figures, queries, services, signals
+from portal.web.params import MAX_ID, int_arg
+from portal.participation import early_detection as detection, exports, figures, queries, services
 from portal.participation.forms import ParticipationSettingsForm, StaffFilterForm
-from portal.permissions import Role, guard, has_role, own_opd_id, role_required
-from portal.db_types import utcnow
-from portal.workdays import today
+from portal.core.roles import Role
+from portal.web.permissions import guard, has_role, own_opd_id, role_required
+from portal.core.clock import utcnow
+from portal.core.workdays import today
 
 bp = Blueprint("participation", __name__, url_prefix="/partisipasi")
 bp.before_request(guard(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER))
@@ -167,7 +168,7 @@ def reminder_send():
 @role_required(Role.ADMIN, Role.COI_REVIEWER)
 def early_detection():
     year = _year()
-    found, city = signals.compute(year, today(), utcnow())
+    found, city = detection.compute(year, today(), utcnow())
     return render_template("participation/signals.html", signals=found, city=city, year=year,
                            settings=services.config())
 
@@ -188,9 +189,7 @@ def settings_page():
         for key in cfg:
             if key.startswith("signals."):
                 values[key] = getattr(form, key.split(".", 1)[1]).data
-        changed = {k: v for k, v in values.items() if settings.put(k, v, actor=current_user)}
-        if changed:
-            audit.record("participation.settings_changed", object_type="settings", actor=current_user, data=changed)
+        settings.save(values, actor=current_user, action="participation.settings_changed")
         db.session.commit()
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("participation.settings_page"))

@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.db_types import utcnow
+from portal.core.rows import dialect_insert
+from portal.core.errors import PortalError
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.socialisation.models import ATTENDED, AttendanceStatus, Method, Participant, Session, Source, invited_opd
@@ -28,10 +29,8 @@ from portal.socialisation.models import ATTENDED, AttendanceStatus, Method, Part
 PENDING_SCAN_SECONDS = 300
 
 
-class CheckinError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class CheckinError(PortalError):
+    pass
 
 
 @dataclass
@@ -150,8 +149,7 @@ def check_in(session: Session, employee: Employee, *, method: Method, at: dateti
     status = status_at(session, at)
     values = dict(session_id=session.id, employee_id=employee.id, opd_id=employee.opd_id, source=Source.CHECK_IN,
                   status=status, method=method, checked_in_at=at, device_hash=device_hash, created_at=at)
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    stmt = insert(Participant).values(**values)
+    stmt = dialect_insert(Participant).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["session_id", "employee_id"],
         set_={"status": status, "method": method, "checked_in_at": at, "device_hash": device_hash},

@@ -15,9 +15,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.db_types import utcnow
-from portal.extensions import db, limiter
-from portal.ratelimit import client_key
+from portal.core.clock import utcnow
+from portal.extensions import db
+from portal.web.ratelimit import limiter
+from portal.web.ratelimit import client_key
 from portal.socialisation import checkin
 from portal.socialisation.forms import CodeForm
 from portal.socialisation.models import Method, Session

@@ -5,19 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
 
 from flask import current_app, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale, gettext as _
 
-from portal import pdf, storage
-from portal.db_types import utcnow
+from portal.core import signals
+from portal.core import pdf, storage
+from portal.core.clock import local, utcnow
 from portal.socialisation import records, services
 from portal.socialisation.models import Participant, Session
-
-# Set by the certificates area: (session, participants) -> {participant id: certificate code}.
-certificate_codes: Callable[[Session, list[Participant]], dict[int, str]] | None = None
-
 
 def _locale() -> str:
     return str(get_locale() or "id")
@@ -32,7 +28,7 @@ def _base(session: Session, opd_name: str | None) -> dict:
         "organiser": session.owner_opd.name if session.owner_opd else current_app.config["INSPECTORATE_NAME"],
         "title": session.title,
         "description": session.description,
-        "day": format_date(services.local(session.starts_at).date(), "full"),
+        "day": format_date(local(session.starts_at).date(), "full"),
         "start": format_time(session.starts_at, "short"),
         "end": format_time(session.ends_at, "short"),
         "late_after": format_time(session.late_after, "short"),
@@ -80,7 +76,9 @@ def evidence_pack(session: Session, opd_id: int, opd_name: str) -> bytes:
     """A ZIP for one OPD: invitation, its attendance list, minutes, photos, certificate codes,
     and an index saying what each file is."""
     rows = services.participants(session, opd_id)
-    codes = certificate_codes(session, rows) if certificate_codes else {}
+    codes: dict[int, str] = {}
+    for found in signals.collect(signals.participant_certificate_codes, session, participants=rows):
+        codes.update(found)
     files: list[tuple[str, str, bytes]] = [
         ("01-undangan.pdf", _("Invitation"), invitation_pdf(session)),
         ("02-daftar-hadir.pdf", _("Attendance list"), attendance_pdf(session, rows, opd_name)),
@@ -100,7 +98,7 @@ def evidence_pack(session: Session, opd_id: int, opd_name: str) -> bytes:
     files.append(("05-peserta-dan-sertifikat.csv", _("Participants and their certificate codes"),
                   table.getvalue().encode("utf-8-sig")))
     index = [_("Evidence of a socialisation session"), "", f"{session.title}", f"{opd_name}",
-             f"{format_date(services.local(session.starts_at).date(), 'long')}, {session.venue}", ""]
+             f"{format_date(local(session.starts_at).date(), 'long')}, {session.venue}", ""]
     index += [f"{name}: {what}" for name, what, _data in files]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:

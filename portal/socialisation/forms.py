@@ -6,7 +6,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from portal.forms_common import MultiCheckboxField, PortalForm, max_len
+from portal.web.forms import MultiCheckboxField, PortalForm, max_len
 from portal.socialisation.models import AttendanceStatus
 
 NIPS_HELP = _l("One NIP per line (18 digits; spaces are fine).")

@@ -5,79 +5,44 @@ the attendance, so a QR check-in is a single upsert of that row.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.enums import LabelledEnum
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 
-class AttendanceStatus(enum.Enum):
-    EXPECTED = "expected"   # invited or nominated, not marked yet
-    PRESENT = "present"
-    LATE = "late"
-    EXCUSED = "excused"
-    ABSENT = "absent"
+class AttendanceStatus(LabelledEnum):
+    EXPECTED = "expected", _l("Not marked yet")   # invited or nominated, not marked yet
+    PRESENT = "present", _l("Present")
+    LATE = "late", _l("Late")
+    EXCUSED = "excused", _l("Excused")
+    ABSENT = "absent", _l("Absent")
 
-    @property
-    def label(self):
-        return ATTENDANCE_LABELS[self]
 
     @property
     def attended(self) -> bool:
         return self in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
-
-ATTENDANCE_LABELS = {
-    AttendanceStatus.EXPECTED: _l("Not marked yet"),
-    AttendanceStatus.PRESENT: _l("Present"),
-    AttendanceStatus.LATE: _l("Late"),
-    AttendanceStatus.EXCUSED: _l("Excused"),
-    AttendanceStatus.ABSENT: _l("Absent"),
-}
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
-class Method(enum.Enum):
-    QR = "qr"            # scanned the rotating QR code
-    CODE = "code"        # typed the short code under it
-    MANUAL = "manual"    # marked by the organiser
-    WALK_IN = "walk_in"  # registered at the door by NIP
-
-    @property
-    def label(self):
-        return METHOD_LABELS[self]
+class Method(LabelledEnum):
+    QR = "qr", _l("QR code")            # scanned the rotating QR code
+    CODE = "code", _l("Short code")        # typed the short code under it
+    MANUAL = "manual", _l("Marked by the organiser")    # marked by the organiser
+    WALK_IN = "walk_in", _l("Walk-in, registered by NIP")  # registered at the door by NIP
 
 
-METHOD_LABELS = {
-    Method.QR: _l("QR code"),
-    Method.CODE: _l("Short code"),
-    Method.MANUAL: _l("Marked by the organiser"),
-    Method.WALK_IN: _l("Walk-in, registered by NIP"),
-}
-
-
-class Source(enum.Enum):
-    INVITED = "invited"      # named by the organiser
-    NOMINATED = "nominated"  # put forward by their OPD's secretary
-    CHECK_IN = "check_in"    # not on the list; came, from an invited OPD
-    WALK_IN = "walk_in"
-
-    @property
-    def label(self):
-        return SOURCE_LABELS[self]
-
-
-SOURCE_LABELS = {
-    Source.INVITED: _l("Invited"),
-    Source.NOMINATED: _l("Nominated by the OPD"),
-    Source.CHECK_IN: _l("Checked in without nomination"),
-    Source.WALK_IN: _l("Walk-in"),
-}
+class Source(LabelledEnum):
+    INVITED = "invited", _l("Invited")      # named by the organiser
+    NOMINATED = "nominated", _l("Nominated by the OPD")  # put forward by their OPD's secretary
+    CHECK_IN = "check_in", _l("Checked in without nomination")    # not on the list; came, from an invited OPD
+    WALK_IN = "walk_in", _l("Walk-in")
 
 session_regulation = sa.Table(
     "soc_session_regulation", db.metadata,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, storage, uploads
-from portal.db_types import utcnow
+from portal.core import audit, storage, uploads
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.socialisation.models import Photo, Session
 from portal.socialisation.services import SessionError

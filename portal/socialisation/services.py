@@ -4,39 +4,30 @@ Functions raise SessionError with a translated message and leave the commit to t
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
-from portal.db_types import utcnow
+from portal.core.errors import PortalError
+from portal.core import signals
+from portal.core import audit
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Module
 from portal.org.models import Employee, Opd
 from portal.org.nip import normalize as normalise_nip
-from portal.permissions import Role, has_role, own_opd_id
+from portal.core.roles import Role
+from portal.web.permissions import has_role, own_opd_id
 from portal.socialisation import checkin
 from portal.socialisation.models import (ATTENDED, AttendanceStatus, Method, Participant, Session, Source,
                                          invited_opd)
 
-# Called as hook(participant) when an attendance becomes final: the attendance list is
-# closed, or a participant is marked present/late on a closed list. The certificates area
-# appends its issuer here.
-on_attendance_final: list[Callable[[Participant], None]] = []
-
-
-class SessionError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SessionError(PortalError):
+    pass
 
 
 @dataclass
@@ -97,19 +88,19 @@ def can_view(user, session: Session) -> bool:
             or own_participation(user, session) is not None)
 
 
+def can_see_records(user, session: Session) -> bool:
+    """Photos and documents: the organisers, and the secretaries of invited OPDs."""
+    return can_manage(user, session) or secretary_opd(user, session) is not None
+
+
+def can_remove(user, session: Session, participant: Participant) -> bool:
+    """Organisers take anyone off the list; a secretary only the people they nominated from their OPD."""
+    if can_manage(user, session):
+        return True
+    return participant.source == Source.NOMINATED and secretary_opd(user, session) == participant.opd_id
+
+
 # --- time ------------------------------------------------------------------------------------
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def to_utc(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=_zone()).astimezone(ZoneInfo("UTC"))
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(_zone())
-
 
 def phase(session: Session, now: datetime | None = None) -> str:
     """upcoming | running | ended | closed | cancelled: what the pages show and allow."""
@@ -240,8 +231,7 @@ def remove_participant(session: Session, participant: Participant, *, actor) -> 
 
 def _final(participant: Participant) -> None:
     if participant.session.closed_at is not None and participant.status in ATTENDED:
-        for hook in on_attendance_final:
-            hook(participant)
+        signals.attendance_final.send(participant)
 
 
 def mark(session: Session, participant: Participant, status: AttendanceStatus, *, actor,

@@ -10,19 +10,19 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from portal import storage
+from portal.core import storage
 from portal.certificates import bulk, services as certificates
-from portal.db_types import utcnow
+from portal.core.clock import local, to_utc, utcnow
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Module
 from portal.org.models import Opd
-from portal.params import int_arg, paginate
-from portal.permissions import guard
+from portal.web.params import int_arg, paginate
+from portal.web.permissions import guard
 from portal.socialisation import checkin, documents, records, services
 from portal.socialisation.forms import MarkForm, MinutesForm, NipsForm, PhotoForm, SessionForm, WalkInForm
 from portal.socialisation.models import AttendanceStatus, Participant, Photo, Session, Source
-from portal.uploads import UploadError
+from portal.core.uploads import UploadError
 
 bp = Blueprint("sessions", __name__, url_prefix="/sosialisasi")
 bp.before_request(guard())
@@ -69,9 +69,9 @@ def _edit(session: Session | None):
     form = SessionForm(obj=session)
     _choices(form)
     if session is not None and request.method == "GET":
-        start = services.local(session.starts_at)
+        start = local(session.starts_at)
         form.day.data, form.start.data = start.date(), start.time()
-        form.end.data, form.late_after.data = services.local(session.ends_at).time(), services.local(
+        form.end.data, form.late_after.data = local(session.ends_at).time(), local(
             session.late_after).time()
         form.regulations.data = [r.id for r in session.regulations]
         form.modules.data = [m.id for m in session.modules]
@@ -80,9 +80,9 @@ def _edit(session: Session | None):
     if form.validate_on_submit():
         fields = services.SessionFields(
             title=form.title.data, description=form.description.data or "",
-            starts_at=services.to_utc(form.day.data, form.start.data),
-            ends_at=services.to_utc(form.day.data, form.end.data),
-            late_after=services.to_utc(form.day.data, form.late_after.data), venue=form.venue.data,
+            starts_at=to_utc(form.day.data, form.start.data),
+            ends_at=to_utc(form.day.data, form.end.data),
+            late_after=to_utc(form.day.data, form.late_after.data), venue=form.venue.data,
             capacity=form.capacity.data, speakers=form.speakers.data or "",
             regulation_ids=tuple(form.regulations.data or ()), module_ids=tuple(form.modules.data or ()),
             opd_ids=tuple(form.opds.data or ()), invite_nips=form.invite_nips.data or "")
@@ -188,9 +188,8 @@ def _participant(session: Session, participant_id: int) -> Participant:
 def remove_participant(session_id: int, participant_id: int):
     session = _load(session_id)
     participant = _participant(session, participant_id)
-    if not services.can_manage(current_user, session):
-        if services.secretary_opd(current_user, session) != participant.opd_id or participant.source != Source.NOMINATED:
-            abort(403)
+    if not services.can_remove(current_user, session, participant):
+        abort(403)
     return _run(session, lambda: services.remove_participant(session, participant, actor=current_user),
                 _("Taken off the list."))
 
@@ -295,7 +294,7 @@ def _photo(session: Session, photo_id: int) -> Photo:
 @bp.route(f"/<{ID}:session_id>/foto/<{ID}:photo_id>")
 def photo(session_id: int, photo_id: int):
     session = _load(session_id)
-    if not (services.can_manage(current_user, session) or services.secretary_opd(current_user, session)):
+    if not services.can_see_records(current_user, session):
         abort(403)
     item = _photo(session, photo_id)
     response = send_file(io.BytesIO(storage.read(records.PHOTO_AREA, item.storage_key)), mimetype=item.media_type)

@@ -1,0 +1,24 @@
+"""The Whistleblowing System (Perwako 15/2019): the public's reports and the WBS team's handling.
+
+The public part is an anonymous area: it never consults the login (portal/web/i18n.py).
+"""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from portal.core import contributions
+    from portal.core.roles import Role
+    from portal.wbs import cli, content, manage_views, public_views, services
+    from portal.wbs.models import Evidence
+
+    app.register_blueprint(public_views.bp)
+    app.register_blueprint(manage_views.bp)
+    app.config["ANONYMOUS_BLUEPRINTS"] = app.config.get("ANONYMOUS_BLUEPRINTS", set()) | {public_views.bp.name}
+    app.cli.add_command(cli.wbs_retention_command)
+    found = contributions.of(app)
+    found.stored_files[services.STORAGE_AREA] = Evidence.storage_key
+    found.seeders.append(lambda: f"WBS categories: {content.load_categories()} new")
+    found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} report keys under the newest master key.")
+    contributions.add_nav(app, "wbs_manage.queue", _l("WBS cases"), roles=(Role.WBS_HANDLER,), position=60)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal import settings
-from portal.workdays import add_workdays, today, workdays_between
+from portal.core import settings
+from portal.core.workdays import add_workdays, today, workdays_between
 from portal.wbs.workflow import Status
 
 DEFAULTS = {

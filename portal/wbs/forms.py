@@ -9,8 +9,8 @@ from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.forms_common import PortalForm, max_len
-from portal.nonces import NonceField
+from portal.web.forms import PortalForm, max_len
+from portal.web.nonces import NonceField
 from portal.wbs.models import Mode
 from portal.wbs.retention import MAX_MONTHS, MIN_MONTHS
 from portal.wbs.workflow import Referral

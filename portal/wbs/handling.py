@@ -10,16 +10,17 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, search
-from portal.db_types import utcnow
+from portal.core import audit
+from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.permissions import Role, has_role, own_opd_id
+from portal.core.roles import Role
+from portal.web.permissions import has_role, own_opd_id
 from portal.wbs import deadlines, workflow
 from portal.wbs.models import Exclusion, IdentityRequest, Message, Mode, Note, Report, ReportEvent
 from portal.wbs.sealing import Seal
 from portal.wbs.services import WbsError, exclusion_reason
 from portal.wbs.workflow import Referral, Status
-from portal.workdays import today
+from portal.core.workdays import today
 
 
 def can_handle(user, report: Report) -> bool:
@@ -53,7 +54,7 @@ def queue_query(user, *, status: str = "", category_id: int = 0, opd_id: int = 0
     if mine:
         stmt = stmt.where(Report.assigned_to_id == user.id)
     if q:
-        stmt = stmt.where(Report.public_id.ilike(search.contains(q.strip()[:16]), escape=search.ESCAPE))
+        stmt = stmt.where(Report.public_id.icontains(q.strip()[:16], autoescape=True))
     return stmt.order_by(Report.filed_on.desc(), Report.id.desc())
 
 

@@ -10,11 +10,12 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal import audit, settings
+from portal.core import audit, settings
 from portal.extensions import db
-from portal.params import int_arg, paginate
+from portal.web.params import int_arg, paginate
 from portal.org.services import list_opds
-from portal.permissions import Role, guard, role_required
+from portal.core.roles import Role
+from portal.web.permissions import guard, role_required
 from portal.wbs import deadlines, handling, retention, stats, workflow
 from portal.wbs.forms import (AssignForm, IdentityDecisionForm, IdentityRequestForm, LiftHoldForm, MessageForm,
                               NoteForm, PlaceHoldForm, RetentionForm, SettingsForm, StatusForm)
@@ -211,13 +212,8 @@ def settings_page():
     current = deadlines.config()
     form = SettingsForm(data={k.split(".", 1)[1]: v for k, v in current.items()})
     if form.validate_on_submit():
-        changed = {}
-        for key in deadlines.DEFAULTS:
-            value = getattr(form, key.split(".", 1)[1]).data
-            if settings.put(key, value, actor=current_user):
-                changed[key] = value
-        if changed:
-            audit.record("wbs.settings_changed", object_type="settings", actor=current_user, data=changed)
+        settings.save({key: getattr(form, key.split(".", 1)[1]).data for key in deadlines.DEFAULTS},
+                      actor=current_user, action="wbs.settings_changed")
         db.session.commit()
         flash(_("The WBS settings have been saved."), "success")
         return redirect(url_for("wbs_manage.settings_page"))
@@ -237,10 +233,8 @@ def _render_settings(*, form=None, retention_form=None):
 def retention_settings():
     form = RetentionForm()
     if form.validate_on_submit():
-        value = form.retention_months.data
-        if settings.put(retention.SETTING, value, actor=current_user):
-            audit.record("wbs.settings_changed", object_type="settings", actor=current_user,
-                         data={retention.SETTING: value})
+        settings.save({retention.SETTING: form.retention_months.data}, actor=current_user,
+                      action="wbs.settings_changed")
         db.session.commit()
         flash(_("The retention period has been saved."), "success")
         return redirect(url_for("wbs_manage.settings_page"))

@@ -3,33 +3,22 @@ points to a user account of the reporter. Everything the reporter wrote is encry
 the report's own key (see portal/crypto.py)."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.enums import LabelledEnum
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.wbs.workflow import Referral, Status
 
 
-class Mode(enum.Enum):
-    ANONYMOUS = "anonymous"
-    CONFIDENTIAL = "confidential"
-    OPEN = "open"
-
-    @property
-    def label(self):
-        return MODE_LABELS[self]
-
-
-MODE_LABELS = {
-    Mode.ANONYMOUS: _l("Anonymous"),
-    Mode.CONFIDENTIAL: _l("Confidential"),
-    Mode.OPEN: _l("Open"),
-}
+class Mode(LabelledEnum):
+    ANONYMOUS = "anonymous", _l("Anonymous")
+    CONFIDENTIAL = "confidential", _l("Confidential")
+    OPEN = "open", _l("Open")
 
 
 class Category(db.Model):

@@ -8,15 +8,16 @@ import time
 from datetime import date
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from flask_babel import get_locale, gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from portal import nonces, ratelimit
-from portal.extensions import db, limiter
+from portal.web import nonces, ratelimit
+from portal.extensions import db
+from portal.web.ratelimit import limiter
 from portal.org.models import Opd
 from portal.org.services import list_opds
-from portal.ratelimit import client_key
+from portal.web.ratelimit import client_key
 from portal.wbs import deadlines, services
 from portal.wbs.forms import REPORT_SCOPE, FollowUpForm, ReplyForm, ReportForm
 from portal.wbs.models import Category, Mode, Report

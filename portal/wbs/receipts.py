@@ -7,26 +7,20 @@ mailed or put in a URL.
 from __future__ import annotations
 
 import hashlib
-import re
-import secrets
 
 from flask import current_app
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from portal.core import codes
+
 LENGTH = 20  # 20 x 5 bits = 100 bits
-_CLEAN = re.compile(r"[\s\-_.]")
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
+    return codes.grouped(codes.random_code(LENGTH))
 
 
 def normalize(code: str) -> str | None:
-    text = _CLEAN.sub("", (code or "")[:64]).upper().translate(str.maketrans("OIL", "011"))
-    if len(text) != LENGTH or any(c not in ALPHABET for c in text):
-        return None
-    return text
+    return codes.normalise(code, LENGTH)
 
 
 def lookup_key(code: str) -> str | None:
@@ -43,5 +37,4 @@ def lookup_key(code: str) -> str | None:
 
 def new_public_id() -> str:
     """What handlers and the printed receipt call a case: random, not a sequence."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    return f"WBS-{raw[:4]}-{raw[4:]}"
+    return "WBS-" + codes.grouped(codes.random_code(8))

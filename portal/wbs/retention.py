@@ -18,8 +18,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, settings, storage, workdays
-from portal.db_types import utcnow
+from portal.core import audit, settings, storage, workdays
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.wbs import workflow
 from portal.wbs.models import Evidence, LegalHold, Message, Note, Report, ReportEvent

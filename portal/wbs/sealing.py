@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from portal import crypto
+from portal.core import crypto
 
 
 class ShreddedError(Exception):

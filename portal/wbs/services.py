@@ -10,27 +10,25 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal import storage
+from portal.core.errors import PortalError
+from portal.core import storage
 from portal.extensions import db
 from portal.org.models import Employee, Opd, OpdKind
 from portal.org.names import names_match
-from portal.permissions import Role
-from portal.uploads import UploadError, clean_upload
+from portal.core.roles import Role
+from portal.core.uploads import UploadError, clean_upload
 from portal.wbs import deadlines, receipts
 from portal.wbs.models import Category, Evidence, Exclusion, Message, Mode, Report, ReportEvent
-from portal.wbs.sealing import Seal, ShreddedError
-from portal.workdays import today
+from portal.wbs.sealing import Seal
+from portal.core.workdays import today
 
 STORAGE_AREA = "wbs"
 CONTENT_FIELDS = ("reported_name", "reported_position", "reported_opd_text", "what", "where", "when_from",
                   "when_to", "how", "why", "loss")
 
 
-class WbsError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class WbsError(PortalError):
+    pass
 
 
 @dataclass
@@ -210,7 +208,7 @@ def open_evidence(report: Report, evidence: Evidence) -> tuple[str, bytes]:
 
 def rotate_keys() -> int:
     """Re-wrap every report key under the newest master key; the content is not touched."""
-    from portal import crypto
+    from portal.core import crypto
 
     count = 0
     for report in db.session.scalars(sa.select(Report).where(Report.wrapped_key.is_not(None))):

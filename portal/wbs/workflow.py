@@ -2,44 +2,27 @@
 verification, review, investigative audit, recommendation, follow-up; wbs.md §3.3)."""
 from __future__ import annotations
 
-import enum
 
 from flask_babel import lazy_gettext as _l
+from portal.core.enums import LabelledEnum
 
 
-class Status(enum.Enum):
-    RECEIVED = "diterima"
-    VERIFICATION = "verifikasi"
-    REVIEW = "telaah"
-    INVESTIGATIVE_AUDIT = "audit_investigatif"
-    RECOMMENDATION = "rekomendasi"
-    FOLLOW_UP = "tindak_lanjut"
-    CLOSED_PROVEN = "selesai_terbukti"
-    CLOSED_NOT_PROVEN = "selesai_tidak_terbukti"
-    REJECTED = "ditolak"
-    NOT_COMPETENT = "bukan_wewenang"
+class Status(LabelledEnum):
+    RECEIVED = "diterima", _l("Received")
+    VERIFICATION = "verifikasi", _l("Verification")
+    REVIEW = "telaah", _l("Review")
+    INVESTIGATIVE_AUDIT = "audit_investigatif", _l("Investigative audit")
+    RECOMMENDATION = "rekomendasi", _l("Recommendation")
+    FOLLOW_UP = "tindak_lanjut", _l("Follow-up")
+    CLOSED_PROVEN = "selesai_terbukti", _l("Closed: substantiated")
+    CLOSED_NOT_PROVEN = "selesai_tidak_terbukti", _l("Closed: not substantiated")
+    REJECTED = "ditolak", _l("Rejected")
+    NOT_COMPETENT = "bukan_wewenang", _l("Outside our competence (referred)")
 
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
 
     @property
     def closed(self) -> bool:
         return self in CLOSED
-
-
-STATUS_LABELS = {
-    Status.RECEIVED: _l("Received"),
-    Status.VERIFICATION: _l("Verification"),
-    Status.REVIEW: _l("Review"),
-    Status.INVESTIGATIVE_AUDIT: _l("Investigative audit"),
-    Status.RECOMMENDATION: _l("Recommendation"),
-    Status.FOLLOW_UP: _l("Follow-up"),
-    Status.CLOSED_PROVEN: _l("Closed: substantiated"),
-    Status.CLOSED_NOT_PROVEN: _l("Closed: not substantiated"),
-    Status.REJECTED: _l("Rejected"),
-    Status.NOT_COMPETENT: _l("Outside our competence (referred)"),
-}
 
 CLOSED = {Status.CLOSED_PROVEN, Status.CLOSED_NOT_PROVEN, Status.REJECTED, Status.NOT_COMPETENT}
 
@@ -58,25 +41,12 @@ TRANSITIONS: dict[Status, set[Status]] = {
 }
 
 
-class Referral(enum.Enum):
-    KPK = "kpk"
-    KEJAKSAAN = "kejaksaan"
-    POLRI = "polri"
-    LAPOR = "sp4n_lapor"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return REFERRAL_LABELS[self]
-
-
-REFERRAL_LABELS = {
-    Referral.KPK: _l("KPK (Corruption Eradication Commission)"),
-    Referral.KEJAKSAAN: _l("Public prosecutor (Kejaksaan)"),
-    Referral.POLRI: _l("Police (Polri)"),
-    Referral.LAPOR: _l("SP4N-LAPOR! (public-service complaints)"),
-    Referral.OTHER: _l("Another agency"),
-}
+class Referral(LabelledEnum):
+    KPK = "kpk", _l("KPK (Corruption Eradication Commission)")
+    KEJAKSAAN = "kejaksaan", _l("Public prosecutor (Kejaksaan)")
+    POLRI = "polri", _l("Police (Polri)")
+    LAPOR = "sp4n_lapor", _l("SP4N-LAPOR! (public-service complaints)")
+    OTHER = "other", _l("Another agency")
 
 
 def allowed(current: Status, target: Status) -> bool:

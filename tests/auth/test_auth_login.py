@@ -96,7 +96,7 @@ def test_successful_logins_do_not_count_towards_the_limit(app_factory, world):
 
 
 def test_limiter_storage_holds_no_raw_address(app_factory, world):
-    from portal.extensions import limiter
+    from portal.web.ratelimit import limiter
 
     app = app_factory()
     client = app.test_client()

@@ -37,7 +37,7 @@ def _user(app, user_id):
 
 
 def _actions(app) -> list[str]:
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     with app.app_context():
         return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)))

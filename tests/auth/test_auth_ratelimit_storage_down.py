@@ -41,12 +41,12 @@ def test_login_answers_and_is_still_throttled(app, world, caplog):
 
 
 def test_wbs_report_and_follow_up_answer_and_guessing_is_still_throttled(app, world, caplog, monkeypatch):
-    from portal.extensions import limiter
+    from portal.web.ratelimit import limiter
     from tests.wbs.test_wbs_privacy import file_report
 
     code, _page = file_report(app.test_client())
     # Flask-Limiter now knows the storage is dead and hands out its memory fallback; the
-    # follow-up's own counting (portal.ratelimit.hit) must cope before it knows, too.
+    # follow-up's own counting (portal.web.ratelimit.hit) must cope before it knows, too.
     monkeypatch.setattr(limiter, "_storage_dead", False)
     client = app.test_client()
     for _ in range(2):  # two wrong guesses use up this client's tries...

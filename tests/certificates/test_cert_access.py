@@ -207,7 +207,7 @@ def test_admin_may_revoke_too(app, world, client_of, dinkes_cert):
 def test_revoking_is_recorded_in_the_audit_log(app, world, client_of, dinkes_cert):
     import sqlalchemy as sa
 
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
     from portal.extensions import db
 
     reason = "Peserta tidak hadir sama sekali."

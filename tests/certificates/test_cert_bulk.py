@@ -10,7 +10,7 @@ import zipfile
 import pytest
 import sqlalchemy as sa
 
-from portal import jobs
+from portal.core import jobs
 from portal.extensions import db
 from tests.certificates.conftest import (BASE, certificates, close_session, count, dashed, flashed, open_session,
                                          pdf_info, pdf_text, person, sha256, text)
@@ -194,7 +194,7 @@ def test_a_failing_job_is_marked_failed(app, world, client_of, closed_session, m
 
 
 def test_a_bulk_request_is_audited(app, world, client_of, closed_session):
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     job_id = request_job(client_of("inspektur"), closed_session, "zip")
     with app.app_context():

@@ -9,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.settings import Setting
-from portal.workdays import today
+from portal.core.settings import Setting
+from portal.core.workdays import today
 from tests.certificates.conftest import (BASE, attended_session, certificates, close_session, complete_module, count,
                                          file_yearly_statement, flashed, lesson_ids, open_session, participant_id,
                                          person, right_answers, save_settings, text)

@@ -46,7 +46,7 @@ def test_holder_downloads_an_a4_landscape_pdf(app, world, client_of):
 
 def test_module_and_compliance_pdfs_name_their_subject(app, world, module, client_of):
     from tests.certificates.conftest import certificates, complete_module, file_yearly_statement
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     asn = client_of("asn")
     complete_module(app, asn, module("modul-a"))

@@ -56,7 +56,7 @@ def test_seed_gives_a_fresh_installation_its_lists(app, runner):
 
 
 def test_dates_in_audit_data_are_stored(ctx):
-    from portal import audit
+    from portal.core import audit
 
     event = audit.record("test.dated", object_type="x", data={"on": date(2026, 1, 2)})
     db.session.commit()

@@ -2,7 +2,6 @@
 XLSX), comments, returns, take-overs; the secretary's coverage page; the lists and settings."""
 from __future__ import annotations
 
-import html
 import io
 import re
 import shutil
@@ -47,7 +46,7 @@ def declaration(app, declaration_id: int) -> dict:
 
 
 def audit_actions(app, action: str) -> list[dict]:
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     with app.app_context():
         return [e.data for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action))]
@@ -248,8 +247,8 @@ def test_code_of_an_entry_in_use_cannot_change(app, world, inspektur, items):
 
 
 def test_settings_change_is_audited_and_used(app, world, inspektur, items):
-    from portal import settings
-    from portal.workdays import add_workdays, today
+    from portal.core import settings
+    from portal.core.workdays import add_workdays, today
 
     bad = inspektur.post(f"{OVERSIGHT}/daftar", data={"decision_days": "0", "reminder_days": "2"})
     assert "Between 1 and 60." in field_error(text(bad), "decision_days")

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.permissions import Role
+from portal.core.roles import Role
 
 DUE = date(2026, 2, 11)  # a Wednesday; 9 and 10 February are the two working days before it
 
@@ -61,7 +61,7 @@ def run(app, on) -> int:
 
 
 def state(app, declaration_id) -> dict:
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
     from portal.coi.models import Declaration
 
     with app.app_context():
@@ -109,7 +109,7 @@ def test_reminder_written_once_within_reminder_days(mail_app, world, tmp_path):
 
 
 def test_reminder_days_setting_and_closed_declarations(mail_app, world, tmp_path):
-    from portal import settings
+    from portal.core import settings
 
     folder = tmp_path / "mail"
     set_email(mail_app, world.kadis, "kadis@dinkes.padang.go.id")
@@ -143,7 +143,7 @@ def test_inspectorate_route_reminds_every_reviewer(mail_app, world, tmp_path, ma
 
 
 def test_send_reminders_command(mail_app, world, tmp_path):
-    from portal.workdays import add_workdays, today
+    from portal.core.workdays import add_workdays, today
 
     folder = tmp_path / "mail"
     set_email(mail_app, world.kadis, "kadis@dinkes.padang.go.id")

@@ -2,7 +2,6 @@
 deciding, acknowledging, changes, the yearly statement, bad input, and who may see what."""
 from __future__ import annotations
 
-import html
 import io
 import re
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from portal.coi.models import Activity, Kind, Relationship, Route, Status
 from portal.extensions import db
-from portal.permissions import Role
+from portal.core.roles import Role
 
 FULL = {"description": "Adik kandung saya direktur CV yang ikut tender alat kesehatan.",
         "activity": Activity.PROCUREMENT, "related_party": "CV Sehat Sentosa",
@@ -38,7 +38,7 @@ def declare(app, account, *, kind=Kind.ADHOC, submit=True, related_employee_id=N
     with app.app_context():
         user = db.session.get(User, account["user_id"])
         if related_employee_id:
-            fields["related_employee"] = db.session.get(Employee, related_employee_id)
+            fields["related_nip"] = db.session.get(Employee, related_employee_id).nip
         d = services.save_draft(None, declarant=user.employee, kind=kind, fields=services.DraftFields(**fields),
                                 actor=user)
         if submit:
@@ -73,7 +73,7 @@ def row(app, declaration_id: int) -> dict:
 
 
 def events(app, declaration_id: int) -> list[str]:
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     with app.app_context():
         return list(db.session.scalars(sa.select(AuditEvent.action).where(
@@ -83,9 +83,9 @@ def events(app, declaration_id: int) -> list[str]:
 
 def freeze(monkeypatch, day: date) -> None:
     import portal.coi.services
-    import portal.workdays
+    import portal.core.workdays
 
-    for module in (portal.workdays, portal.coi.services):
+    for module in (portal.core.workdays, portal.coi.services):
         monkeypatch.setattr(module, "today", lambda: day)
 
 
@@ -165,8 +165,8 @@ def test_due_date_is_seven_working_days(app, world, monkeypatch, start, due):
 
 
 def test_due_date_skips_admin_holiday_and_follows_setting(app, world, monkeypatch):
-    from portal import settings
-    from portal.workdays import ExtraHoliday
+    from portal.core import settings
+    from portal.core.workdays import ExtraHoliday
 
     freeze(monkeypatch, date(2026, 2, 2))
     with app.app_context():

@@ -75,7 +75,7 @@ def _prepare() -> dict:
     from portal.wbs import handling, retention, services as wbs
     from portal.wbs.models import Category, Mode
     from portal.wbs.workflow import Status as WbsStatus
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.is_not(None)))}
     handler = users["wbs.petugas"]

@@ -53,7 +53,7 @@ def _demo_facts() -> dict:
 
     from portal.auth.models import User
     from portal.extensions import db
-    from portal.templating import format_nip
+    from portal.web.templating import format_nip
 
     def person(username):
         user = db.session.scalar(sa.select(User).where(User.username == username))

@@ -85,23 +85,24 @@ def _prepare(base_url: str) -> dict:
     import sqlalchemy as sa
     from flask import current_app
 
-    from portal import jobs
+    from portal.core import jobs
     from portal.auth.models import User
     from portal.certificates import bulk
     from portal.certificates.models import Certificate
-    from portal.db_types import utcnow
+    from portal.core.clock import utcnow
     from portal.extensions import db
     from portal.org.models import Opd
+    from portal.core.clock import local
     from portal.socialisation import checkin, services
     from portal.socialisation.models import Session
-    from portal.templating import format_nip
+    from portal.web.templating import format_nip
 
     users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.is_not(None)))}
     now = utcnow()
     sessions = list(db.session.scalars(sa.select(Session).order_by(Session.starts_at)))
     asn_dinkes = users["asn.dinkes"].employee
 
-    s2019 = next(s for s in sessions if services.local(s.starts_at).date().isoformat() == "2019-08-09")
+    s2019 = next(s for s in sessions if local(s.starts_at).date().isoformat() == "2019-08-09")
     assert s2019.closed_at is not None and s2019.minutes, "the 2019 session should be closed, with minutes"
     upcoming = next(s for s in sessions if services.phase(s, now) == "upcoming" and s.owner_opd_id is None
                     and services.own_participation(users["asn.dinkes"], s) is not None)
@@ -417,7 +418,7 @@ def test_stranger_verifies_a_certificate_by_code_and_by_its_pdf(new_context, log
 def test_organiser_creates_a_session_and_puts_someone_on_its_list(new_context, log_in, live_server, sessions_ids):
     from zoneinfo import ZoneInfo
 
-    from portal.db_types import utcnow
+    from portal.core.clock import utcnow
 
     zone = ZoneInfo(live_server.app.config["BABEL_DEFAULT_TIMEZONE"])
     day = (utcnow().astimezone(zone) + timedelta(days=3)).date()
@@ -471,7 +472,7 @@ def test_bulk_download_is_made_by_the_worker_and_offered_on_its_page(new_context
                                                                       sessions_ids):
     """The organiser asks for all the attendance certificates as one PDF; the worker makes it
     the way `flask worker` does (an app context, no request) while the page refreshes itself."""
-    from portal import jobs
+    from portal.core import jobs
     from portal.extensions import db
 
     page = new_context().new_page()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.extensions import db
+from portal.core import signals
 from portal.learning import attempts, services
 from portal.learning.models import Attempt, AttemptQuestion, Completion, Module
 
@@ -201,8 +202,7 @@ def test_inactive_module_and_empty_bank_cannot_start(quiz):
 def test_completion_needs_lessons_and_a_pass_and_is_recorded_once(quiz):
     employee_id, module = quiz
     calls = []
-    services.on_module_completed.append(calls.append)
-    try:
+    with signals.module_completed.connected_to(calls.append):
         a = attempts.start_attempt(employee_id, module, now=NOW)
         assert attempts.submit_attempt(a, answers_for(a), now=NOW).completed is False  # lessons unread
         assert services.mark_lesson_read(employee_id, module.lessons[0], now=NOW) is None
@@ -214,8 +214,6 @@ def test_completion_needs_lessons_and_a_pass_and_is_recorded_once(quiz):
         assert attempts.submit_attempt(b, answers_for(b), now=NOW + timedelta(hours=1)).completed is False
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Completion)) == 1
         assert calls == [done]
-    finally:
-        services.on_module_completed.remove(calls.append)
 
 
 def test_progress_counts_best_score_and_failures(quiz):

@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from portal.audit import AuditEvent
+from portal.core.audit import AuditEvent
 from portal.extensions import db
 from portal.learning import attempts
 from portal.learning.models import Lesson, Module, Question, QuestionKind

@@ -191,7 +191,7 @@ def count(app, model) -> int:
 
 
 def target_is_untouched(app) -> None:
-    from portal.dbdump import tables_with_rows
+    from portal.ops.dump import tables_with_rows
 
     root = Path(app.config["STORAGE_DIR"])
     assert not root.exists(), list(root.rglob("*"))
@@ -210,7 +210,7 @@ def target_is_untouched(app) -> None:
 
 def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decryptable(app, filled, target,
                                                                                        tmp_path):
-    from portal import audit, storage
+    from portal.core import audit, storage
     from portal.certificates.models import Certificate
     from portal.coi.models import Declaration, Status
     from portal.learning.models import Attempt
@@ -342,7 +342,7 @@ def test_restore_refuses_a_used_instance_unless_forced(app, filled, make_opd, ta
 def test_with_other_keys_the_restore_warns_and_the_wbs_content_cannot_be_decrypted(app, filled, target, tmp_path):
     """Why the keys are backed up separately: the backup alone opens nothing, and a restore
     without the keys in use when it was made gets every row back but no WBS content."""
-    from portal import crypto, storage
+    from portal.core import crypto, storage
     from portal.certificates.models import Certificate
     from portal.wbs import services
     from portal.wbs.models import Report
@@ -432,7 +432,7 @@ def test_a_sqlite_backup_does_not_wait_for_or_include_an_open_write(app, world, 
 def test_the_postgresql_password_never_reaches_the_command_line(tmp_path):
     from sqlalchemy.engine import make_url
 
-    from portal import dbdump
+    from portal.ops import dump as dbdump
 
     url = make_url("postgresql+psycopg://portal:r4h:a\\sia@db.example:5433/portal?sslmode=require")
     argv, env = dbdump.pg_dump_command(url, tmp_path / "dump", tmp_path)

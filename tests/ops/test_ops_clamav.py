@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from portal import clamav
+from portal.core import clamav
 from portal.extensions import db
 from tests.pages import english, field_error, flashed, page_text
 from tests.wbs.builders import png_bytes
@@ -144,7 +144,7 @@ def receipt_of(page: str) -> str:
 
 
 def scan_lines(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "portal.uploads"]
+    return [r.getMessage() for r in caplog.records if r.name == "portal.core.uploads"]
 
 
 # --- the protocol, against the real daemon ------------------------------------------------------
@@ -175,7 +175,7 @@ def test_a_stream_over_clamds_limit_is_refused_as_too_large(clamd, where):
 def test_eicar_on_the_wbs_report_is_refused_and_the_form_kept(wbs_ready, caplog):
     from portal.wbs.models import Evidence, Report
 
-    caplog.set_level(logging.WARNING, logger="portal.uploads")
+    caplog.set_level(logging.WARNING, logger="portal.core.uploads")
     files = [(io.BytesIO(b"Catatan kejadian.\n"), "catatan.txt"), (io.BytesIO(EICAR), "bukti-dari-siti.txt")]
     response = post_report(english(wbs_ready.test_client()), report_form(evidence=files))
     page = page_text(response)
@@ -225,7 +225,7 @@ def test_a_scanner_that_is_down_refuses_the_upload_not_the_page(app_factory, tmp
     with app.app_context():
         load_categories()
         db.session.commit()
-    caplog.set_level(logging.ERROR, logger="portal.uploads")
+    caplog.set_level(logging.ERROR, logger="portal.core.uploads")
     files = [(io.BytesIO(b"Catatan kejadian.\n"), "catatan.txt")]
     response = post_report(english(app.test_client()), report_form(evidence=files))
     page = page_text(response)
@@ -292,7 +292,7 @@ def test_eicar_as_a_declaration_attachment_is_refused_and_the_draft_kept(app, wo
         lists.load_lists()
         db.session.commit()
         type_id = lists.items(ListKind.TYPE)[0].id
-    caplog.set_level(logging.WARNING, logger="portal.uploads")
+    caplog.set_level(logging.WARNING, logger="portal.core.uploads")
     asn = english(login_as(world.asn))
     typed = "Adik kandung saya direktur CV Sehat Sentosa yang ikut tender alat kesehatan."
     data = {"types": [type_id], "description": typed, "related_party": "CV Sehat Sentosa", "save": "Save draft",
@@ -365,7 +365,7 @@ def scanning_line(page: str) -> str:
 
 def admin_status(app_factory, **config) -> str:
     from portal.auth import services as auth_services
-    from portal.permissions import Role
+    from portal.core.roles import Role
     from tests.conftest import PASSWORD, login
 
     app = app_factory(**config)

@@ -37,7 +37,7 @@ COI_SENT_BEFORE = "This form had already been sent, so sending it again changed 
 @pytest.fixture
 def clock(monkeypatch):
     """Moves the nonces' clock (issue, expiry, seal window, purge) without touching the rest."""
-    from portal import nonces
+    from portal.web import nonces
 
     state = {"offset": 0.0}
     monkeypatch.setattr(nonces, "_now", lambda: time.time() + state["offset"])
@@ -92,7 +92,7 @@ def test_wbs_double_click_files_one_report_and_both_show_its_receipt(wbs_app, da
 
 
 def test_wbs_replayed_form_files_once_and_shows_the_same_receipt(wbs_app, clock):
-    from portal.nonces import SubmissionNonce
+    from portal.web.nonces import SubmissionNonce
 
     client = wbs_app.test_client()
     data = report_form(client)
@@ -146,7 +146,7 @@ def test_wbs_missing_or_tampered_nonce_is_refused_and_the_text_kept(wbs_app, wor
 def test_wbs_refusal_is_translated(wbs_app):
     from flask_babel import force_locale
 
-    from portal import nonces
+    from portal.web import nonces
 
     with wbs_app.test_request_context("/"), force_locale("id"):
         expected = str(nonces.MISSING)  # the catalog's Indonesian (English until it has one)
@@ -158,8 +158,9 @@ def test_wbs_refusal_is_translated(wbs_app):
 
 
 def test_wbs_expired_nonce_is_refused_then_cleaned_and_never_files_twice(wbs_app, clock):
-    from portal import jobs, nonces
-    from portal.nonces import SubmissionNonce
+    from portal.core import jobs
+    from portal.web import nonces
+    from portal.web.nonces import SubmissionNonce
 
     client = wbs_app.test_client()
     clock["offset"] = -9 * 3600  # a form left open since this morning
@@ -207,7 +208,7 @@ def declarations(app, **where) -> list[dict]:
 
 
 def submitted_events(app) -> int:
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     return count(app, AuditEvent, AuditEvent.action == "coi.declaration_submitted")
 
@@ -283,7 +284,7 @@ def test_declaration_replayed_form_records_once(app, world, login_as, items):
         assert COI_SENT_BEFORE in flashed(asn)
     assert len(declarations(app)) == 1 and submitted_events(app) == 1
     with app.app_context():
-        from portal.nonces import SubmissionNonce
+        from portal.web.nonces import SubmissionNonce
 
         row = db.session.scalars(sa.select(SubmissionNonce)).one()
         assert row.result_ref == str(declarations(app)[0]["id"]) and row.sealed_result is None

@@ -61,8 +61,8 @@ def stack(tmp_path):
             "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1})
         with app.app_context():
             from portal.auth import services as auth_services
-            from portal.cli import seed_defaults
-            from portal.permissions import Role
+            from portal.ops.cli import seed_defaults
+            from portal.core.roles import Role
 
             seed_defaults()
             for name in STAFF:
@@ -256,7 +256,7 @@ def test_database_stopped_mid_run_gives_503_and_recovers_without_half_writes(sta
 
 
 def _assert_nothing_half_written(stack, rec: Recorder) -> None:
-    from portal import audit, storage
+    from portal.core import audit, storage
     from portal.wbs import services
     from portal.wbs.models import Evidence, Report
 
@@ -292,7 +292,7 @@ def _assert_nothing_half_written(stack, rec: Recorder) -> None:
 
 def _assert_worker_recovered(stack) -> None:
     """The job worker lived through the outage and runs a job afterwards."""
-    from portal import jobs
+    from portal.core import jobs
     from portal.auth.models import User
     from portal.certificates import bulk
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from portal import jobs
+from portal.core import jobs
 from portal.extensions import db
 from tests.ops.faults_support import KEYS_ENV, ROOT, terminate_group
 
@@ -29,7 +29,7 @@ HUGE_TABLE, GREEDY, SUICIDE = "test.huge-table", "test.greedy", "test.killed"
 
 def huge_table(job, progress) -> jobs.Result:
     """A document with one table of params["rows"] rows, through the portal's PDF renderer."""
-    from portal import pdf
+    from portal.core import pdf
 
     rows = "".join(f"<tr><td>{i}</td><td>Pegawai nomor {i}</td><td>Dinas Kesehatan</td></tr>"
                    for i in range(job.params["rows"]))
@@ -129,7 +129,7 @@ def test_a_killed_job_is_marked_failed(worker_app, world):
 WORKER = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from portal import jobs
+from portal.core import jobs
 from tests.ops.test_ops_faults_pdf_job import GREEDY, HUGE_TABLE, greedy, huge_table
 jobs.handler(HUGE_TABLE)(huge_table)  # test-only kinds, registered before the worker starts
 jobs.handler(GREEDY)(greedy)
@@ -144,7 +144,7 @@ def sqlite_portal(tmp_path):
     """A portal database on SQLite with one account, and the environment of a worker for it."""
     from portal import create_app
     from portal.auth import services as auth_services
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     url = f"sqlite:///{tmp_path / 'portal.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": KEYS_ENV["PORTAL_SECRET_KEY"],

@@ -102,7 +102,7 @@ def post_report(client, data, lang=None):
 
 @pytest.mark.parametrize("mode", ["write", "fsync"])
 def test_wbs_evidence_on_a_full_disk(wbs_app, disk_full, mode):
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
     from portal.wbs.models import Evidence, Report
 
     root = Path(wbs_app.config["STORAGE_DIR"])
@@ -124,7 +124,7 @@ def test_wbs_evidence_on_a_full_disk(wbs_app, disk_full, mode):
 
 def test_second_file_failing_removes_the_first(wbs_app, disk_full, monkeypatch):
     """Two files: the first is stored whole, the second hits the full disk; both go."""
-    from portal import storage
+    from portal.core import storage
     from portal.wbs.models import Report
 
     root = Path(wbs_app.config["STORAGE_DIR"])

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 import sqlalchemy as sa
 
-from portal.audit import AuditEvent
+from portal.core.audit import AuditEvent
 from portal.extensions import db
 from portal.org.models import Employee, EmploymentType, ImportBatch
 
@@ -336,7 +336,7 @@ def test_no_file_at_all(admin, app):
 
 def test_another_admin_cannot_open_or_apply_my_preview(app, admin, world, kadis_nip, login_as):
     from portal.auth import services as auth_services
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     token = uploaded_token(admin, csv_bytes(valid_rows(kadis_nip)))
     with app.app_context():

@@ -8,11 +8,11 @@ from urllib.parse import urlparse
 import pytest
 import sqlalchemy as sa
 
-from portal.audit import AuditEvent
+from portal.core.audit import AuditEvent
 from portal.auth.models import User
 from portal.extensions import db
 from portal.org.models import Employee, Opd, OpdKind
-from portal.permissions import Role
+from portal.core.roles import Role
 
 NEW_NIP = "19660801 198803 1 001"
 

@@ -267,7 +267,7 @@ def set_email(employee_id: int, email: str | None) -> None:
 
 
 def put_setting(key: str, value) -> None:
-    from portal import settings
+    from portal.core import settings
 
     settings.put(key, value)
     db.session.commit()

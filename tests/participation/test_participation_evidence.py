@@ -38,7 +38,7 @@ def pdf(client, query=""):
 
 
 def test_opd_summary_in_english(world, coverage, client_of):
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     secretary = client_of("secretary")
     response, body = pdf(secretary)
@@ -66,7 +66,7 @@ def test_opd_summary_in_indonesian(world, coverage, login_as):
 
 
 def test_city_summary_counts_opds(app, world, coverage, client_of):
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     inspektur = client_of("inspektur")
     response, body = pdf(inspektur)
@@ -101,7 +101,7 @@ def test_most_starts_where_the_setting_says(world, coverage, client_of):
 
 
 def test_other_year(world, coverage, client_of):
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     last = today().year - 1
     response, body = pdf(client_of("secretary"), f"?tahun={last}")

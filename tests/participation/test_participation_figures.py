@@ -34,9 +34,9 @@ def _age(year: int, by: timedelta) -> None:
 
 
 def test_fresh_figures_are_read_and_the_worker_recounts_when_due(app, world, client_of):
-    from portal import jobs
+    from portal.core import jobs
     from portal.participation import figures
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     secretary = client_of("secretary")
     with app.app_context():
@@ -58,7 +58,7 @@ def test_fresh_figures_are_read_and_the_worker_recounts_when_due(app, world, cli
 
 
 def test_a_page_recounts_figures_three_intervals_old(app, world, client_of):
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     secretary = client_of("secretary")
     with app.app_context():
@@ -74,7 +74,7 @@ def test_a_page_recounts_figures_three_intervals_old(app, world, client_of):
 
 
 def test_one_process_recounts_a_year_and_a_dead_claim_is_taken_over(app, world):
-    from portal.db_types import utcnow
+    from portal.core.clock import utcnow
     from portal.participation import figures
     from portal.participation.models import Snapshot
 
@@ -128,7 +128,7 @@ def test_the_recount_costs_the_same_statements_for_more_employees(app, world):
 
 def test_the_month_series_counts_completions_cumulatively(app, world):
     from portal.participation import figures
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     with app.app_context():
         module = make_module("modul-j", "Modul J")

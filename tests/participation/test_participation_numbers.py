@@ -37,9 +37,9 @@ def _counts(opd_id=None) -> dict:
     from portal.coi.models import Declaration, Kind, Status
     from portal.learning.models import Completion, Module
     from portal.org.models import Employee
-    from portal.participation.queries import year_bounds
+    from portal.core.clock import year_bounds
     from portal.socialisation.models import ATTENDED, Participant, Session
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     def scoped(stmt):
         stmt = stmt.where(Employee.active.is_(True))
@@ -98,8 +98,8 @@ def progress(app, world, make_employee):
 
 def test_known_progress_agrees_everywhere(app, world, progress, client_of):
     from portal.certificates.models import Certificate, CertificateStatus
-    from portal.participation import figures, queries
-    from portal.workdays import today
+    from portal.participation import figures
+    from portal.core.workdays import today
 
     expected = {"headcount": 4, "completed": 3, "filed": 2, "attended": 2, "certificates": 6}
     with app.app_context():
@@ -157,7 +157,7 @@ def test_known_progress_agrees_everywhere(app, world, progress, client_of):
 
 def test_city_numbers_agree(app, world, progress, client_of):
     from portal.participation import figures, queries
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     inspektur = client_of("inspektur")
     with app.app_context():
@@ -222,7 +222,7 @@ def test_demo_data_numbers_agree(app):
     from tests.conftest import login
     from tests.participation.support import english
     from portal.participation import figures, queries
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     with app.app_context():
         demo.run(echo=lambda *a: None)

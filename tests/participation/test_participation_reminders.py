@@ -107,7 +107,7 @@ def test_preview_then_send_then_gap(smtp, world, staff):
 
     # Six days on, still within the gap; eight days on, they can be reminded again.
     from portal.auth.models import User
-    from portal.db_types import utcnow
+    from portal.core.clock import utcnow
     from portal.org.models import Opd
     from portal.participation import services
 
@@ -190,7 +190,7 @@ def test_digest_once_per_secretary(smtp, world, staff):
     result = runner.invoke(args=["send-digests"])
     assert "0 digests sent." in result.output and len(messages) == 1
 
-    from portal.db_types import utcnow
+    from portal.core.clock import utcnow
     from portal.participation import services
 
     with smtp_app.app_context():

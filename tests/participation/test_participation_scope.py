@@ -180,7 +180,7 @@ def test_everyone_not_finished_is_own_opd_only(app, world, people, client_of):
 def test_secretary_without_an_employee_record_is_refused(app, world):
     """A SECRETARY account not linked to an employee has no OPD: refused, never the city."""
     from portal.auth import services as auth_services
-    from portal.permissions import Role
+    from portal.core.roles import Role
     from tests.conftest import PASSWORD, login
 
     with app.app_context():

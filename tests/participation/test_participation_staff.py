@@ -74,7 +74,7 @@ def test_filters(world, dinkes, client_of):
 
 
 def test_overdue_needs_a_target_date(world, dinkes, client_of):
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     secretary, admin = client_of("secretary"), client_of("admin")
     response = secretary.get(f"{BASE}/pegawai?filter=overdue")
@@ -184,7 +184,7 @@ def test_nul_in_search_is_refused_not_an_error(world, dinkes, client_of):
 
 
 def test_bad_year_falls_back_to_this_year(world, dinkes, client_of):
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     secretary = client_of("secretary")
     this_year = {r["Name"]: r["Yearly statement filed"] for r in csv_rows(secretary.get(f"{BASE}/pegawai.csv"))}

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.socialisation.models import AttendanceStatus, Session
 from tests.sessions.factories import english, make_session, page_text, person

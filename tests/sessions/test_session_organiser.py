@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.auth.models import User
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.socialisation import services
 from portal.socialisation.models import Session, Source

@@ -75,7 +75,7 @@ def report_row(app, public_id: str) -> dict:
 
 
 def audit_events(app, action: str, object_id: str | None = None) -> list[dict]:
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     with app.app_context():
         stmt = sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
@@ -87,12 +87,12 @@ def audit_events(app, action: str, object_id: str | None = None) -> list[dict]:
 
 def freeze_today(monkeypatch, day: date) -> None:
     """Make every WBS module (and the admin's calendar) believe today is `day`."""
-    import portal.workdays
+    import portal.core.workdays
     import portal.wbs.deadlines
     import portal.wbs.handling
     import portal.wbs.services
 
-    for module in (portal.workdays, portal.wbs.deadlines, portal.wbs.handling, portal.wbs.services):
+    for module in (portal.core.workdays, portal.wbs.deadlines, portal.wbs.handling, portal.wbs.services):
         monkeypatch.setattr(module, "today", lambda: day)
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.wbs.workflow import Status
-from portal.workdays import ExtraHoliday, add_workdays, is_workday, workdays_between
+from portal.core.workdays import ExtraHoliday, add_workdays, is_workday, workdays_between
 from tests.wbs.handler_support import (audit_events, english, field_error, file_case, freeze_today, queue_row,
                                        report_row, text)
 
@@ -122,7 +122,7 @@ def test_a_handler_cannot_edit_the_calendar(app, handler):
 # --- due dates from the settings ------------------------------------------------------------
 
 def test_set_due_dates_uses_the_defaults_then_the_settings(app):
-    from portal import settings
+    from portal.core import settings
     from portal.wbs import deadlines
 
     filed = d(2026, 3, 13)
@@ -172,7 +172,7 @@ def test_invalid_settings_re_render_with_errors(app, admin, value):
     assert field_error(page, "ack_days")
     if value:   # what the admin typed comes back
         assert f'value="{value}"' in page.split('id="ack_days"', 1)[1].split(">", 1)[0]
-    from portal.settings import Setting
+    from portal.core.settings import Setting
 
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Setting)) == 0
@@ -211,7 +211,7 @@ def test_state(ctx, r, expected):
 
 
 def test_state_reads_due_soon_from_the_settings(app):
-    from portal import settings
+    from portal.core import settings
     from portal.wbs import deadlines
 
     with app.app_context():

@@ -155,7 +155,7 @@ def test_evidence_of_another_case_is_404(app, world, handler, case):
 
 
 def test_an_excluded_handler_cannot_download(app, world, make_employee, login_as, case):
-    from portal.permissions import Role
+    from portal.core.roles import Role
 
     insider = make_employee(world.dinkes, username="petugas.dinkes", roles={Role.ASN, Role.WBS_HANDLER})
     response = english(login_as(insider)).get(case_url(case["public_id"], f"/bukti/{case['evidence'][0]}"))

@@ -137,7 +137,7 @@ def test_real_types_are_accepted_whatever_their_name(wbs_app):
 
 
 def test_file_size_and_count_limits(wbs_app):
-    from portal import settings
+    from portal.core import settings
 
     with wbs_app.app_context():
         settings.put("wbs.max_file_mb", 1)
@@ -164,7 +164,7 @@ def test_file_size_and_count_limits(wbs_app):
 def test_failed_storage_leaves_no_row_and_no_file(wbs_app, monkeypatch):
     from pathlib import Path
 
-    from portal import storage
+    from portal.core import storage
 
     calls = {"n": 0}
     real_write = storage.write

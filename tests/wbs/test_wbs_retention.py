@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.permissions import Role
+from portal.core.roles import Role
 from tests.wbs.handler_support import (audit_events, case_url, english, field_error, file_case, freeze_today,
                                        reporter_client, text)
 
@@ -59,7 +59,7 @@ def full_case(app, world, handler, monkeypatch, *, filed, closed=None) -> dict:
 
 
 def snapshot(app, public_id: str) -> dict:
-    from portal.wbs.models import Evidence, LegalHold, Message, Note, Report, ReportEvent
+    from portal.wbs.models import Evidence, LegalHold, Message, Note, Report
 
     with app.app_context():
         r = db.session.scalar(sa.select(Report).where(Report.public_id == public_id))
@@ -168,7 +168,7 @@ def test_dry_run_changes_nothing(app, world, handler, monkeypatch):
 
 
 def test_the_period_is_counted_in_months_from_the_closing_day(app, world, handler, monkeypatch):
-    from portal import settings
+    from portal.core import settings
     from portal.wbs import retention
 
     assert retention.add_months(date(2020, 1, 31), 1) == date(2020, 2, 29)
@@ -336,7 +336,7 @@ def test_the_admin_sets_the_period_on_the_wbs_settings_page(app, world, admin, h
 
 @pytest.mark.parametrize("value", ["0", "601", "abc", "", "-5"])
 def test_an_invalid_period_is_refused(app, admin, value):
-    from portal.settings import Setting
+    from portal.core.settings import Setting
 
     response = admin.post("/wbs/kelola/pengaturan/retensi", data={"retention_months": value})
     assert response.status_code == 200

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.permissions import Role
+from portal.core.roles import Role
 from portal.wbs.workflow import Status
 from tests.wbs.handler_support import (audit_events, case_url, english, field_error, file_case, freeze_today,
                                        queue_row, report_row, text)
@@ -192,7 +192,7 @@ def test_every_view_is_audited_without_request_metadata(app, world, handler, cas
     for event in viewed:
         assert event["actor_id"] == world.handler["user_id"] and event["object_type"] == "wbs_report"
         assert set(event["data"]) == {"identity_shown"} and event["created_at"] is not None
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
 
     with app.app_context():
         everything = json.dumps([[e.action, e.object_id, e.data] for e in db.session.scalars(sa.select(AuditEvent))],

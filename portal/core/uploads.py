@@ -9,7 +9,8 @@ import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal import clamav
+from portal.core.errors import PortalError
+from portal.core import clamav
 
 # What a report's evidence may be: documents, images, audio, plain text.
 ALLOWED = {
@@ -37,10 +38,8 @@ IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP",
 log = logging.getLogger(__name__)
 
 
-class UploadError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class UploadError(PortalError):
+    pass
 
 
 @dataclass

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext
 
+from portal.core.clock import year_bounds
 from portal.coi.models import Activity, Declaration, Kind, Status as DeclarationStatus
 from portal.extensions import db
 from portal.participation import figures, queries
@@ -52,7 +53,7 @@ def _wbs_reports(year: int) -> dict[int, int]:
 
 def _sessions_skipped(year: int, now) -> dict[int, int]:
     """Sessions that ended this year, to which the OPD was invited, and nobody from it came."""
-    start, end = queries.year_bounds(year)
+    start, end = year_bounds(year)
     came = (sa.select(Participant.session_id, Participant.opd_id).where(Participant.status.in_(ATTENDED))
             .distinct().subquery())
     stmt = (sa.select(invited_opd.c.opd_id, sa.func.count())

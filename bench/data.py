@@ -1,4 +1,4 @@
-"""A synthetic city for the participation benchmark: `flask --app portal bench-data --employees 15000`.
+"""A synthetic city for the benchmarks: `python bench/make_data.py --employees 15000`.
 
 Builds, in an empty migrated database that has the seed content (`flask --app portal seed`):
 Padang's OPDs (numbered extras up to --opds), employees with valid unique NIPs (about 70 % PNS,
@@ -47,7 +47,8 @@ import sqlalchemy as sa
 
 from portal.auth.models import User, UserRole
 from portal.certificates.models import Certificate, CertificateChange
-from portal.certificates.services import ALPHABET, CODE_LENGTH
+from portal.certificates.services import CODE_LENGTH
+from portal.core.codes import ALPHABET
 from portal.coi.models import Declaration, ListItem, declaration_source, declaration_type
 from portal.extensions import db
 from portal.home.models import Regulation
@@ -55,7 +56,7 @@ from portal.learning import grading
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
 from portal.org import nip as nip_rules
 from portal.org.models import Employee, Opd, OpdKind
-from portal.permissions import Role
+from portal.core.roles import Role
 from portal.socialisation.models import Participant, Session, invited_opd
 
 from portal.demo.org import DATA, DEMO_PASSWORD, FAMILY, FEMALE, MALE, STAFF_TITLES, _head_title
@@ -272,7 +273,7 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
         raise BenchDataError("Use at least 15 employees per OPD.")
     conn = db.session.connection()
     if conn.scalar(sa.select(sa.func.count()).select_from(Employee.__table__)):
-        raise BenchDataError("The database already has employees: bench-data needs an empty, migrated database "
+        raise BenchDataError("The database already has employees: bench/make_data.py needs an empty, migrated database "
                              "(flask --app portal db upgrade, then seed).")
     if not conn.scalar(sa.select(sa.func.count()).select_from(Module.__table__)):
         raise BenchDataError("No learning modules: run `flask --app portal seed` first.")

@@ -12,6 +12,7 @@ from datetime import date
 import logging
 
 from flask import current_app, request
+from flask_limiter import Limiter
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -32,6 +33,9 @@ def client_key() -> str:
     return "c:" + hashed(request.remote_addr or "unknown")
 
 
+limiter = Limiter(key_func=client_key, default_limits=[])
+
+
 # This process's own counters, used only while the shared storage (Redis) cannot be reached:
 # a limit per worker is weaker than one for all, but a throttle that fails open would invite
 # guessing, and one that fails with a 500 would lock everyone out.
@@ -40,8 +44,6 @@ _fallback = MovingWindowRateLimiter(MemoryStorage())
 
 def hit(limit: str, *identifiers: str) -> bool:
     """Count one try against `limit` (e.g. "10 per hour"); False when it is used up."""
-    from portal.extensions import limiter
-
     try:
         return limiter.limiter.hit(parse(limit), *identifiers)
     except Exception as exc:  # the storage's own errors (redis.ConnectionError, timeouts...)

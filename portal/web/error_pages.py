@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from portal.storage import StorageError
+from portal.core.storage import StorageError
 
 log = logging.getLogger(__name__)
 

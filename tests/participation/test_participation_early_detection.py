@@ -50,7 +50,7 @@ def overdue_declaration(world) -> int:
     from portal.auth.models import User
     from portal.coi import lists, services
     from portal.coi.models import Activity, Kind, ListKind, Relationship, Status
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     lists.load_lists()
     user = db.session.get(User, world.asn["user_id"])
@@ -89,7 +89,7 @@ def city(app, world):
 
 
 def test_each_signal_with_its_reason(world, city, client_of):
-    from portal.workdays import today
+    from portal.core.workdays import today
 
     inspektur = client_of("inspektur")
     found = signals(inspektur)
@@ -190,7 +190,7 @@ def test_settings_form_refuses_bad_input(app, world, client_of):
 
 
 def test_settings_form_saves(app, world, client_of):
-    from portal.audit import AuditEvent
+    from portal.core.audit import AuditEvent
     from portal.participation import services
 
     admin = client_of("admin")

@@ -2,39 +2,22 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user
 
-from portal.i18n import is_anonymous_area, lang_url
-from portal.permissions import Role, has_role
-
-# (endpoint, label, roles that see it; empty = every logged-in user). Entries whose
-# endpoint is not registered are skipped, so an area adds its line here once. Keep it short:
-# the admin's less frequent pages (OPDs, WBS settings, holidays) are linked from Administration.
-NAV_ITEMS = (
-    # Home is the brand at the left of the bar.
-    ("learning.index", _l("E-learning"), ()),
-    ("sessions.index", _l("Sessions"), ()),
-    ("certificates.index", _l("Certificates"), ()),
-    # The secretaries' and the Inspectorate's hub: staff lists, learning results and yearly
-    # statements are linked from there, and the oversight of declarations from the conflicts
-    # of interest page (a menu with all of them no longer fits one line).
-    ("participation.dashboard", _l("Participation"), (Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER)),
-    ("coi.index", _l("Conflicts of interest"), ()),
-    ("wbs_manage.queue", _l("WBS cases"), (Role.WBS_HANDLER,)),
-    ("admin.index", _l("Administration"), (Role.ADMIN,)),
-)
+from portal.core import contributions
+from portal.core.roles import Role
+from portal.web.i18n import is_anonymous_area, lang_url
+from portal.web.permissions import has_role
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
 def nav_for(user) -> list[tuple[str, str]]:
-    views = current_app.view_functions
-    return [
-        (endpoint, label)
-        for endpoint, label, roles in NAV_ITEMS
-        if endpoint in views and (not roles or has_role(user, *roles))
-    ]
+    """The menu: what the areas added (core/contributions.py) that this user's roles may open.
+    Home is the brand at the left of the bar."""
+    return [(item.endpoint, item.label) for item in contributions.of().nav
+            if not item.roles or has_role(user, *item.roles)]
 
 
 def _context():

@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 GENESIS = "0" * 64

@@ -6,33 +6,12 @@ is a query filter built from the user's own OPD, never from request input.
 """
 from __future__ import annotations
 
-import enum
 from functools import wraps
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-
-class Role(enum.Enum):
-    ASN = "asn"
-    SECRETARY = "secretary"
-    COI_REVIEWER = "coi_reviewer"
-    WBS_HANDLER = "wbs_handler"
-    ADMIN = "admin"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ASN: _l("Civil servant (ASN)"),
-    Role.SECRETARY: _l("OPD secretary"),
-    Role.COI_REVIEWER: _l("Conflict-of-interest reviewer (Inspectorate)"),
-    Role.WBS_HANDLER: _l("WBS handler"),
-    Role.ADMIN: _l("Administrator"),
-}
+from portal.core.roles import Role
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -1,14 +1,9 @@
 """Column types shared by every area."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 import sqlalchemy as sa
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
 
 class UTCDateTime(sa.types.TypeDecorator):
     """Aware UTC datetimes on every backend (SQLite would hand back naive values)."""

@@ -44,11 +44,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField, ValidationError
 
-from portal import crypto
+from portal.core.rows import dialect_insert
+from portal.core.errors import PortalError
+from portal.core import crypto
 from portal.extensions import db
 
 NONCE_BYTES = 16  # 128 bits (ASVS V11.5.1 asks at least that for values that must not be guessed)
@@ -71,10 +72,8 @@ class SubmissionNonce(db.Model):
     sealed_until: Mapped[datetime | None]
 
 
-class NonceError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class NonceError(PortalError):
+    pass
 
 
 MISSING = _l("This form could not be accepted: its single-use code is missing or not valid. "
@@ -171,8 +170,7 @@ def claim(token: str | None, scope: str, subject: str = "", *, now: float | None
     this returns (PostgreSQL makes this INSERT wait for it), so its result can be read."""
     nonce, issued = verify(token, scope, subject, now=now)
     nonce_hash = _hash(scope, nonce)
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    stmt = (insert(SubmissionNonce)
+    stmt = (dialect_insert(SubmissionNonce)
             .values(nonce_hash=nonce_hash, scope=scope, expires_at=_row_expiry(issued))
             .on_conflict_do_nothing(index_elements=["nonce_hash"])
             .returning(SubmissionNonce.nonce_hash))
@@ -227,7 +225,7 @@ def purge(now: datetime | None = None) -> tuple[int, int]:
 
 
 def purge_task() -> tuple[int, int]:
-    """The worker's periodic task (portal.jobs): every half minute, in its own transaction."""
+    """The worker's periodic task (portal.core.jobs): every half minute, in its own transaction."""
     done = purge()
     db.session.commit()
     return done

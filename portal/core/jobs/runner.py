@@ -1,17 +1,10 @@
-"""Background jobs as database rows, run by `flask --app portal worker`.
-
-A job row is the queue entry, the progress bar the browser polls and the pointer to the
-result file, so any app process can enqueue and any number of workers can run jobs without
-process memory or a broker. A worker claims a job with a conditional UPDATE (one winner on
-SQLite and PostgreSQL alike); a job whose worker died is put back after STALE_AFTER.
-
-Each job runs in a forked child with a memory limit and a deadline (JOB_MEMORY_MB,
-JOB_TIMEOUT_SECONDS): a document that would take too long or too much memory ends the child,
-never the worker, and the job is marked failed with the reason (docs/decisions.md).
-"""
+"""The worker: claims queued jobs and runs each in a forked child with a memory limit and a
+deadline (JOB_MEMORY_MB, JOB_TIMEOUT_SECONDS). A document that would take too long or too much
+memory ends the child, never the worker, and the job is marked failed with the reason
+(docs/decisions.md). A worker claims a job with a conditional UPDATE (one winner on SQLite and
+PostgreSQL alike); a job whose worker died is put back after STALE_AFTER."""
 from __future__ import annotations
 
-import enum
 import gc
 import logging
 import os
@@ -21,126 +14,20 @@ import signal
 import time
 import traceback
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column
 
-from portal import storage
-from portal.db_types import utcnow
+from portal.core import storage
+from portal.core.clock import utcnow
+from portal.core.jobs.queue import AREA, HANDLERS, Job, JobStatus, clean_old
+from portal.core.jobs.schedule import PERIODIC_SECONDS, run_periodic
 from portal.extensions import db
 
-AREA = "job-results"
 STALE_AFTER = timedelta(minutes=10)
-PERIODIC_SECONDS = 30  # how often the worker asks each periodic task whether it has work
-KEEP_RESULTS = timedelta(days=1)
 HEARTBEAT_SECONDS = 30  # the supervising worker keeps a long job from looking abandoned
 log = logging.getLogger(__name__)
-
-
-class JobStatus(enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-    @property
-    def label(self):
-        return JOB_STATUS_LABELS[self]
-
-
-JOB_STATUS_LABELS = {
-    JobStatus.QUEUED: _l("Waiting to start"),
-    JobStatus.RUNNING: _l("Working"),
-    JobStatus.DONE: _l("Ready"),
-    JobStatus.FAILED: _l("Failed"),
-}
-
-# Job.error holds one of these codes (or "failed": an error in the job, told to nobody but the log).
-JOB_ERRORS = {
-    "timeout": _l("It took longer than a background job may take, so it was stopped."),
-    "memory": _l("It needed more memory than a background job may use, so it was stopped."),
-    "crashed": _l("The process making it stopped unexpectedly."),
-}
-
-
-class Job(db.Model):
-    __tablename__ = "job"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(64))
-    params: Mapped[dict] = mapped_column(sa.JSON)
-    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("auth_user.id"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(300))
-    status: Mapped[JobStatus] = mapped_column(default=JobStatus.QUEUED, index=True)
-    done: Mapped[int] = mapped_column(default=0)
-    total: Mapped[int] = mapped_column(default=0)
-    result_key: Mapped[str | None] = mapped_column(sa.String(64))
-    result_name: Mapped[str | None] = mapped_column(sa.String(200))
-    result_type: Mapped[str | None] = mapped_column(sa.String(100))
-    error: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    started_at: Mapped[datetime | None]
-    heartbeat_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-
-    @property
-    def error_message(self) -> str:
-        return str(JOB_ERRORS[self.error]) if self.error in JOB_ERRORS else ""
-
-    @property
-    def percent(self) -> int:
-        if self.status == JobStatus.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-
-class Result:
-    def __init__(self, data: bytes, name: str, media_type: str):
-        self.data, self.name, self.media_type = data, name, media_type
-
-
-# kind -> handler(job, progress) -> Result. progress(done, total) records how far it got.
-HANDLERS: dict[str, Callable[[Job, Callable[[int, int], None]], Result]] = {}
-
-
-# Periodic tasks run by the worker between jobs; each decides itself whether anything is due
-# (from rows in the database, so several workers agree) and manages its own transactions.
-PERIODIC: list[Callable[[], object]] = []
-
-
-def periodic(fn):
-    if fn not in PERIODIC:
-        PERIODIC.append(fn)
-    return fn
-
-
-def run_periodic() -> None:
-    for task in PERIODIC:
-        try:
-            task()
-        except sa.exc.OperationalError:
-            raise
-        except Exception:
-            db.session.rollback()
-            log.error("periodic task %s failed:\n%s", task.__name__, traceback.format_exc())
-
-
-def handler(kind: str):
-    def register(fn):
-        HANDLERS[kind] = fn
-        return fn
-
-    return register
-
-
-def enqueue(kind: str, params: dict, *, owner, title: str, total: int = 0) -> Job:
-    job = Job(kind=kind, params=params, owner_id=owner.id, title=title, total=total)
-    db.session.add(job)
-    db.session.flush()
-    return job
 
 
 def _claim() -> int | None:
@@ -282,17 +169,6 @@ def run_pending() -> int:
     return n
 
 
-def clean_old(now: datetime | None = None) -> int:
-    now = now or utcnow()
-    old = list(db.session.scalars(sa.select(Job).where(Job.finished_at < now - KEEP_RESULTS)))
-    for job in old:
-        if job.result_key:
-            storage.delete(AREA, job.result_key)
-        db.session.delete(job)
-    db.session.commit()
-    return len(old)
-
-
 def work_forever(poll_seconds: float = 1.0) -> None:
     log.info("worker started")
     last_clean = last_periodic = 0.0
@@ -323,7 +199,4 @@ def _forget_session() -> None:
         log.warning("database connection lost; dropped")
         db.session.registry.clear()
 
-
-def read_result(job: Job) -> bytes:
-    return storage.read(AREA, job.result_key)
 

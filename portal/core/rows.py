@@ -11,10 +11,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portal.extensions import db
 
 
+def dialect_insert(model):
+    """An INSERT that knows ON CONFLICT, on whichever of PostgreSQL and SQLite is in use."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    return insert(model)
+
+
 def _insert(model, values: dict, conflict_columns: list[str], where=None):
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    return insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns, index_where=where)
+    return dialect_insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns,
+                                                                          index_where=where)
 
 
 def insert_unless_present(model, values: dict, conflict_columns: list[str], where=None) -> int | None:

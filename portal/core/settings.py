@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db_types import utcnow
+from portal.core.clock import utcnow
 from portal.extensions import db
 
 
@@ -32,6 +32,17 @@ def get_many(defaults: dict) -> dict:
     values = dict(defaults)
     values.update({r.key: r.value for r in rows})
     return values
+
+
+def save(values: dict, *, actor, action: str) -> dict:
+    """Store several settings from one form; one audit event (`action`) names what changed.
+    Returns the changed keys and their new values."""
+    from portal.core import audit
+
+    changed = {key: value for key, value in values.items() if put(key, value, actor=actor)}
+    if changed:
+        audit.record(action, object_type="settings", actor=actor, data=changed)
+    return changed
 
 
 def put(key: str, value, *, actor=None) -> bool:

@@ -1,6 +1,6 @@
 """Language choice: `?lang=id|en` on any page switches and is remembered.
 
-Remembered in a cookie for visitors and in the profile for staff. The anonymous areas
+Remembered in a cookie for visitors and, by the auth area, in the profile for staff. The anonymous areas
 (the public WBS) never consult the login, so only the parameter and the cookie count there.
 """
 from __future__ import annotations
@@ -34,19 +34,17 @@ def select_locale() -> str:
     return _valid(request.cookies.get(LANG_COOKIE)) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def remember_lang_choice(response):
-    """after_request: keep the choice in a cookie and, for staff, in the profile."""
-    choice = getattr(g, "lang_choice", None)
-    if not choice:
-        return response
-    response.set_cookie(LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
-    if not is_anonymous_area() and current_user.is_authenticated and current_user.locale != choice:
-        from portal.auth.services import set_locale
-        from portal.extensions import db
+def lang_choice() -> str | None:
+    """The language this request asked for with ?lang=, if any (the auth area keeps it in the profile)."""
+    return getattr(g, "lang_choice", None)
 
-        set_locale(current_user, choice)
-        db.session.commit()
+
+def remember_lang_choice(response):
+    """after_request: keep the choice in a cookie."""
+    choice = lang_choice()
+    if choice:
+        response.set_cookie(LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
     return response
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import request
 
-from flask_sqlalchemy.pagination import SelectPagination
-
 from portal.extensions import db
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist
@@ -19,19 +17,6 @@ def int_arg(name: str, default: int = 0, low: int = 1, high: int = MAX_ID) -> in
 def paginate(stmt, per_page: int):
     return db.paginate(stmt, page=int_arg("page", 1, high=MAX_ID // per_page), per_page=per_page,
                        max_per_page=per_page, error_out=False)
-
-
-class RowPagination(SelectPagination):
-    """Like db.paginate, for selects of several columns: items are rows, not scalars."""
-
-    def _query_items(self) -> list:
-        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select).unique())
-
-
-def paginate_rows(stmt, per_page: int) -> RowPagination:
-    return RowPagination(select=stmt, session=db.session(), page=int_arg("page", 1, high=MAX_ID // per_page),
-                         per_page=per_page, max_per_page=per_page, error_out=False)
 
 
 def refuse_nul_bytes() -> None:

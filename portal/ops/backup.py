@@ -26,8 +26,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal import dbdump
-from portal.dbdump import BackupError
+from portal.ops import dump as dbdump
+from portal.ops.dump import BackupError
 from portal.extensions import db
 
 FORMAT = "portal-integritas-backup"

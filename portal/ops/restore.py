@@ -19,10 +19,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from portal import dbdump
-from portal.backup import (CHUNK, DATABASE_MEMBERS, FILES, FORMAT, FORMAT_VERSION, MANIFEST, MAX_MANIFEST, SHA256,
-                           has_stored_files, safe_path)
-from portal.dbdump import BackupError
+from portal.ops import dump as dbdump
+from portal.ops.backup import CHUNK, DATABASE_MEMBERS, FILES, FORMAT, FORMAT_VERSION, MANIFEST, MAX_MANIFEST, SHA256, has_stored_files, safe_path
+from portal.ops.dump import BackupError
 from portal.extensions import db
 
 
@@ -225,7 +224,7 @@ def revision_advice(revision: str | None) -> tuple[str, str]:
 def check_keys() -> tuple[int, int] | None:
     """(WBS reports whose key the configured DATA_KEYS cannot unwrap, reports with a key), or
     None when the restored schema cannot be read yet (an older revision, say)."""
-    from portal import crypto
+    from portal.core import crypto
     from portal.wbs.models import Report
 
     unreadable = total = 0

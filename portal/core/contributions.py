@@ -1,0 +1,42 @@
+"""What each area adds to the whole, registered by the area's init_app on the app it joins.
+
+The factory lists the areas once (portal/__init__.py); everything central that used to name
+every area (the menu, the default content, the stored-file owners, the key rotation) reads
+these lists instead, so a new area edits no central file.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy string
+    roles: tuple = ()  # empty: every logged-in account
+    position: int = 50  # left to right
+
+
+@dataclass
+class Contributions:
+    nav: list[NavItem] = field(default_factory=list)
+    # storage area -> the column of the rows that point to its files (storage-sweep, backup)
+    stored_files: dict[str, object] = field(default_factory=dict)
+    # default content every installation needs; each returns a line for the report
+    seeders: list[Callable[[], str]] = field(default_factory=list)
+    # re-wrap or re-seal what the area encrypted under the newest data key; each returns a line
+    key_rotators: list[Callable[[], str]] = field(default_factory=list)
+
+
+def of(app: Flask | None = None) -> Contributions:
+    app = app or current_app
+    return app.extensions.setdefault("portal.contributions", Contributions())
+
+
+def add_nav(app: Flask, endpoint: str, label, *, roles: tuple = (), position: int = 50) -> None:
+    items = of(app).nav
+    items.append(NavItem(endpoint, label, tuple(roles), position))
+    items.sort(key=lambda item: item.position)
