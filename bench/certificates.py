@@ -396,7 +396,7 @@ def merge_child(url: str, storage: str, session_id: int, chunk: int, mode: str, 
     from portal.auth.models import User
     from portal.certificates import bulk, services
     from portal.extensions import db
-    from portal.socialisation.models import Session
+    from portal.socialisation.models import SocialisationSession
 
     app = bench_app(url, STORAGE_DIR=storage)
     parts = {"context_s": 0.0, "layout_s": 0.0, "write_s": 0.0, "rss_after_layout_mb": 0.0}
@@ -444,7 +444,7 @@ def merge_child(url: str, storage: str, session_id: int, chunk: int, mode: str, 
             data = b"".join(files)
         else:  # the background job, as the worker runs it
             owner = db.session.scalar(sa.select(User).where(User.username == "inspektur"))
-            session = db.session.get(Session, session_id)
+            session = db.session.get(SocialisationSession, session_id)
             job = jobs.enqueue(bulk.MERGED, {"session_id": session_id, "base": BASE}, owner=owner,
                                title=session.title, total=len(certs))
             db.session.commit()

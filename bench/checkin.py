@@ -220,16 +220,16 @@ def snapshot(url: str, session_id: int) -> dict:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT id, employee_id, opd_id, source, status, method, checked_in_at, device_hash, created_at "
-            "FROM soc_participant WHERE session_id = %s ORDER BY id", (session_id,)).fetchall()
+            "FROM socialisation_participant WHERE session_id = %s ORDER BY id", (session_id,)).fetchall()
         duplicates = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM soc_participant GROUP BY session_id, employee_id "
+            "SELECT count(*) FROM (SELECT 1 FROM socialisation_participant GROUP BY session_id, employee_id "
             "HAVING count(*) > 1) d").fetchone()[0]
         unique_key = conn.execute(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'uq_soc_participant' "
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'uq_socialisation_participant' "
             "AND contype = 'u'").fetchone()
         counts = conn.execute(
             "SELECT count(*), count(DISTINCT employee_id), count(checked_in_at), count(DISTINCT device_hash) "
-            "FROM soc_participant WHERE session_id = %s", (session_id,)).fetchone()
+            "FROM socialisation_participant WHERE session_id = %s", (session_id,)).fetchone()
     return {"rows": rows, "duplicates": duplicates, "unique_key": unique_key[0] if unique_key else None,
             "count": counts[0], "distinct_employees": counts[1], "with_checked_in_at": counts[2],
             "distinct_devices": counts[3]}

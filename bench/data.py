@@ -57,7 +57,7 @@ from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Modu
 from portal.org import nip as nip_rules
 from portal.org.models import Employee, Opd, OpdKind
 from portal.core.roles import Role
-from portal.socialisation.models import Participant, Session, invited_opd
+from portal.socialisation.models import Participant, SocialisationSession, invited_opd
 
 from portal.demo.org import DATA, DEMO_PASSWORD, FAMILY, FEMALE, MALE, STAFF_TITLES, _head_title
 
@@ -130,7 +130,7 @@ class _Writer:
     """Buffers rows per table and writes them parents first: COPY on PostgreSQL, executemany elsewhere."""
 
     ORDER = [Employee.__table__, LessonRead.__table__, Attempt.__table__, Completion.__table__,
-             Session.__table__, invited_opd, Participant.__table__, Declaration.__table__, declaration_type,
+             SocialisationSession.__table__, invited_opd, Participant.__table__, Declaration.__table__, declaration_type,
              declaration_source, Certificate.__table__, CertificateChange.__table__]
 
     def __init__(self, conn: sa.Connection):
@@ -504,7 +504,7 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
                  "cancelled_at")
     part_cols = ("id", "session_id", "employee_id", "opd_id", "source", "status", "method", "checked_in_at",
                  "marked_by_id", "device_hash", "note", "created_at")
-    next_session, next_part = w.next_id(Session.__table__), w.next_id(Participant.__table__)
+    next_session, next_part = w.next_id(SocialisationSession.__table__), w.next_id(Participant.__table__)
     active_by_opd = {code: [p for p in rows if p.active] for code, rows in by_opd.items()}
     size_weights = [sizes[c] for c in codes]
     first_day = date(today.year - 1, 1, 6)
@@ -524,7 +524,7 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
         chosen = list(dict.fromkeys(chosen))
         closed = ends + timedelta(hours=1) if ends + timedelta(hours=1) < now else None
         title = f"{rng.choice(SESSION_TOPICS)} #{s + 1}"
-        w.add(Session.__table__, sess_cols, (
+        w.add(SocialisationSession.__table__, sess_cols, (
             sid, title, "", starts, ends, starts + timedelta(minutes=15),
             rng.choice(VENUES), rng.choice((None, 100, 150)), "Inspektorat Kota Padang",
             opd_ids[chosen[0]] if own else None, secretary_users[chosen[0]] if own else inspektur_id,

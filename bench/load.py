@@ -494,8 +494,8 @@ def check_database(url: str, session_id: int, marks: tuple, accepted: Counter) -
     started, last_report = marks
     reports, check_ins, most, attempts = admin_sql(url, f"""SELECT
         (SELECT count(*) FROM wbs_report WHERE id > {int(last_report)}),
-        (SELECT count(*) FROM soc_participant WHERE session_id = {int(session_id)} AND checked_in_at >= '{started}'),
-        (SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM soc_participant
+        (SELECT count(*) FROM socialisation_participant WHERE session_id = {int(session_id)} AND checked_in_at >= '{started}'),
+        (SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM socialisation_participant
          WHERE session_id = {int(session_id)} GROUP BY employee_id) per_person),
         (SELECT count(*) FROM learning_attempt WHERE submitted_at >= '{started}')""")[0]
     out = {"wbs_reports": [reports, accepted["POST /wbs/lapor"]],

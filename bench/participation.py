@@ -111,7 +111,7 @@ def facts(url: str) -> dict:
         AND u.username LIKE 'sekretaris.bench%' ORDER BY u.id LIMIT 1""")[0][0]
     near = min(per_opd, key=lambda r: abs(r[2] - 1000))
     tables = {"employees": "org_employee", "lessons read": "learning_lesson_read", "attempts": "learning_attempt",
-              "completions": "learning_completion", "sessions": "soc_session", "participants": "soc_participant",
+              "completions": "learning_completion", "sessions": "socialisation_session", "participants": "socialisation_participant",
               "declarations": "coi_declaration", "certificates": "cert_certificate"}
     counts = {label: admin_sql(url, f"SELECT count(*) FROM {table}")[0][0] for label, table in tables.items()}
     size = admin_sql(url, "SELECT pg_database_size(current_database())")[0][0]

@@ -6,8 +6,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.config import (PROJECT_ROOT, DefaultConfig, apply_environment, check_config,
-                           load_or_create_instance_keys, resolve_mfa_roles)
+from portal.config import (
+    PROJECT_ROOT,
+    DefaultConfig,
+    apply_environment,
+    check_config,
+    load_or_create_instance_keys,
+    resolve_mfa_roles,
+)
 
 # The areas, in the order their blueprints, hooks and menu entries join the app. Each package's
 # init_app registers everything the area brings (portal/<area>/__init__.py).

@@ -117,28 +117,28 @@ ENDPOINTS = {
     "learning.manage.module_form": CITY,
     "learning.manage.lesson_form": CITY,
     "learning.manage.question_form": CITY,
-    "sessions.index": LOGGED_IN,
-    "sessions.new": ORGANISER,
-    "sessions.detail": SESSION,
-    "sessions.edit": SESSION_MANAGER,
-    "sessions.cancel": SESSION_MANAGER,
-    "sessions.add_participants": SESSION_OPD,
-    "sessions.remove_participant": SESSION_MANAGER,
-    "sessions.mark": SESSION_MANAGER,
-    "sessions.walk_in": SESSION_MANAGER,
-    "sessions.close": SESSION_MANAGER,
-    "sessions.qr": SESSION_MANAGER,
-    "sessions.qr_json": SESSION_MANAGER,
-    "sessions.minutes": SESSION_MANAGER,
-    "sessions.add_photo": SESSION_MANAGER,
-    "sessions.photo": SESSION_OPD,
-    "sessions.delete_photo": SESSION_MANAGER,
-    "sessions.invitation_pdf": SESSION_OPD,
-    "sessions.attendance_pdf": SESSION_OPD,
-    "sessions.minutes_pdf": SESSION_OPD,
-    "sessions.evidence_pack": SESSION_OPD,
+    "socialisation.index": LOGGED_IN,
+    "socialisation.new": ORGANISER,
+    "socialisation.detail": SESSION,
+    "socialisation.edit": SESSION_MANAGER,
+    "socialisation.cancel": SESSION_MANAGER,
+    "socialisation.add_participants": SESSION_OPD,
+    "socialisation.remove_participant": SESSION_MANAGER,
+    "socialisation.mark": SESSION_MANAGER,
+    "socialisation.walk_in": SESSION_MANAGER,
+    "socialisation.close": SESSION_MANAGER,
+    "socialisation.qr": SESSION_MANAGER,
+    "socialisation.qr_json": SESSION_MANAGER,
+    "socialisation.minutes": SESSION_MANAGER,
+    "socialisation.add_photo": SESSION_MANAGER,
+    "socialisation.photo": SESSION_OPD,
+    "socialisation.delete_photo": SESSION_MANAGER,
+    "socialisation.invitation_pdf": SESSION_OPD,
+    "socialisation.attendance_pdf": SESSION_OPD,
+    "socialisation.minutes_pdf": SESSION_OPD,
+    "socialisation.evidence_pack": SESSION_OPD,
     # Public: a bad or stale token is answered to anyone; a fresh one sends the anonymous to the
-    # login (tests/sessions/test_checkin.py).
+    # login (tests/socialisation/test_checkin.py).
     "checkin.scan": PUBLIC,
     "checkin.code": LOGGED_IN,
     "certificates.index": LOGGED_IN,
@@ -282,7 +282,7 @@ def make_learning_sample(app, world) -> dict:
 
 def make_session_sample(app, world) -> dict:
     """A running session of the Inspectorate for Dinas Kesehatan: asn.dinkes checked in, minutes, a photo."""
-    from tests.sessions.factories import running_session
+    from tests.socialisation.factories import running_session
 
     with app.app_context():
         from portal.auth.models import User

@@ -6,8 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
 from portal.auth.services import USERNAME_PATTERN, USERNAME_RULE
-from portal.web.forms import MultiCheckboxField, PortalForm, max_len
 from portal.core.roles import Role
+from portal.web.forms import MultiCheckboxField, PortalForm, max_len
 
 
 def _role_choices():

@@ -4,13 +4,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
-from portal.core import audit, clamav, codes
 from portal.auth import services as auth_services
 from portal.auth.models import User
-from portal.extensions import db
+from portal.core import audit, clamav, codes
+from portal.core.errors import PortalError
 from portal.core.roles import Role
-
+from portal.extensions import db
 
 
 class AdminError(PortalError):

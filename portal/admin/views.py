@@ -9,9 +9,9 @@ from portal.admin import services
 from portal.admin.forms import AccountForm, ActionForm, HolidayForm, NewAccountForm
 from portal.auth import mfa
 from portal.auth.models import User
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.web.params import int_arg, paginate
-from portal.core.roles import Role
 from portal.web.permissions import guard
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

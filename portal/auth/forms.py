@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from portal.web.forms import PortalForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from portal.web.forms import PortalForm
 
 COMMON_PASSWORDS = {
     "password", "password123", "1234567890", "12345678910", "qwertyuiop", "iloveyou12",
@@ -52,7 +52,8 @@ class ChangePasswordForm(PortalForm):
 
 
 class LanguageForm(PortalForm):
-    locale = SelectField(_l("Language"), choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+    locale = SelectField(_l("Language"),
+                         choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
                          validators=[DataRequired(message=_l("Choose a language."))])
     submit = SubmitField(_l("Save"))
 

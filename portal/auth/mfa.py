@@ -15,10 +15,9 @@ import time
 import pyotp
 import sqlalchemy as sa
 
-from portal.core import codes
-from portal.core import audit, crypto
 from portal.auth.models import RecoveryCode, User
 from portal.auth.passwords import hash_password, verify_password
+from portal.core import audit, codes, crypto
 from portal.core.clock import utcnow
 from portal.extensions import db
 
@@ -76,7 +75,7 @@ def normalize_code(text: str | None) -> str:
 
 def _matching_step(secret: str, code: str, after: int | None, at: float) -> int | None:
     """The time step (current or one either side) whose code this is, if later than `after`."""
-    if not re.fullmatch(r"[0-9]{%d}" % DIGITS, code):
+    if not re.fullmatch(rf"[0-9]{{{DIGITS}}}", code):
         return None
     totp = pyotp.TOTP(secret)
     current = int(at // STEP)

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
-from portal.extensions import db
 from portal.core.roles import Role
+from portal.extensions import db
 
 
 class User(db.Model):
@@ -33,7 +33,7 @@ class User(db.Model):
     mfa_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     employee = relationship("Employee", back_populates="user", lazy="joined")
-    roles: Mapped[list["UserRole"]] = relationship(
+    roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -6,17 +6,15 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.core import audit
-from portal.core.errors import PortalError
 from portal.auth.models import User, UserRole
-from portal.auth.passwords import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password, needs_rehash,
-                                   verify_password)
+from portal.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from portal.core import audit
 from portal.core.clock import utcnow
+from portal.core.errors import PortalError
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.nip import normalize
-from portal.core.roles import Role
-
 
 # Technical accounts (admin, WBS team...): employees log in with their NIP instead.
 USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{2,63}"

@@ -10,15 +10,21 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal.auth import mfa, services
-from portal.auth.forms import (ChangePasswordForm, LanguageForm, LoginCodeForm, LoginForm, MfaDisableForm,
-                               MfaEnableForm, MfaRecoveryCodesForm)
+from portal.auth.forms import (
+    ChangePasswordForm,
+    LanguageForm,
+    LoginCodeForm,
+    LoginForm,
+    MfaDisableForm,
+    MfaEnableForm,
+    MfaRecoveryCodesForm,
+)
 from portal.auth.passwords import MAX_PASSWORD_LENGTH
 from portal.auth.sessions import end_session, pending_login, start_pending_login, start_session
 from portal.core import crypto
 from portal.extensions import db
-from portal.web.ratelimit import limiter
 from portal.org.nip import normalize
-from portal.web.ratelimit import hashed
+from portal.web.ratelimit import hashed, limiter
 
 bp = Blueprint("auth", __name__)
 

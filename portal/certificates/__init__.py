@@ -6,8 +6,13 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.certificates import bulk  # noqa: F401  (registers its job handlers)
-    from portal.certificates import receivers, services, verify_views, views
+    from portal.certificates import (
+        bulk,  # noqa: F401  (registers its job handlers)
+        receivers,
+        services,
+        verify_views,
+        views,
+    )
     from portal.certificates.models import Certificate
     from portal.core import contributions
 

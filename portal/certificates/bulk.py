@@ -7,9 +7,9 @@ import zipfile
 
 import sqlalchemy as sa
 
-from portal.core import jobs
 from portal.certificates import services
 from portal.certificates.models import Certificate, CertificateKind, CertificateStatus
+from portal.core import jobs
 from portal.extensions import db
 from portal.org.models import Employee
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.enums import LabelledEnum
 from portal.core.clock import utcnow
+from portal.core.enums import LabelledEnum
 from portal.extensions import db
 
 
@@ -33,7 +33,7 @@ class Certificate(db.Model):
     kind: Mapped[CertificateKind]
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("org_employee.id"), index=True)
     subject_key: Mapped[str] = mapped_column(sa.String(64))  # session:12 | module:3 | year:2026
-    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("soc_session.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("socialisation_session.id"), index=True)
     module_id: Mapped[int | None] = mapped_column(sa.ForeignKey("learning_module.id"))
     year: Mapped[int | None]
     # What the certificate says, as it was when issued (a later rename changes nothing printed).
@@ -54,7 +54,7 @@ class Certificate(db.Model):
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
     employee = relationship("Employee")
-    changes: Mapped[list["CertificateChange"]] = relationship(back_populates="certificate",
+    changes: Mapped[list[CertificateChange]] = relationship(back_populates="certificate",
                                                               order_by="CertificateChange.id")
 
     @property

@@ -16,23 +16,25 @@ import segno
 import sqlalchemy as sa
 from babel.dates import format_date
 from flask import current_app
-from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from portal.core.errors import PortalError
-from portal.core import audit, codes, pdf, settings, storage
-from portal.web import urls
 from portal.certificates.models import Certificate, CertificateChange, CertificateKind, CertificateStatus
-from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
+from portal.coi.models import Declaration, Kind
+from portal.coi.models import Status as DeclarationStatus
+from portal.core import audit, codes, pdf, settings, storage
 from portal.core.clock import local_zone, utcnow
+from portal.core.errors import PortalError
+from portal.core.rows import insert_unless_present
+from portal.core.workdays import today
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Completion, Module
-from portal.core.rows import insert_unless_present
 from portal.org.models import Employee
 from portal.org.nip import mask
-from portal.socialisation.models import ATTENDED, Participant, Session
-from portal.core.workdays import today
+from portal.socialisation.models import ATTENDED, Participant, SocialisationSession
+from portal.web import urls
 
 AREA = "certificates"
 CODE_LENGTH = 16  # 80 random bits
@@ -160,9 +162,9 @@ def compliance(employee: Employee, year: int, locale: str = "id") -> list[Requir
     out.append(Requirement(gettext("Yearly conflict-of-interest statement %(year)d filed", year=year), bool(filed)))
     if config()["cert.compliance_requires_session"]:
         start = datetime(year, 1, 1, tzinfo=local_zone())
-        attended = db.session.scalar(sa.select(sa.func.count()).select_from(Participant).join(Session).where(
-            Participant.employee_id == employee.id, Participant.status.in_(ATTENDED),
-            Session.starts_at >= start, Session.starts_at < end))
+        attended = db.session.scalar(sa.select(sa.func.count()).select_from(Participant).join(
+            SocialisationSession).where(Participant.employee_id == employee.id, Participant.status.in_(ATTENDED),
+            SocialisationSession.starts_at >= start, SocialisationSession.starts_at < end))
         out.append(Requirement(gettext("Attended a socialisation session in %(year)d", year=year), bool(attended)))
     return out
 
@@ -178,7 +180,7 @@ def check_compliance(employee: Employee, year: int) -> Certificate | None:
                  subject_en=subject_en, regulation=_regulations(["wbs", "coi"]), issued_on=today(), year=year)
 
 
-def codes_for_participants(session: Session, participants: list[Participant]) -> dict[int, str]:
+def codes_for_participants(session: SocialisationSession, participants: list[Participant]) -> dict[int, str]:
     by_employee = dict(db.session.execute(sa.select(Certificate.employee_id, Certificate.code).where(
         Certificate.kind == CertificateKind.ATTENDANCE, Certificate.session_id == session.id,
         Certificate.status == CertificateStatus.VALID)).all())

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
-from portal.core import uploads
 from portal.certificates import services
 from portal.certificates.forms import FileCheckForm, VerifyForm
-from portal.web.ratelimit import limiter
+from portal.core import uploads
 from portal.org.nip import mask
-from portal.web.ratelimit import client_key
+from portal.web.ratelimit import client_key, limiter
 
 bp = Blueprint("verify", __name__, url_prefix="/verifikasi")
 PDF_MAX_BYTES = 20 * 1024 * 1024

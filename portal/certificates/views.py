@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.core import audit, jobs, settings, storage
 from portal.certificates import bulk, services
 from portal.certificates.forms import CertificateSettingsForm, FilterForm, ReasonForm
 from portal.certificates.models import Certificate
+from portal.core import audit, jobs, settings, storage
+from portal.core.roles import Role
+from portal.core.workdays import today
 from portal.extensions import db
 from portal.learning.models import Module
-from portal.web.params import paginate
-from portal.core.roles import Role
-from portal.web.permissions import guard, has_role, role_required
 from portal.socialisation import services as sessions
-from portal.socialisation.models import Session
-from portal.core.workdays import today
+from portal.socialisation.models import SocialisationSession
+from portal.web.params import paginate
+from portal.web.permissions import guard, has_role, role_required
 
 bp = Blueprint("certificates", __name__, url_prefix="/sertifikat")
 bp.before_request(guard())
@@ -103,7 +104,7 @@ def reissue(cert_id: int):
 
 @bp.route(f"/acara/<{ID}:session_id>/<any(pdf, zip):fmt>", methods=["POST"])
 def session_bulk(session_id: int, fmt: str):
-    session = db.get_or_404(Session, session_id)
+    session = db.get_or_404(SocialisationSession, session_id)
     if not sessions.can_view(current_user, session):
         abort(404)
     if not sessions.can_manage(current_user, session):
@@ -111,7 +112,7 @@ def session_bulk(session_id: int, fmt: str):
     if not bulk.session_certificates(session.id):
         flash(_("No attendance certificates have been issued for this session yet: close the attendance list "
                 "first."), "warning")
-        return redirect(url_for("sessions.detail", session_id=session.id))
+        return redirect(url_for("socialisation.detail", session_id=session.id))
     job = bulk.request_bulk(session, fmt, owner=current_user)
     audit.record("certificate.bulk_requested", session, actor=current_user, data={"format": fmt, "job": job.id})
     db.session.commit()

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
-from portal.core import storage
 from portal.coi.models import Attachment, Declaration
-from portal.extensions import db
+from portal.core import storage
+from portal.core.errors import PortalError
 from portal.core.uploads import UploadError, clean_upload
+from portal.extensions import db
 
 AREA = "coi"
 MAX_BYTES = 5 * 1024 * 1024

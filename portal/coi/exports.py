@@ -4,10 +4,11 @@ from __future__ import annotations
 import io
 
 from flask import current_app
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
+from flask_babel import gettext as _
 
-from portal.core import pdf
 from portal.coi.queries import Evaluation
+from portal.core import pdf
 
 
 def _register_rows(ev: Evaluation, locale: str) -> list[dict]:

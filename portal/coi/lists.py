@@ -10,9 +10,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
-from portal.core import audit
 from portal.coi.models import ListItem, ListKind
+from portal.core import audit
+from portal.core.errors import PortalError
 from portal.extensions import db
 
 SEED = Path(__file__).resolve().parent.parent / "content" / "coi_lists.json"
@@ -58,7 +58,8 @@ def save_item(item: ListItem | None, *, kind: ListKind, code: str, label_id: str
     elif item.code != code and _in_use(item):
         raise ListError(_l("This entry is used by declarations; its code cannot change. Retire it and add a new one."),
                         "code")
-    item.code, item.label_id, item.label_en, item.reference = code, label_id.strip(), label_en.strip(), reference.strip()
+    item.code, item.label_id, item.label_en = code, label_id.strip(), label_en.strip()
+    item.reference = reference.strip()
     item.valid_from, item.valid_until, item.position, item.is_other = valid_from, valid_until, position, is_other
     db.session.flush()
     audit.record("coi.list_item_created" if created else "coi.list_item_updated", item, actor=actor,

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.enums import LabelledEnum
 from portal.core.clock import utcnow
+from portal.core.enums import LabelledEnum
 from portal.extensions import db
 
 
@@ -41,7 +41,8 @@ class ListItem(db.Model):
         return self.label_en if locale == "en" else self.label_id
 
     def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_until is None or day <= self.valid_until))
 
 
 class Kind(LabelledEnum):
@@ -142,9 +143,9 @@ class Declaration(db.Model):
     types: Mapped[list[ListItem]] = relationship(secondary=declaration_type, order_by=ListItem.position)
     sources: Mapped[list[ListItem]] = relationship(secondary=declaration_source, order_by=ListItem.position)
     changes = relationship("Declaration", remote_side=[id])
-    comments: Mapped[list["Comment"]] = relationship(back_populates="declaration", order_by="Comment.id",
+    comments: Mapped[list[Comment]] = relationship(back_populates="declaration", order_by="Comment.id",
                                                      cascade="all, delete-orphan")
-    attachments: Mapped[list["Attachment"]] = relationship(back_populates="declaration", order_by="Attachment.id",
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="declaration", order_by="Attachment.id",
                                                            cascade="all, delete-orphan")
 
 

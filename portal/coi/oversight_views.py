@@ -3,20 +3,21 @@ yearly evaluation; the secretary's coverage page (who has filed, never what)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.core import audit, settings
 from portal.coi import exports, lists, queries, services
 from portal.coi.forms import CoiSettingsForm, ListItemForm, NoteForm
 from portal.coi.models import Declaration, ListItem, ListKind, Status
+from portal.core import audit, settings
+from portal.core.roles import Role
+from portal.core.workdays import today
 from portal.extensions import db
-from portal.web.params import int_arg, paginate
 from portal.org.models import Opd
 from portal.org.services import list_opds
-from portal.core.roles import Role
+from portal.web.params import int_arg, paginate
 from portal.web.permissions import guard, has_role, own_opd_id, role_required
-from portal.core.workdays import today
 
 bp = Blueprint("coi_oversight", __name__, url_prefix="/benturan-kepentingan/pengawasan")
 bp.before_request(guard(Role.COI_REVIEWER, Role.ADMIN, Role.SECRETARY))

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from portal.coi.models import Declaration, Kind, Route, Status
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.core.roles import Role
 from portal.web.permissions import has_role
 
 DECLARED = (Status.SUBMITTED, Status.RETURNED, Status.DECIDED, Status.ACKNOWLEDGED)

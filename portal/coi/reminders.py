@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
-from portal.core import audit, mail
 from portal.coi import services
 from portal.coi.models import Declaration, Route, Status
-from portal.extensions import db
+from portal.core import audit, mail
 from portal.core.roles import Role
 from portal.core.workdays import workdays_between
+from portal.extensions import db
 
 
 def _recipients(d: Declaration) -> list[str]:
@@ -37,7 +38,8 @@ def send_due_reminders(on: date) -> int:
             continue  # nobody to tell yet; tried again once an address is known
         for address in addresses:
             with force_locale("id"):
-                mail.send(address, _("Conflict-of-interest declaration %(no)s waits for your decision", no=d.register_no),
+                mail.send(address,
+                          _("Conflict-of-interest declaration %(no)s waits for your decision", no=d.register_no),
                           _("The declaration %(no)s by %(name)s is to be decided by %(due)s. Open the Integrity "
                             "Portal, menu \"Conflicts of interest\".", no=d.register_no, name=d.declarant.name,
                             due=d.due_on.isoformat()))

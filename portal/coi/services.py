@@ -7,18 +7,17 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
-from portal.core import signals
-from portal.core import audit, settings
 from portal.coi import workflow
 from portal.coi.models import Activity, Comment, Declaration, Kind, ListItem, ListKind, Relationship, Route, Status
+from portal.core import audit, settings, signals
+from portal.core.errors import PortalError
+from portal.core.roles import Role
+from portal.core.workdays import add_workdays, today
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.names import names_match
 from portal.org.services import get_employee_by_nip
-from portal.core.roles import Role
 from portal.web.permissions import has_role
-from portal.core.workdays import add_workdays, today
 
 DEFAULTS = {"coi.decision_days": 7, "coi.reminder_days": 2}
 

@@ -5,19 +5,20 @@ import io
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.web import nonces
-from portal.core import storage
 from portal.coi import attachments, lists, queries, services, workflow
 from portal.coi.forms import DECLARATION_SCOPE, DecisionForm, DeclarationForm, NoteForm
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship
+from portal.core import storage
+from portal.core.workdays import today
 from portal.extensions import db
+from portal.web import nonces
 from portal.web.params import int_arg
 from portal.web.permissions import guard
-from portal.core.workdays import today
 
 bp = Blueprint("coi", __name__, url_prefix="/benturan-kepentingan")
 bp.before_request(guard())

@@ -5,7 +5,7 @@ WITA or WIT counts its days, deadlines and years on its own calendar.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -14,7 +14,7 @@ FALLBACK_ZONE = "Asia/Jakarta"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def local_zone() -> ZoneInfo:
@@ -33,12 +33,12 @@ def local(moment: datetime) -> datetime:
 
 def to_utc(day: date, at: time) -> datetime:
     """A wall-clock day and time in the local zone, as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
 
 
 def day_start(now: datetime) -> datetime:
     """Midnight of `now`'s day on the local calendar, as an aware UTC datetime."""
-    return local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+    return local(now).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -1,9 +1,10 @@
 """Column types shared by every area."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 import sqlalchemy as sa
+
 
 class UTCDateTime(sa.types.TypeDecorator):
     """Aware UTC datetimes on every backend (SQLite would hand back naive values)."""
@@ -16,11 +17,11 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime stored; use aware UTC")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

@@ -9,10 +9,13 @@ stores the value); `Status.DRAFT.label` is the translated label.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 
 class LabelledEnum(enum.Enum):
-    def __new__(cls, value: str, label):
+    label: Any  # a lazy string; set for each member from its definition
+
+    def __new__(cls, value: str, label: Any = None):
         member = object.__new__(cls)
         member._value_ = value
         member.label = label

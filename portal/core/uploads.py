@@ -9,8 +9,8 @@ import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
 from portal.core import clamav
+from portal.core.errors import PortalError
 
 # What a report's evidence may be: documents, images, audio, plain text.
 ALLOWED = {

@@ -7,8 +7,8 @@ not know yet (a new SKB, a local day off) in the `workdays_holiday` table.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 import sqlalchemy as sa

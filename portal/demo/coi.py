@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from portal.auth.models import User
 from portal.coi import lists, services
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship, Route, Status
+from portal.core.workdays import add_workdays, today
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.core.workdays import add_workdays, today
 
 SITUATIONS = [
     (Activity.PROCUREMENT, "Adik ipar saya adalah direktur CV yang ikut tender pengadaan alat kesehatan.",

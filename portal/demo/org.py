@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from portal.auth import services as auth_services
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.org import services as org_services
 from portal.org.models import Employee, OpdKind
-from portal.core.roles import Role
 
 DATA = Path(__file__).parent / "data"
 DEMO_PASSWORD = "integritas-2019"

@@ -14,7 +14,7 @@ from portal.home.models import Regulation
 from portal.learning.models import Module
 from portal.org.models import Employee, Opd
 from portal.socialisation import records, services
-from portal.socialisation.models import AttendanceStatus, Method, Participant, Session, Source
+from portal.socialisation.models import AttendanceStatus, Method, Participant, SocialisationSession, Source
 
 VENUE_2019 = "Ruang Abu Bakar Ja'ar, Balai Kota Padang"
 MINUTES_2019 = (
@@ -45,7 +45,7 @@ def _wib(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def load(rng, echo) -> None:
-    if db.session.scalar(sa.select(sa.func.count()).select_from(Session)):
+    if db.session.scalar(sa.select(sa.func.count()).select_from(SocialisationSession)):
         echo("Sessions: demo sessions already present")
         return
     inspektur, dinkes_secretary = _user("inspektur"), _user("sekretaris.dinkes")
@@ -107,7 +107,8 @@ def load(rng, echo) -> None:
             db.session.add(Participant(
                 session=recent, employee=employee, opd_id=employee.opd_id, source=Source.NOMINATED,
                 status=AttendanceStatus.LATE if late else AttendanceStatus.PRESENT, method=Method.QR,
-                checked_in_at=recent.starts_at + timedelta(minutes=rng.randint(20, 40) if late else rng.randint(-25, 5))))
+                checked_in_at=recent.starts_at + timedelta(
+                    minutes=rng.randint(20, 40) if late else rng.randint(-25, 5))))
         db.session.flush()
         services.close(recent, actor=inspektur, now=recent.ends_at + timedelta(minutes=30))
 

@@ -12,13 +12,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from portal.auth.models import User
+from portal.core.workdays import add_workdays, today
 from portal.extensions import db
 from portal.org.models import Opd
 from portal.wbs import deadlines, handling, services
 from portal.wbs.content import load_categories
 from portal.wbs.models import Category, Mode, Report
 from portal.wbs.workflow import Referral, Status
-from portal.core.workdays import add_workdays, today
 
 PATHS = {
     Status.RECEIVED: [],

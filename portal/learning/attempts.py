@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from flask_babel import lazy_gettext as _l
 
 from portal.core.clock import day_start, utcnow
+from portal.core.rows import insert_unless_present
 from portal.extensions import db
 from portal.learning import grading
 from portal.learning.models import Attempt, AttemptQuestion, Module, Question
-from portal.core.rows import insert_unless_present
 from portal.learning.services import LearningError, complete_module_if_done
 
 # Covers the round trip of a form sent in the last second; the browser's countdown sends at zero.

@@ -9,14 +9,22 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField, StringField, SubmitField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from portal.web.forms import PortalForm, max_len
 from portal.learning.editing import MAX_CHOICES, TOPICS
 from portal.learning.models import QuestionKind
+from portal.web.forms import PortalForm, max_len
 
 ANSWER_FIELD = re.compile(r"q-([0-9]{1,9})")
 MAX_ANSWER_FIELDS = 200
@@ -106,8 +114,8 @@ class LessonForm(PortalForm):
     title_en = _text(_l("Title (English)"), 200)
     body_id = _area(_l("Text (Indonesian)"), 50000, rows=16, description=MARKDOWN_HELP)
     body_en = _area(_l("Text (English)"), 50000, rows=16, description=MARKDOWN_HELP)
-    sources = _area(_l("Sources"), 5000, rows=5,
-                    description=_l("One source per line, starting with a dash, with its web address in angle brackets."))
+    sources = _area(_l("Sources"), 5000, rows=5, description=_l(
+        "One source per line, starting with a dash, with its web address in angle brackets."))
     position = _number(_l("Order in the module"), 0, 999)
     submit = SubmitField(_l("Save"))
 

@@ -9,11 +9,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.learning import editing, services
 from portal.learning.forms import LessonForm, ModuleForm, QuestionForm
 from portal.learning.models import Lesson, Module, Question, QuestionKind
-from portal.core.roles import Role
 from portal.web.permissions import guard, has_role
 
 EDITORS = (Role.ADMIN, Role.COI_REVIEWER)
@@ -91,7 +91,7 @@ def lesson_form(module_id: int | None = None, lesson_id: int | None = None):
 
 def _fill_question_form(form: QuestionForm, question: Question) -> None:
     form.kind.data = question.kind.value
-    for row, choice in zip(form.choices, question.choices):
+    for row, choice in zip(form.choices, question.choices, strict=False):
         row.form.text_id.data, row.form.text_en.data = choice.text_id, choice.text_en
         row.form.correct.data = choice.is_correct
 

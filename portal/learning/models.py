@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.enums import LabelledEnum
 from portal.core.clock import utcnow
+from portal.core.enums import LabelledEnum
 from portal.extensions import db
 
 
@@ -55,8 +55,8 @@ class Module(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    lessons: Mapped[list["Lesson"]] = relationship(back_populates="module", order_by="(Lesson.position, Lesson.id)")
-    questions: Mapped[list["Question"]] = relationship(back_populates="module",
+    lessons: Mapped[list[Lesson]] = relationship(back_populates="module", order_by="(Lesson.position, Lesson.id)")
+    questions: Mapped[list[Question]] = relationship(back_populates="module",
                                                        order_by="(Question.position, Question.id)")
 
     def title(self, locale: str) -> str:
@@ -111,7 +111,7 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     module: Mapped[Module] = relationship(back_populates="questions")
-    choices: Mapped[list["Choice"]] = relationship(back_populates="question", order_by="(Choice.position, Choice.id)",
+    choices: Mapped[list[Choice]] = relationship(back_populates="question", order_by="(Choice.position, Choice.id)",
                                                    cascade="all, delete-orphan")
 
     def prompt(self, locale: str) -> str:
@@ -162,7 +162,7 @@ class Attempt(db.Model):
 
     module: Mapped[Module] = relationship(lazy="joined")
     employee = relationship("Employee")
-    questions: Mapped[list["AttemptQuestion"]] = relationship(
+    questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
 
     @property

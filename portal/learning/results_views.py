@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from portal.core.roles import Role
 from portal.extensions import db
-from portal.web.params import int_arg, paginate
 from portal.learning import attempts, results, services
 from portal.org.models import Employee, Opd
 from portal.org.services import list_opds
-from portal.core.roles import Role
+from portal.web.params import int_arg, paginate
 from portal.web.permissions import can_view_employee, guard, own_opd_id, role_required, sees_all_opds
 
 bp = Blueprint("results", __name__, url_prefix="/hasil")

@@ -10,12 +10,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from portal.core.errors import PortalError
 from portal.core import signals
 from portal.core.clock import day_start, utcnow
+from portal.core.errors import PortalError
+from portal.core.rows import insert_unless_present
 from portal.extensions import db
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
-from portal.core.rows import insert_unless_present
 
 
 class LearningError(PortalError):

@@ -20,15 +20,15 @@ import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from flask import current_app
 
+from portal.extensions import db
 from portal.ops import dump as dbdump
 from portal.ops.dump import BackupError
-from portal.extensions import db
 
 FORMAT = "portal-integritas-backup"
 FORMAT_VERSION = 1
@@ -139,7 +139,7 @@ def create_backup(output: Path) -> BackupResult:
     url = db.engine.url
     kind = dbdump.kind_of(url)
     storage_root = Path(current_app.config["STORAGE_DIR"])
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     target = _backup_path(output, now.strftime("%Y%m%dT%H%M%SZ"), storage_root)
     partial = target.with_name(target.name + ".partial")
     work = Path(tempfile.mkdtemp(prefix=".portal-backup-", dir=target.parent))

@@ -19,10 +19,21 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.ops import dump as dbdump
-from portal.ops.backup import CHUNK, DATABASE_MEMBERS, FILES, FORMAT, FORMAT_VERSION, MANIFEST, MAX_MANIFEST, SHA256, has_stored_files, safe_path
-from portal.ops.dump import BackupError
 from portal.extensions import db
+from portal.ops import dump as dbdump
+from portal.ops.backup import (
+    CHUNK,
+    DATABASE_MEMBERS,
+    FILES,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    MAX_MANIFEST,
+    SHA256,
+    has_stored_files,
+    safe_path,
+)
+from portal.ops.dump import BackupError
 
 
 @dataclass

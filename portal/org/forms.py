@@ -6,8 +6,8 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Optional, Regexp
 
-from portal.web.forms import PortalForm, max_len
 from portal.org.models import OpdKind
+from portal.web.forms import PortalForm, max_len
 
 
 class OpdForm(PortalForm):

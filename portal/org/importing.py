@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
 from portal.core import uploads
+from portal.core.errors import PortalError
 from portal.org import nip as nip_rules
-from portal.org.models import Employee
 from portal.org import services
+from portal.org.models import Employee
 
 MAX_ROWS = 20000
 MAX_FILE_BYTES = 5 * 1024 * 1024

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.enums import LabelledEnum
 from portal.core.clock import utcnow
+from portal.core.enums import LabelledEnum
 from portal.extensions import db
 
 
@@ -44,7 +44,7 @@ class Opd(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    employees: Mapped[list["Employee"]] = relationship(back_populates="opd")
+    employees: Mapped[list[Employee]] = relationship(back_populates="opd")
 
     def __repr__(self) -> str:
         return f"<Opd {self.code}>"
@@ -69,7 +69,7 @@ class Employee(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     opd: Mapped[Opd] = relationship(back_populates="employees", lazy="joined")
-    superior: Mapped["Employee | None"] = relationship(remote_side=[id], lazy="joined", join_depth=1)
+    superior: Mapped[Employee | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
     user = relationship("User", back_populates="employee", uselist=False)
 
     def __repr__(self) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-
 ABBREVIATED_TITLES = {"dr", "drs", "dra", "drg", "ir", "h", "hj", "prof", "st", "ns", "apt"}
 
 

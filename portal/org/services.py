@@ -6,14 +6,14 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
-from portal.core import audit
 from portal.auth.models import User
 from portal.auth.services import create_user
+from portal.core import audit
+from portal.core.errors import PortalError
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.org import nip as nip_rules
 from portal.org.models import Employee, EmploymentType, Opd, OpdKind
-from portal.core.roles import Role
 from portal.web.permissions import scope_to_opd
 
 

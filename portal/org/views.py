@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from portal.core.roles import Role
 from portal.extensions import db
-from portal.web.params import int_arg, paginate
 from portal.org import importing, services
 from portal.org.forms import ConfirmForm, EmployeeForm, ImportUploadForm, OpdForm
 from portal.org.models import Employee, ImportBatch, Opd, OpdKind
-from portal.core.roles import Role
+from portal.web.params import int_arg, paginate
 from portal.web.permissions import can_view_employee, guard, own_opd_id, role_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")

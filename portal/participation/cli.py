@@ -23,9 +23,9 @@ def send_digests_command():
 @with_appcontext
 def refresh_participation_command(year):
     """Recount the participation dashboards' figures now (the worker does it every few minutes)."""
+    from portal.core.workdays import today
     from portal.participation import figures
     from portal.participation.models import Snapshot
-    from portal.core.workdays import today
 
     year = year or today().year
     if not figures.refresh(year):

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext
 
+from portal.coi.models import Activity, Declaration, Kind
+from portal.coi.models import Status as DeclarationStatus
 from portal.core.clock import year_bounds
-from portal.coi.models import Activity, Declaration, Kind, Status as DeclarationStatus
 from portal.extensions import db
 from portal.participation import figures, queries
 from portal.participation.services import WBS_MINIMUM_SHOWN, config
-from portal.socialisation.models import ATTENDED, Participant, Session, invited_opd
+from portal.socialisation.models import ATTENDED, Participant, SocialisationSession, invited_opd
 from portal.wbs.models import Report
 
 
@@ -57,11 +58,12 @@ def _sessions_skipped(year: int, now) -> dict[int, int]:
     came = (sa.select(Participant.session_id, Participant.opd_id).where(Participant.status.in_(ATTENDED))
             .distinct().subquery())
     stmt = (sa.select(invited_opd.c.opd_id, sa.func.count())
-            .join(Session, Session.id == invited_opd.c.session_id)
+            .join(SocialisationSession, SocialisationSession.id == invited_opd.c.session_id)
             .outerjoin(came, sa.and_(came.c.session_id == invited_opd.c.session_id,
                                      came.c.opd_id == invited_opd.c.opd_id))
-            .where(Session.starts_at >= start, Session.starts_at < end, Session.ends_at < now,
-                   Session.cancelled_at.is_(None), came.c.session_id.is_(None))
+            .where(SocialisationSession.starts_at >= start, SocialisationSession.starts_at < end,
+                   SocialisationSession.ends_at < now,
+                   SocialisationSession.cancelled_at.is_(None), came.c.session_id.is_(None))
             .group_by(invited_opd.c.opd_id))
     return dict(db.session.execute(stmt).all())
 
@@ -102,5 +104,5 @@ def compute(year: int, on: date, now) -> tuple[list[Signal], float]:
         if skipped.get(r.opd_id, 0) >= max(1, cfg["signals.sessions_skipped"]):
             out.append(Signal(r.opd_id, r.name, "sessions", gettext(
                 "Nobody from this OPD attended %(n)d socialisation sessions it was invited to this year.",
-                n=skipped[r.opd_id]), url_for("sessions.index")))
+                n=skipped[r.opd_id]), url_for("socialisation.index")))
     return out, city

@@ -5,11 +5,12 @@ import csv
 import io
 
 from flask import current_app
-from flask_babel import format_date, format_datetime, gettext as _
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 
 from portal.core import pdf
-from portal.participation import queries, services
 from portal.core.workdays import today
+from portal.participation import queries, services
 
 
 def _header() -> list[str]:
@@ -46,7 +47,6 @@ def staff_csv(rows: list[queries.StaffRow]) -> bytes:
 
 def staff_xlsx(rows: list[queries.StaffRow], title: str) -> bytes:
     from openpyxl import Workbook
-
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
@@ -87,11 +87,13 @@ def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: qu
         "lang": locale, "government": current_app.config["GOVERNMENT_NAME"],
         "inspectorate": current_app.config["INSPECTORATE_NAME"], "title": title, "year": year,
         "date": format_date(today(), "long"),
-        "as_of": format_datetime(as_of, "short") if as_of is not None else "", "headcount": total.headcount, "units": len(rows),
+        "as_of": format_datetime(as_of, "short") if as_of is not None else "",
+        "headcount": total.headcount, "units": len(rows),
         "per_unit": per_unit, "modules": module_rows,
         "statements": total.statements, "statements_percent": round(statements_percent),
         "statements_wording": services.wording(statements_percent),
         "attended": total.attended, "certificates": total.certificates,
-        "opds": [{"name": r.name, "headcount": r.headcount, "coverage": round(100 * r.coverage([m.id for m in modules])),
-                  "statements": r.statements, "attended": r.attended} for r in rows] if per_unit else [],
+        "opds": [{"name": r.name, "headcount": r.headcount,
+                  "coverage": round(100 * r.coverage([m.id for m in modules])), "statements": r.statements,
+                  "attended": r.attended} for r in rows] if per_unit else [],
     })

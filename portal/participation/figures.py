@@ -23,12 +23,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.core.clock import utcnow
-from portal.extensions import db
 from portal.core.rows import ensure_row
+from portal.core.workdays import today
+from portal.extensions import db
 from portal.org.models import Opd
 from portal.participation import queries
 from portal.participation.models import ModuleFigures, MonthFigures, OpdFigures, Snapshot
-from portal.core.workdays import today
 
 log = logging.getLogger(__name__)
 PAST_YEAR_REFRESH = timedelta(days=1)  # statements and sessions of a past year rarely change

@@ -24,13 +24,14 @@ from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 
 from portal.certificates.models import Certificate, CertificateStatus
-from portal.coi.models import Declaration, Kind, Status as DeclarationStatus
+from portal.coi.models import Declaration, Kind
+from portal.coi.models import Status as DeclarationStatus
 from portal.core.clock import year_bounds
 from portal.extensions import db
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
 from portal.org import nip as nip_rules
 from portal.org.models import Employee, Opd
-from portal.socialisation.models import ATTENDED, Participant, Session
+from portal.socialisation.models import ATTENDED, Participant, SocialisationSession
 
 
 @dataclass
@@ -61,7 +62,8 @@ class OpdRow:
     def coverage(self, module_ids: list[int]) -> float:
         if not self.headcount or not module_ids:
             return 0.0
-        return sum(min(self.module(m).complete, self.headcount) for m in module_ids) / (self.headcount * len(module_ids))
+        done = sum(min(self.module(m).complete, self.headcount) for m in module_ids)
+        return done / (self.headcount * len(module_ids))
 
     @property
     def pass_rate(self) -> float | None:
@@ -129,8 +131,9 @@ def live_opd_rows(year: int) -> list[OpdRow]:
     start, end = year_bounds(year)
     for r, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Participant.employee_id)))
                         .join(Employee, Employee.id == Participant.employee_id)
-                        .join(Session, Session.id == Participant.session_id)
-                        .where(Participant.status.in_(ATTENDED), Session.starts_at >= start, Session.starts_at < end)
+                        .join(SocialisationSession, SocialisationSession.id == Participant.session_id)
+                        .where(Participant.status.in_(ATTENDED), SocialisationSession.starts_at >= start,
+                               SocialisationSession.starts_at < end)
                         .group_by(Employee.opd_id)):
         r.attended = n
     certificates = (sa.select(Certificate.opd_id, sa.func.count()).where(Certificate.status == CertificateStatus.VALID)
@@ -195,9 +198,11 @@ def _columns(year: int, module_ids: list[int]):
     filed = sa.exists().where(Declaration.declarant_id == e.id, Declaration.kind == Kind.YEARLY,
                               Declaration.year == year, Declaration.status != DeclarationStatus.DRAFT).correlate(e)
     start, end = year_bounds(year)
-    sessions = (sa.select(sa.func.count()).select_from(Participant).join(Session, Session.id == Participant.session_id)
+    sessions = (sa.select(sa.func.count()).select_from(Participant)
+                .join(SocialisationSession, SocialisationSession.id == Participant.session_id)
                 .where(Participant.employee_id == e.id, Participant.status.in_(ATTENDED),
-                       Session.starts_at >= start, Session.starts_at < end).correlate(e).scalar_subquery())
+                       SocialisationSession.starts_at >= start, SocialisationSession.starts_at < end)
+                .correlate(e).scalar_subquery())
     certificates = (sa.select(sa.func.count()).select_from(Certificate)
                     .where(Certificate.employee_id == e.id, Certificate.status == CertificateStatus.VALID)
                     .correlate(e).scalar_subquery())

@@ -9,19 +9,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
-from portal.core import audit, mail, settings
-from portal.web.urls import absolute_url
 from portal.auth.models import User, UserRole
+from portal.core import audit, mail, settings
 from portal.core.clock import utcnow
+from portal.core.errors import PortalError
+from portal.core.roles import Role
+from portal.core.workdays import today
 from portal.extensions import db
 from portal.org.models import Employee, Opd
 from portal.participation import figures, queries
 from portal.participation.models import Reminder
-from portal.core.roles import Role
-from portal.core.workdays import today
+from portal.web.urls import absolute_url
 
 REMINDER_GAP_DAYS = 7
 DIGEST_GAP_DAYS = 6

@@ -8,19 +8,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core import audit, settings
+from portal.core.clock import utcnow
+from portal.core.roles import Role
+from portal.core.workdays import today
 from portal.extensions import db
 from portal.org.models import Opd
-from portal.web.params import MAX_ID, int_arg
-from portal.participation import early_detection as detection, exports, figures, queries, services
+from portal.participation import early_detection as detection
+from portal.participation import exports, figures, queries, services
 from portal.participation.forms import ParticipationSettingsForm, StaffFilterForm
-from portal.core.roles import Role
+from portal.web.params import MAX_ID, int_arg
 from portal.web.permissions import guard, has_role, own_opd_id, role_required
-from portal.core.clock import utcnow
-from portal.core.workdays import today
 
 bp = Blueprint("participation", __name__, url_prefix="/partisipasi")
 bp.before_request(guard(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER))
@@ -86,8 +88,9 @@ def staff_export(fmt: str):
     if not form.validate():
         form = StaffFilterForm(formdata=None)
     module_ids = [m.id for m in queries.counted_modules()]
-    rows = queries.staff_rows(db.session.execute(queries.staff_query(opd.id if opd else None, year, module_ids,
-                                                                      **_staff_filters(form, services.target_date()))), len(module_ids))
+    filters = _staff_filters(form, services.target_date())
+    stmt = queries.staff_query(opd.id if opd else None, year, module_ids, **filters)
+    rows = queries.staff_rows(db.session.execute(stmt), len(module_ids))
     name = f"partisipasi-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
     # The file is made before the commit below, which would expire every loaded employee.
     if fmt == "csv":

@@ -13,4 +13,4 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(checkin_views.bp)
     contributions.of(app).stored_files[records.PHOTO_AREA] = Photo.storage_key
-    contributions.add_nav(app, "sessions.index", _l("Sessions"), position=20)
+    contributions.add_nav(app, "socialisation.index", _l("Sessions"), position=20)

@@ -18,12 +18,20 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal.core.rows import dialect_insert
-from portal.core.errors import PortalError
 from portal.core.clock import utcnow
+from portal.core.errors import PortalError
+from portal.core.rows import dialect_insert
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.socialisation.models import ATTENDED, AttendanceStatus, Method, Participant, Session, Source, invited_opd
+from portal.socialisation.models import (
+    ATTENDED,
+    AttendanceStatus,
+    Method,
+    Participant,
+    SocialisationSession,
+    Source,
+    invited_opd,
+)
 
 # A scan made while logged out survives the login that follows for this long.
 PENDING_SCAN_SECONDS = 300
@@ -35,7 +43,7 @@ class CheckinError(PortalError):
 
 @dataclass
 class Outcome:
-    session: Session
+    session: SocialisationSession
     status: AttendanceStatus
     recorded: bool  # False: this person had already checked in; nothing changed
 
@@ -82,7 +90,7 @@ def parse_token(token: str, *, now: float | None = None, allow_expired: bool = F
     return session_id
 
 
-def session_for_code(code: str, now: datetime | None = None) -> Session:
+def session_for_code(code: str, now: datetime | None = None) -> SocialisationSession:
     """The open session whose current (or previous) short code this is."""
     code = "".join(ch for ch in code if ch.isdigit())
     if len(code) != 6:
@@ -97,18 +105,19 @@ def session_for_code(code: str, now: datetime | None = None) -> Session:
                           "enter the one shown now."))
 
 
-def opens_at(session: Session) -> datetime:
+def opens_at(session: SocialisationSession) -> datetime:
     return session.starts_at - timedelta(minutes=current_app.config["SESSION_CHECKIN_OPENS_MINUTES"])
 
 
-def open_sessions(now: datetime) -> list[Session]:
+def open_sessions(now: datetime) -> list[SocialisationSession]:
     early = timedelta(minutes=current_app.config["SESSION_CHECKIN_OPENS_MINUTES"])
-    return list(db.session.scalars(sa.select(Session).where(
-        Session.starts_at <= now + early,
-        Session.ends_at >= now, Session.closed_at.is_(None), Session.cancelled_at.is_(None))))
+    return list(db.session.scalars(sa.select(SocialisationSession).where(
+        SocialisationSession.starts_at <= now + early,
+        SocialisationSession.ends_at >= now, SocialisationSession.closed_at.is_(None),
+        SocialisationSession.cancelled_at.is_(None))))
 
 
-def check_window(session: Session, now: datetime) -> None:
+def check_window(session: SocialisationSession, now: datetime) -> None:
     if session.cancelled_at is not None:
         raise CheckinError(_l("This session was cancelled."))
     if now < opens_at(session):
@@ -118,7 +127,7 @@ def check_window(session: Session, now: datetime) -> None:
         raise CheckinError(_l("This session has ended; check-in is closed. Ask the organiser if you were there."))
 
 
-def may_attend(session: Session, employee: Employee, listed: bool) -> bool:
+def may_attend(session: SocialisationSession, employee: Employee, listed: bool) -> bool:
     """On the list, or from an OPD the session is for."""
     if listed:
         return True
@@ -128,11 +137,11 @@ def may_attend(session: Session, employee: Employee, listed: bool) -> bool:
         invited_opd.c.session_id == session.id, invited_opd.c.opd_id == employee.opd_id)).first() is not None
 
 
-def status_at(session: Session, at: datetime) -> AttendanceStatus:
+def status_at(session: SocialisationSession, at: datetime) -> AttendanceStatus:
     return AttendanceStatus.LATE if at > session.late_after else AttendanceStatus.PRESENT
 
 
-def check_in(session: Session, employee: Employee, *, method: Method, at: datetime,
+def check_in(session: SocialisationSession, employee: Employee, *, method: Method, at: datetime,
              device_hash: str | None) -> Outcome:
     """Mark `employee` present (or late) at `session`: one INSERT ... ON CONFLICT statement.
 

@@ -9,19 +9,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, redirect, render_template, request, session as cookie, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.web.ratelimit import limiter
-from portal.web.ratelimit import client_key
 from portal.socialisation import checkin
 from portal.socialisation.forms import CodeForm
-from portal.socialisation.models import Method, Session
+from portal.socialisation.models import Method, SocialisationSession
+from portal.web.ratelimit import client_key, limiter
 
 bp = Blueprint("checkin", __name__, url_prefix="/hadir")
 
@@ -38,28 +37,28 @@ def _device() -> tuple[str, str | None]:
     return value, value
 
 
-def _finish(session: Session, method: Method, at):
+def _finish(target: SocialisationSession, method: Method, at):
     employee = current_user.employee
     if employee is None:
         return _page(error=_("This account is not an employee's, so it cannot check in."), status=403)
     device, new_cookie = _device()
     try:
-        outcome = checkin.check_in(session, employee, method=method, at=at,
+        outcome = checkin.check_in(target, employee, method=method, at=at,
                                    device_hash=hashlib.sha256(device.encode()).hexdigest())
     except checkin.CheckinError as exc:
         db.session.rollback()
-        return _page(error=exc.message, session=session, status=409)
+        return _page(error=exc.message, target=target, status=409)
     db.session.commit()
-    response = _page(outcome=outcome, session=session)
+    response = _page(outcome=outcome, target=target)
     if new_cookie:
         response.set_cookie(current_app.config["DEVICE_COOKIE_NAME"], new_cookie, max_age=400 * 24 * 3600,
                             httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 
-def _page(*, error=None, outcome=None, session=None, form=None, status=200):
-    response = current_app.make_response((render_template("sessions/checkin.html", error=error, outcome=outcome,
-                                                          session=session, form=form), status))
+def _page(*, error=None, outcome=None, target=None, form=None, status=200):
+    response = current_app.make_response((render_template("socialisation/checkin.html", error=error, outcome=outcome,
+                                                          target=target, form=form), status))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -67,7 +66,7 @@ def _page(*, error=None, outcome=None, session=None, form=None, status=200):
 @bp.route("/<token>")
 def scan(token: str):
     token = token[:64]
-    pending = cookie.get(PENDING) or {}
+    pending = session.get(PENDING) or {}
     scanned_at = time.time()
     late_login = (pending.get("token") == token and scanned_at - pending.get("at", 0) <= checkin.PENDING_SCAN_SECONDS)
     if late_login:
@@ -77,13 +76,13 @@ def scan(token: str):
     except checkin.CheckinError as exc:
         return _page(error=exc.message, status=400)
     if not current_user.is_authenticated:
-        cookie[PENDING] = {"token": token, "at": scanned_at}
+        session[PENDING] = {"token": token, "at": scanned_at}
         return redirect(url_for("auth.login", next=request.path))
-    cookie.pop(PENDING, None)
-    session = db.session.get(Session, session_id)
-    if session is None:
+    session.pop(PENDING, None)
+    target = db.session.get(SocialisationSession, session_id)
+    if target is None:
         return _page(error=_("This check-in code is not valid. Scan the code shown in the room again."), status=400)
-    return _finish(session, Method.QR, datetime.fromtimestamp(scanned_at, timezone.utc))
+    return _finish(target, Method.QR, datetime.fromtimestamp(scanned_at, UTC))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -95,9 +94,9 @@ def code():
     if form.validate_on_submit():
         now = utcnow()
         try:
-            session = checkin.session_for_code(form.code.data, now)
+            target = checkin.session_for_code(form.code.data, now)
         except checkin.CheckinError as exc:
             form.code.errors.append(exc.message)
         else:
-            return _finish(session, Method.CODE, now)
+            return _finish(target, Method.CODE, now)
     return _page(form=form, status=400 if form.errors else 200)

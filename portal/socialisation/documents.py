@@ -7,19 +7,20 @@ import io
 import zipfile
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale, gettext as _
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import gettext as _
 
-from portal.core import signals
-from portal.core import pdf, storage
+from portal.core import pdf, signals, storage
 from portal.core.clock import local, utcnow
 from portal.socialisation import records, services
-from portal.socialisation.models import Participant, Session
+from portal.socialisation.models import Participant, SocialisationSession
+
 
 def _locale() -> str:
     return str(get_locale() or "id")
 
 
-def _base(session: Session, opd_name: str | None) -> dict:
+def _base(session: SocialisationSession, opd_name: str | None) -> dict:
     locale = _locale()
     return {
         "lang": locale,
@@ -41,7 +42,7 @@ def _base(session: Session, opd_name: str | None) -> dict:
     }
 
 
-def invitation_pdf(session: Session) -> bytes:
+def invitation_pdf(session: SocialisationSession) -> bytes:
     return pdf.render("pdf/session_invitation.html", _base(session, None))
 
 
@@ -54,7 +55,7 @@ def _rows(rows: list[Participant]) -> list[dict]:
     } for i, p in enumerate(rows, 1)]
 
 
-def attendance_pdf(session: Session, rows: list[Participant], opd_name: str | None = None) -> bytes:
+def attendance_pdf(session: SocialisationSession, rows: list[Participant], opd_name: str | None = None) -> bytes:
     counts = services.counts(rows)
     return pdf.render("pdf/session_attendance.html", {
         **_base(session, opd_name), "rows": _rows(rows),
@@ -64,7 +65,7 @@ def attendance_pdf(session: Session, rows: list[Participant], opd_name: str | No
     })
 
 
-def minutes_pdf(session: Session) -> bytes:
+def minutes_pdf(session: SocialisationSession) -> bytes:
     return pdf.render("pdf/session_minutes.html", {
         **_base(session, None),
         "paragraphs": [p.strip() for p in session.minutes.split("\n\n") if p.strip()],
@@ -72,7 +73,7 @@ def minutes_pdf(session: Session) -> bytes:
     })
 
 
-def evidence_pack(session: Session, opd_id: int, opd_name: str) -> bytes:
+def evidence_pack(session: SocialisationSession, opd_id: int, opd_name: str) -> bytes:
     """A ZIP for one OPD: invitation, its attendance list, minutes, photos, certificate codes,
     and an index saying what each file is."""
     rows = services.participants(session, opd_id)

@@ -6,8 +6,8 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from portal.web.forms import MultiCheckboxField, PortalForm, max_len
 from portal.socialisation.models import AttendanceStatus
+from portal.web.forms import MultiCheckboxField, PortalForm, max_len
 
 NIPS_HELP = _l("One NIP per line (18 digits; spaces are fine).")
 

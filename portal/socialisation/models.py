@@ -11,58 +11,58 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.enums import LabelledEnum
 from portal.core.clock import utcnow
+from portal.core.enums import LabelledEnum
 from portal.extensions import db
 
 
 class AttendanceStatus(LabelledEnum):
-    EXPECTED = "expected", _l("Not marked yet")   # invited or nominated, not marked yet
+    EXPECTED = "expected", _l("Not marked yet")  # invited or nominated, not marked yet
     PRESENT = "present", _l("Present")
     LATE = "late", _l("Late")
     EXCUSED = "excused", _l("Excused")
     ABSENT = "absent", _l("Absent")
 
-
     @property
     def attended(self) -> bool:
         return self in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
 class Method(LabelledEnum):
-    QR = "qr", _l("QR code")            # scanned the rotating QR code
-    CODE = "code", _l("Short code")        # typed the short code under it
-    MANUAL = "manual", _l("Marked by the organiser")    # marked by the organiser
-    WALK_IN = "walk_in", _l("Walk-in, registered by NIP")  # registered at the door by NIP
+    QR = "qr", _l("QR code")  # scanned the rotating QR code
+    CODE = "code", _l("Short code")  # typed the short code under it
+    MANUAL = "manual", _l("Marked by the organiser")
+    WALK_IN = "walk_in", _l("Walk-in, registered by NIP")
 
 
 class Source(LabelledEnum):
-    INVITED = "invited", _l("Invited")      # named by the organiser
+    INVITED = "invited", _l("Invited")  # named by the organiser
     NOMINATED = "nominated", _l("Nominated by the OPD")  # put forward by their OPD's secretary
-    CHECK_IN = "check_in", _l("Checked in without nomination")    # not on the list; came, from an invited OPD
+    CHECK_IN = "check_in", _l("Checked in without nomination")  # not on the list; came, from an invited OPD
     WALK_IN = "walk_in", _l("Walk-in")
 
 session_regulation = sa.Table(
-    "soc_session_regulation", db.metadata,
-    sa.Column("session_id", sa.ForeignKey("soc_session.id", ondelete="CASCADE"), primary_key=True),
+    "socialisation_session_regulation", db.metadata,
+    sa.Column("session_id", sa.ForeignKey("socialisation_session.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("regulation_id", sa.ForeignKey("home_regulation.id"), primary_key=True),
 )
 session_module = sa.Table(
-    "soc_session_module", db.metadata,
-    sa.Column("session_id", sa.ForeignKey("soc_session.id", ondelete="CASCADE"), primary_key=True),
+    "socialisation_session_module", db.metadata,
+    sa.Column("session_id", sa.ForeignKey("socialisation_session.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("module_id", sa.ForeignKey("learning_module.id"), primary_key=True),
 )
 invited_opd = sa.Table(
-    "soc_invited_opd", db.metadata,
-    sa.Column("session_id", sa.ForeignKey("soc_session.id", ondelete="CASCADE"), primary_key=True),
+    "socialisation_invited_opd", db.metadata,
+    sa.Column("session_id", sa.ForeignKey("socialisation_session.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("opd_id", sa.ForeignKey("org_opd.id"), primary_key=True),
 )
 
 
-class Session(db.Model):
-    __tablename__ = "soc_session"
+class SocialisationSession(db.Model):
+    __tablename__ = "socialisation_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -88,8 +88,8 @@ class Session(db.Model):
     regulations = relationship("Regulation", secondary=session_regulation, order_by="Regulation.position")
     modules = relationship("Module", secondary=session_module, order_by="Module.position")
     invited_opds = relationship("Opd", secondary=invited_opd, order_by="Opd.name")
-    participants: Mapped[list["Participant"]] = relationship(back_populates="session", cascade="all, delete-orphan")
-    photos: Mapped[list["Photo"]] = relationship(back_populates="session", order_by="Photo.id",
+    participants: Mapped[list[Participant]] = relationship(back_populates="session", cascade="all, delete-orphan")
+    photos: Mapped[list[Photo]] = relationship(back_populates="session", order_by="Photo.id",
                                                  cascade="all, delete-orphan")
 
     @property
@@ -98,11 +98,11 @@ class Session(db.Model):
 
 
 class Participant(db.Model):
-    __tablename__ = "soc_participant"
-    __table_args__ = (sa.UniqueConstraint("session_id", "employee_id", name="uq_soc_participant"),)
+    __tablename__ = "socialisation_participant"
+    __table_args__ = (sa.UniqueConstraint("session_id", "employee_id", name="uq_socialisation_participant"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("soc_session.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("socialisation_session.id", ondelete="CASCADE"))
     employee_id: Mapped[int] = mapped_column(sa.ForeignKey("org_employee.id"), index=True)
     opd_id: Mapped[int] = mapped_column(sa.ForeignKey("org_opd.id"), index=True)  # when listed
     source: Mapped[Source]
@@ -116,17 +116,17 @@ class Participant(db.Model):
     note: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    session: Mapped[Session] = relationship(back_populates="participants")
+    session: Mapped[SocialisationSession] = relationship(back_populates="participants")
     employee = relationship("Employee", lazy="joined")
     opd = relationship("Opd")
     marked_by = relationship("User")
 
 
 class Photo(db.Model):
-    __tablename__ = "soc_photo"
+    __tablename__ = "socialisation_photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("soc_session.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("socialisation_session.id", ondelete="CASCADE"), index=True)
     caption: Mapped[str] = mapped_column(sa.String(300))
     media_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
@@ -134,4 +134,4 @@ class Photo(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("auth_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    session: Mapped[Session] = relationship(back_populates="photos")
+    session: Mapped[SocialisationSession] = relationship(back_populates="photos")

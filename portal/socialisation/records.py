@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.core import audit, storage, uploads
 from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.socialisation.models import Photo, Session
+from portal.socialisation.models import Photo, SocialisationSession
 from portal.socialisation.services import SessionError
 
 PHOTO_AREA = "session-photos"
@@ -17,13 +17,13 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
-def save_minutes(session: Session, text: str, *, actor) -> None:
+def save_minutes(session: SocialisationSession, text: str, *, actor) -> None:
     session.minutes = text.strip()
     session.minutes_updated_at = utcnow()
     audit.record("session.minutes_saved", session, actor=actor, data={"length": len(session.minutes)})
 
 
-def add_photo(session: Session, data: bytes, filename: str, caption: str, *, actor) -> Photo:
+def add_photo(session: SocialisationSession, data: bytes, filename: str, caption: str, *, actor) -> Photo:
     try:
         clean = uploads.clean_upload(data, filename, PHOTO_MAX_BYTES, area=PHOTO_AREA)
     except uploads.UploadError as exc:

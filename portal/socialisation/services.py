@@ -8,23 +8,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
 
-from portal.core.errors import PortalError
-from portal.core import signals
-from portal.core import audit
+from portal.core import audit, signals
 from portal.core.clock import utcnow
+from portal.core.errors import PortalError
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Module
 from portal.org.models import Employee, Opd
 from portal.org.nip import normalize as normalise_nip
-from portal.core.roles import Role
-from portal.web.permissions import has_role, own_opd_id
 from portal.socialisation import checkin
-from portal.socialisation.models import (ATTENDED, AttendanceStatus, Method, Participant, Session, Source,
-                                         invited_opd)
+from portal.socialisation.models import (
+    ATTENDED,
+    AttendanceStatus,
+    Method,
+    Participant,
+    SocialisationSession,
+    Source,
+    invited_opd,
+)
+from portal.web.permissions import has_role, own_opd_id
+
 
 class SessionError(PortalError):
     pass
@@ -56,14 +63,14 @@ def may_organise(user) -> bool:
     return is_city_organiser(user) or (has_role(user, Role.SECRETARY) and own_opd_id(user) is not None)
 
 
-def can_manage(user, session: Session) -> bool:
+def can_manage(user, session: SocialisationSession) -> bool:
     if is_city_organiser(user):
         return True
     return (has_role(user, Role.SECRETARY) and session.owner_opd_id is not None
             and session.owner_opd_id == own_opd_id(user))
 
 
-def secretary_opd(user, session: Session) -> int | None:
+def secretary_opd(user, session: SocialisationSession) -> int | None:
     """The OPD a secretary looks after in this session: their own, when it is invited."""
     if not has_role(user, Role.SECRETARY):
         return None
@@ -75,7 +82,7 @@ def secretary_opd(user, session: Session) -> int | None:
     return None
 
 
-def own_participation(user, session: Session) -> Participant | None:
+def own_participation(user, session: SocialisationSession) -> Participant | None:
     employee = getattr(user, "employee", None)
     if employee is None:
         return None
@@ -83,17 +90,17 @@ def own_participation(user, session: Session) -> Participant | None:
         Participant.session_id == session.id, Participant.employee_id == employee.id))
 
 
-def can_view(user, session: Session) -> bool:
+def can_view(user, session: SocialisationSession) -> bool:
     return (can_manage(user, session) or secretary_opd(user, session) is not None
             or own_participation(user, session) is not None)
 
 
-def can_see_records(user, session: Session) -> bool:
+def can_see_records(user, session: SocialisationSession) -> bool:
     """Photos and documents: the organisers, and the secretaries of invited OPDs."""
     return can_manage(user, session) or secretary_opd(user, session) is not None
 
 
-def can_remove(user, session: Session, participant: Participant) -> bool:
+def can_remove(user, session: SocialisationSession, participant: Participant) -> bool:
     """Organisers take anyone off the list; a secretary only the people they nominated from their OPD."""
     if can_manage(user, session):
         return True
@@ -102,7 +109,7 @@ def can_remove(user, session: Session, participant: Participant) -> bool:
 
 # --- time ------------------------------------------------------------------------------------
 
-def phase(session: Session, now: datetime | None = None) -> str:
+def phase(session: SocialisationSession, now: datetime | None = None) -> str:
     """upcoming | running | ended | closed | cancelled: what the pages show and allow."""
     now = now or utcnow()
     if session.cancelled_at:
@@ -132,7 +139,7 @@ def _employees_by_nip(nips: list[str]) -> tuple[list[Employee], list[str]]:
     return [found[n] for n in dict.fromkeys(nips) if n in found], [n for n in nips if n not in found]
 
 
-def save_session(session: Session | None, fields: SessionFields, *, actor) -> Session:
+def save_session(session: SocialisationSession | None, fields: SessionFields, *, actor) -> SocialisationSession:
     starts_at, ends_at, late_after = fields.starts_at, fields.ends_at, fields.late_after
     if ends_at <= starts_at:
         raise SessionError(_l("The end must be after the start."), "end")
@@ -146,14 +153,15 @@ def save_session(session: Session | None, fields: SessionFields, *, actor) -> Se
         raise SessionError(_l("Only the Inspectorate, administrators and OPD secretaries organise sessions."))
     creating = session is None
     if creating:
-        session = Session(created_by_id=actor.id, owner_opd_id=own)
+        session = SocialisationSession(created_by_id=actor.id, owner_opd_id=own)
         db.session.add(session)
     elif session.closed_at is not None:
         raise SessionError(_l("The attendance list of this session is closed; it can no longer be changed."))
     session.title, session.description = fields.title.strip(), fields.description.strip()
     session.starts_at, session.ends_at, session.late_after = starts_at, ends_at, late_after
     session.venue, session.capacity, session.speakers = fields.venue.strip(), fields.capacity, fields.speakers.strip()
-    session.regulations = list(db.session.scalars(sa.select(Regulation).where(Regulation.id.in_(fields.regulation_ids))))
+    session.regulations = list(db.session.scalars(
+        sa.select(Regulation).where(Regulation.id.in_(fields.regulation_ids))))
     session.modules = list(db.session.scalars(sa.select(Module).where(Module.id.in_(fields.module_ids))))
     if session.owner_opd_id is not None:
         session.invited_opds = [db.session.get(Opd, session.owner_opd_id)]
@@ -167,7 +175,7 @@ def save_session(session: Session | None, fields: SessionFields, *, actor) -> Se
     return session
 
 
-def cancel(session: Session, *, actor) -> None:
+def cancel(session: SocialisationSession, *, actor) -> None:
     if session.closed_at is not None:
         raise SessionError(_l("The attendance list of this session is closed; it can no longer be cancelled."))
     session.cancelled_at = utcnow()
@@ -176,12 +184,12 @@ def cancel(session: Session, *, actor) -> None:
 
 # --- the participant list --------------------------------------------------------------------
 
-def listed_count(session: Session) -> int:
+def listed_count(session: SocialisationSession) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Participant).where(
         Participant.session_id == session.id, Participant.source.in_((Source.INVITED, Source.NOMINATED)))) or 0
 
 
-def add_participants(session: Session, nips_text: str, *, actor, source: Source,
+def add_participants(session: SocialisationSession, nips_text: str, *, actor, source: Source,
                      only_opd_id: int | None = None) -> list[Participant]:
     """Invite (organiser) or nominate (secretary, `only_opd_id` = their OPD) people by NIP.
 
@@ -222,7 +230,7 @@ def add_participants(session: Session, nips_text: str, *, actor, source: Source,
     return added
 
 
-def remove_participant(session: Session, participant: Participant, *, actor) -> None:
+def remove_participant(session: SocialisationSession, participant: Participant, *, actor) -> None:
     if participant.status != AttendanceStatus.EXPECTED or session.closed_at is not None:
         raise SessionError(_l("Only people whose attendance is not marked yet can be taken off the list."))
     db.session.delete(participant)
@@ -234,7 +242,7 @@ def _final(participant: Participant) -> None:
         signals.attendance_final.send(participant)
 
 
-def mark(session: Session, participant: Participant, status: AttendanceStatus, *, actor,
+def mark(session: SocialisationSession, participant: Participant, status: AttendanceStatus, *, actor,
          now: datetime | None = None) -> None:
     if session.cancelled_at is not None:
         raise SessionError(_l("This session was cancelled."))
@@ -256,7 +264,7 @@ def mark(session: Session, participant: Participant, status: AttendanceStatus, *
     _final(participant)
 
 
-def walk_in(session: Session, nip: str, *, actor, now: datetime | None = None) -> Participant:
+def walk_in(session: SocialisationSession, nip: str, *, actor, now: datetime | None = None) -> Participant:
     """Register someone who came without being on the list, as present or late by the clock."""
     if session.cancelled_at is not None:
         raise SessionError(_l("This session was cancelled."), "nip")
@@ -289,7 +297,7 @@ def walk_in(session: Session, nip: str, *, actor, now: datetime | None = None) -
     return participant
 
 
-def close(session: Session, *, actor, now: datetime | None = None) -> int:
+def close(session: SocialisationSession, *, actor, now: datetime | None = None) -> int:
     """Close the attendance list: the unmarked become absent and the attended get their
     certificates. Returns how many attended."""
     now = now or utcnow()
@@ -297,8 +305,8 @@ def close(session: Session, *, actor, now: datetime | None = None) -> int:
         raise SessionError(_l("This session was cancelled."))
     if now < session.starts_at:
         raise SessionError(_l("The attendance list can be closed once the session has started."))
-    closed = db.session.execute(sa.update(Session).where(Session.id == session.id, Session.closed_at.is_(None))
-                                .values(closed_at=now)).rowcount
+    closed = db.session.execute(sa.update(SocialisationSession).where(
+        SocialisationSession.id == session.id, SocialisationSession.closed_at.is_(None)).values(closed_at=now)).rowcount
     if not closed:
         raise SessionError(_l("The attendance list is already closed."))
     db.session.execute(sa.update(Participant).where(Participant.session_id == session.id,
@@ -315,7 +323,7 @@ def close(session: Session, *, actor, now: datetime | None = None) -> int:
 
 # --- reading -----------------------------------------------------------------------------------
 
-def participants(session: Session, opd_id: int | None = None) -> list[Participant]:
+def participants(session: SocialisationSession, opd_id: int | None = None) -> list[Participant]:
     stmt = (sa.select(Participant).join(Participant.employee).join(Participant.opd)
             .options(contains_eager(Participant.opd))
             .where(Participant.session_id == session.id).order_by(Opd.name, Employee.name))
@@ -324,7 +332,7 @@ def participants(session: Session, opd_id: int | None = None) -> list[Participan
     return list(db.session.scalars(stmt))
 
 
-def attended_count(session: Session) -> int:
+def attended_count(session: SocialisationSession) -> int:
     """For the QR screen, polled every few seconds: one COUNT, not the whole list."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Participant).where(
         Participant.session_id == session.id, Participant.status.in_(ATTENDED))) or 0
@@ -337,7 +345,7 @@ def counts(rows: list[Participant]) -> dict[AttendanceStatus, int]:
     return out
 
 
-def shared_devices(session: Session) -> list[list[Participant]]:
+def shared_devices(session: SocialisationSession) -> list[list[Participant]]:
     """Groups of people checked in from one phone: shown to the organiser to look into."""
     hashes = db.session.scalars(
         sa.select(Participant.device_hash).where(Participant.session_id == session.id,
@@ -348,29 +356,33 @@ def shared_devices(session: Session) -> list[list[Participant]]:
                                     .order_by(Participant.checked_in_at))) for h in hashes]
 
 
-def upcoming_for(employee: Employee | None, now: datetime | None = None) -> list[tuple[Session, Participant]]:
+def upcoming_for(employee: Employee | None,
+                 now: datetime | None = None) -> list[tuple[SocialisationSession, Participant]]:
     if employee is None:
         return []
     now = now or utcnow()
     rows = db.session.execute(
-        sa.select(Session, Participant).join(Participant, Participant.session_id == Session.id)
-        .where(Participant.employee_id == employee.id, Session.ends_at >= now, Session.cancelled_at.is_(None))
-        .order_by(Session.starts_at)).all()
+        sa.select(SocialisationSession, Participant)
+        .join(Participant, Participant.session_id == SocialisationSession.id)
+        .where(Participant.employee_id == employee.id, SocialisationSession.ends_at >= now,
+               SocialisationSession.cancelled_at.is_(None))
+        .order_by(SocialisationSession.starts_at)).all()
     return [(s, p) for s, p in rows]
 
 
 def visible_sessions(user) -> sa.Select:
     """The sessions a user's list page shows, newest first."""
-    stmt = sa.select(Session).order_by(Session.starts_at.desc())
+    stmt = sa.select(SocialisationSession).order_by(SocialisationSession.starts_at.desc())
     if is_city_organiser(user):
         return stmt
     conditions = []
     employee = getattr(user, "employee", None)
     if employee is not None:
-        conditions.append(Session.id.in_(sa.select(Participant.session_id).where(
+        conditions.append(SocialisationSession.id.in_(sa.select(Participant.session_id).where(
             Participant.employee_id == employee.id)))
     if has_role(user, Role.SECRETARY) and own_opd_id(user) is not None:
         opd = own_opd_id(user)
-        conditions.append(Session.owner_opd_id == opd)
-        conditions.append(Session.id.in_(sa.select(invited_opd.c.session_id).where(invited_opd.c.opd_id == opd)))
+        conditions.append(SocialisationSession.owner_opd_id == opd)
+        invited = sa.select(invited_opd.c.session_id).where(invited_opd.c.opd_id == opd)
+        conditions.append(SocialisationSession.id.in_(invited))
     return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())

@@ -5,39 +5,41 @@ import io
 
 import segno
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from portal.certificates import bulk
+from portal.certificates import services as certificates
 from portal.core import storage
-from portal.certificates import bulk, services as certificates
 from portal.core.clock import local, to_utc, utcnow
+from portal.core.uploads import UploadError
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning.models import Module
 from portal.org.models import Opd
-from portal.web.params import int_arg, paginate
-from portal.web.permissions import guard
 from portal.socialisation import checkin, documents, records, services
 from portal.socialisation.forms import MarkForm, MinutesForm, NipsForm, PhotoForm, SessionForm, WalkInForm
-from portal.socialisation.models import AttendanceStatus, Participant, Photo, Session, Source
-from portal.core.uploads import UploadError
+from portal.socialisation.models import AttendanceStatus, Participant, Photo, SocialisationSession, Source
+from portal.web.params import int_arg, paginate
+from portal.web.permissions import guard
 
-bp = Blueprint("sessions", __name__, url_prefix="/sosialisasi")
+bp = Blueprint("socialisation", __name__, url_prefix="/sosialisasi")
 bp.before_request(guard())
 
 ID = "int(max=2147483647)"
 
 
-def _load(session_id: int) -> Session:
-    session = db.get_or_404(Session, session_id)
+def _load(session_id: int) -> SocialisationSession:
+    session = db.get_or_404(SocialisationSession, session_id)
     if not services.can_view(current_user, session):
         abort(404)
     return session
 
 
-def _managed(session_id: int) -> Session:
+def _managed(session_id: int) -> SocialisationSession:
     session = _load(session_id)
     if not services.can_manage(current_user, session):
         abort(403)
@@ -47,7 +49,7 @@ def _managed(session_id: int) -> Session:
 @bp.route("/")
 def index():
     page = paginate(services.visible_sessions(current_user), per_page=20)
-    return render_template("sessions/index.html", page=page, phase=services.phase,
+    return render_template("socialisation/index.html", page=page, phase=services.phase,
                            may_organise=services.may_organise(current_user),
                            upcoming=services.upcoming_for(current_user.employee))
 
@@ -65,7 +67,7 @@ def _choices(form: SessionForm) -> None:
                          for o in db.session.scalars(db.select(Opd).where(Opd.active.is_(True)).order_by(Opd.name))]
 
 
-def _edit(session: Session | None):
+def _edit(session: SocialisationSession | None):
     form = SessionForm(obj=session)
     _choices(form)
     if session is not None and request.method == "GET":
@@ -94,9 +96,9 @@ def _edit(session: Session | None):
         else:
             db.session.commit()
             flash(_("The session has been saved."), "success")
-            return redirect(url_for("sessions.detail", session_id=saved.id))
+            return redirect(url_for("socialisation.detail", session_id=saved.id))
     own_opd = None if services.is_city_organiser(current_user) else current_user.employee.opd
-    return render_template("sessions/form.html", form=form, session=session, own_opd=own_opd), \
+    return render_template("socialisation/form.html", form=form, session=session, own_opd=own_opd), \
         400 if form.errors else 200
 
 
@@ -112,7 +114,7 @@ def edit(session_id: int):
     session = _managed(session_id)
     if session.closed_at is not None or session.cancelled_at is not None:
         flash(_("This session can no longer be changed."), "warning")
-        return redirect(url_for("sessions.detail", session_id=session.id))
+        return redirect(url_for("socialisation.detail", session_id=session.id))
     return _edit(session)
 
 
@@ -133,7 +135,7 @@ def detail(session_id: int, status: int = 200, **forms):
     rows = services.participants(session, scope) if (manager or secretary_opd) else []
     mine = services.own_participation(current_user, session)
     return render_template(
-        "sessions/detail.html", session=session, manager=manager, secretary_opd=secretary_opd, rows=rows,
+        "socialisation/detail.html", session=session, manager=manager, secretary_opd=secretary_opd, rows=rows,
         counts=services.counts(rows), phase=services.phase(session), mine=mine,
         my_certificate=certificates.for_participant(mine) if mine else None,
         certificate_count=len(bulk.session_certificates(session.id)) if manager else 0,
@@ -144,7 +146,7 @@ def detail(session_id: int, status: int = 200, **forms):
         statuses=list(AttendanceStatus), Source=Source), status
 
 
-def _run(session: Session, action, success: str, **forms):
+def _run(session: SocialisationSession, action, success: str, **forms):
     try:
         action()
     except (services.SessionError, UploadError) as exc:
@@ -158,7 +160,7 @@ def _run(session: Session, action, success: str, **forms):
         return detail(session.id, status=400, **forms)
     db.session.commit()
     flash(success, "success")
-    return redirect(url_for("sessions.detail", session_id=session.id))
+    return redirect(url_for("socialisation.detail", session_id=session.id))
 
 
 @bp.route(f"/<{ID}:session_id>/peserta", methods=["POST"])
@@ -177,7 +179,7 @@ def add_participants(session_id: int):
                 _("The list has been updated."), nips_form=form)
 
 
-def _participant(session: Session, participant_id: int) -> Participant:
+def _participant(session: SocialisationSession, participant_id: int) -> Participant:
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.session_id != session.id:
         abort(404)
@@ -201,7 +203,7 @@ def mark(session_id: int, participant_id: int):
     form = MarkForm()
     if not form.validate_on_submit():
         flash(_("Choose a valid attendance status."), "danger")
-        return redirect(url_for("sessions.detail", session_id=session.id))
+        return redirect(url_for("socialisation.detail", session_id=session.id))
     return _run(session, lambda: services.mark(session, participant, AttendanceStatus(form.status.data),
                                                actor=current_user),
                 _("%(name)s: %(status)s.", name=participant.employee.name,
@@ -227,7 +229,7 @@ def close(session_id: int):
 
 # --- the QR screen -------------------------------------------------------------------------------
 
-def _qr_payload(session: Session) -> dict:
+def _qr_payload(session: SocialisationSession) -> dict:
     window = checkin.current_window()
     token = checkin.make_token(session.id, window)
     url = url_for("checkin.scan", token=token, _external=True)
@@ -240,7 +242,7 @@ def _qr_payload(session: Session) -> dict:
 def qr(session_id: int):
     session = _managed(session_id)
     payload = _qr_payload(session)
-    return render_template("sessions/qr.html", session=session, payload=payload, svg=Markup(payload["svg"]),
+    return render_template("socialisation/qr.html", session=session, payload=payload, svg=Markup(payload["svg"]),
                            phase=services.phase(session), opens_at=checkin.opens_at(session), now_utc=utcnow(),
                            checked_in=services.attended_count(session))
 
@@ -265,8 +267,8 @@ def minutes(session_id: int):
         records.save_minutes(session, form.minutes.data or "", actor=current_user)
         db.session.commit()
         flash(_("The minutes have been saved."), "success")
-        return redirect(url_for("sessions.detail", session_id=session.id))
-    return render_template("sessions/minutes.html", session=session, form=form), 400 if form.errors else 200
+        return redirect(url_for("socialisation.detail", session_id=session.id))
+    return render_template("socialisation/minutes.html", session=session, form=form), 400 if form.errors else 200
 
 
 @bp.route(f"/<{ID}:session_id>/foto", methods=["POST"])
@@ -284,7 +286,7 @@ def add_photo(session_id: int):
                 _("The photo has been added."), photo_form=form)
 
 
-def _photo(session: Session, photo_id: int) -> Photo:
+def _photo(session: SocialisationSession, photo_id: int) -> Photo:
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.session_id != session.id:
         abort(404)
@@ -308,15 +310,15 @@ def delete_photo(session_id: int, photo_id: int):
     session = _managed(session_id)
     if db.session.get(Photo, photo_id) is None:  # a second click on "delete"
         flash(_("The photo had already been deleted."), "info")
-        return redirect(url_for("sessions.detail", session_id=session.id))
+        return redirect(url_for("socialisation.detail", session_id=session.id))
     key = records.delete_photo(_photo(session, photo_id), actor=current_user)
     db.session.commit()
     storage.delete(records.PHOTO_AREA, key)
     flash(_("The photo has been deleted."), "success")
-    return redirect(url_for("sessions.detail", session_id=session.id))
+    return redirect(url_for("socialisation.detail", session_id=session.id))
 
 
-def _document_scope(session: Session) -> tuple[int | None, str | None]:
+def _document_scope(session: SocialisationSession) -> tuple[int | None, str | None]:
     """Organisers get the whole list; a secretary gets their own OPD's part, whatever the URL says."""
     if services.can_manage(current_user, session):
         return None, None
@@ -327,8 +329,9 @@ def _document_scope(session: Session) -> tuple[int | None, str | None]:
 
 
 def _pdf(body: bytes, name: str) -> Response:
+    filename = f"{name}-{request.view_args['session_id']}.pdf"
     return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename={name}-{request.view_args['session_id']}.pdf"})
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.route(f"/<{ID}:session_id>/undangan.pdf")
@@ -363,7 +366,7 @@ def evidence_pack(session_id: int):
         opd = db.session.get(Opd, int_arg("opd"))
         if opd is None:
             flash(_("Choose the OPD whose evidence pack you want."), "warning")
-            return redirect(url_for("sessions.detail", session_id=session.id))
+            return redirect(url_for("socialisation.detail", session_id=session.id))
         opd_id, opd_name = opd.id, opd.name
     opd = db.session.get(Opd, opd_id)
     return Response(documents.evidence_pack(session, opd_id, opd_name), mimetype="application/zip", headers={

@@ -12,8 +12,8 @@ from portal.extensions import db
 @with_appcontext
 def wbs_retention_command(dry_run):
     """Destroy the content of closed WBS cases past the retention period (run once a day)."""
-    from portal.wbs import retention
     from portal.core.workdays import today
+    from portal.wbs import retention
 
     plan = retention.plan(today())
     click.echo(f"Retention: {plan.months} months after closing (setting {retention.SETTING}). "

@@ -4,17 +4,24 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.web.forms import PortalForm, max_len
-from portal.web.nonces import NonceField
 from portal.wbs.models import Mode
 from portal.wbs.retention import MAX_MONTHS, MIN_MONTHS
 from portal.wbs.workflow import Referral
-
+from portal.web.forms import PortalForm, max_len
+from portal.web.nonces import NonceField
 
 REPORT_SCOPE = "wbs.report"
 

@@ -12,15 +12,15 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core import audit
 from portal.core.clock import utcnow
-from portal.extensions import db
 from portal.core.roles import Role
-from portal.web.permissions import has_role, own_opd_id
+from portal.core.workdays import today
+from portal.extensions import db
 from portal.wbs import deadlines, workflow
 from portal.wbs.models import Exclusion, IdentityRequest, Message, Mode, Note, Report, ReportEvent
 from portal.wbs.sealing import Seal
 from portal.wbs.services import WbsError, exclusion_reason
 from portal.wbs.workflow import Referral, Status
-from portal.core.workdays import today
+from portal.web.permissions import has_role, own_opd_id
 
 
 def can_handle(user, report: Report) -> bool:

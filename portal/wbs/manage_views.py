@@ -6,22 +6,33 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.core import audit, settings
-from portal.extensions import db
-from portal.web.params import int_arg, paginate
-from portal.org.services import list_opds
 from portal.core.roles import Role
-from portal.web.permissions import guard, role_required
+from portal.extensions import db
+from portal.org.services import list_opds
 from portal.wbs import deadlines, handling, retention, stats, workflow
-from portal.wbs.forms import (AssignForm, IdentityDecisionForm, IdentityRequestForm, LiftHoldForm, MessageForm,
-                              NoteForm, PlaceHoldForm, RetentionForm, SettingsForm, StatusForm)
+from portal.wbs.forms import (
+    AssignForm,
+    IdentityDecisionForm,
+    IdentityRequestForm,
+    LiftHoldForm,
+    MessageForm,
+    NoteForm,
+    PlaceHoldForm,
+    RetentionForm,
+    SettingsForm,
+    StatusForm,
+)
 from portal.wbs.models import Category, Evidence, IdentityRequest, Report
 from portal.wbs.services import WbsError, open_evidence
 from portal.wbs.workflow import Referral, Status
+from portal.web.params import int_arg, paginate
+from portal.web.permissions import guard, role_required
 
 bp = Blueprint("wbs_manage", __name__, url_prefix="/wbs/kelola")
 bp.before_request(guard(Role.WBS_HANDLER, Role.ADMIN))

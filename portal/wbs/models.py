@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.enums import LabelledEnum
 from portal.core.clock import utcnow
+from portal.core.enums import LabelledEnum
 from portal.extensions import db
 from portal.wbs.workflow import Referral, Status
 
@@ -71,15 +71,15 @@ class Report(db.Model):
     category: Mapped[Category] = relationship(lazy="joined")
     reported_opd = relationship("Opd", lazy="joined")
     assigned_to = relationship("User", lazy="joined")
-    events: Mapped[list["ReportEvent"]] = relationship(back_populates="report", order_by="ReportEvent.id",
+    events: Mapped[list[ReportEvent]] = relationship(back_populates="report", order_by="ReportEvent.id",
                                                        cascade="all, delete-orphan")
-    messages: Mapped[list["Message"]] = relationship(back_populates="report", order_by="Message.id",
+    messages: Mapped[list[Message]] = relationship(back_populates="report", order_by="Message.id",
                                                      cascade="all, delete-orphan")
-    notes: Mapped[list["Note"]] = relationship(back_populates="report", order_by="Note.id",
+    notes: Mapped[list[Note]] = relationship(back_populates="report", order_by="Note.id",
                                                cascade="all, delete-orphan")
-    evidence: Mapped[list["Evidence"]] = relationship(back_populates="report", order_by="Evidence.id",
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="report", order_by="Evidence.id",
                                                       cascade="all, delete-orphan")
-    exclusions: Mapped[list["Exclusion"]] = relationship(back_populates="report", cascade="all, delete-orphan")
+    exclusions: Mapped[list[Exclusion]] = relationship(back_populates="report", cascade="all, delete-orphan")
 
 
 class ReportEvent(db.Model):

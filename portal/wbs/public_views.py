@@ -9,20 +9,19 @@ from datetime import date
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from portal.web import nonces, ratelimit
 from portal.extensions import db
-from portal.web.ratelimit import limiter
 from portal.org.models import Opd
 from portal.org.services import list_opds
-from portal.web.ratelimit import client_key
 from portal.wbs import deadlines, services
 from portal.wbs.forms import REPORT_SCOPE, FollowUpForm, ReplyForm, ReportForm
 from portal.wbs.models import Category, Mode, Report
 from portal.wbs.services import Upload, WbsError
-
+from portal.web import nonces, ratelimit
+from portal.web.ratelimit import client_key, limiter
 
 bp = Blueprint("wbs", __name__, url_prefix="/wbs")
 CASE_KEY = "wbs_case"

@@ -20,7 +20,7 @@ class Seal:
         self._key: bytes | None = None
 
     @classmethod
-    def new(cls, report) -> "Seal":
+    def new(cls, report) -> Seal:
         seal = cls(report)
         seal._key = crypto.new_data_key()
         report.wrapped_key = crypto.wrap(seal._key, report.public_id.encode())

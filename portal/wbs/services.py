@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.core.errors import PortalError
 from portal.core import storage
+from portal.core.errors import PortalError
+from portal.core.roles import Role
+from portal.core.uploads import UploadError, clean_upload
+from portal.core.workdays import today
 from portal.extensions import db
 from portal.org.models import Employee, Opd, OpdKind
 from portal.org.names import names_match
-from portal.core.roles import Role
-from portal.core.uploads import UploadError, clean_upload
 from portal.wbs import deadlines, receipts
 from portal.wbs.models import Category, Evidence, Exclusion, Message, Mode, Report, ReportEvent
 from portal.wbs.sealing import Seal
-from portal.core.workdays import today
 
 STORAGE_AREA = "wbs"
 CONTENT_FIELDS = ("reported_name", "reported_position", "reported_opd_text", "what", "where", "when_from",

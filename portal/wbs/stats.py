@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from portal.core.workdays import workdays_between
 from portal.extensions import db
 from portal.org.models import Opd
 from portal.wbs.models import Category, Report
 from portal.wbs.workflow import Status
-from portal.core.workdays import workdays_between
 
 MIN_SHOWN = 3
 

@@ -2,8 +2,8 @@
 verification, review, investigative audit, recommendation, follow-up; wbs.md §3.3)."""
 from __future__ import annotations
 
-
 from flask_babel import lazy_gettext as _l
+
 from portal.core.enums import LabelledEnum
 
 
@@ -19,10 +19,10 @@ class Status(LabelledEnum):
     REJECTED = "ditolak", _l("Rejected")
     NOT_COMPETENT = "bukan_wewenang", _l("Outside our competence (referred)")
 
-
     @property
     def closed(self) -> bool:
         return self in CLOSED
+
 
 CLOSED = {Status.CLOSED_PROVEN, Status.CLOSED_NOT_PROVEN, Status.REJECTED, Status.NOT_COMPETENT}
 

@@ -66,8 +66,9 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return render_error(400, _("The form expired or was sent without its security token. "
-                                   "Go back, reload the page and send it again; what you typed is kept by your browser."))
+        return render_error(400, _(
+            "The form expired or was sent without its security token. "
+            "Go back, reload the page and send it again; what you typed is kept by your browser."))
 
     @app.errorhandler(HTTPException)
     def http_error(e):

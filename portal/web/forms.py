@@ -6,7 +6,8 @@ translates with Flask-Babel, and the msgids are listed below so extraction finds
 """
 from __future__ import annotations
 
-from flask_babel import get_translations, lazy_gettext as _l
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.validators import Length

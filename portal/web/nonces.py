@@ -36,7 +36,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
@@ -47,9 +47,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField, ValidationError
 
-from portal.core.rows import dialect_insert
-from portal.core.errors import PortalError
 from portal.core import crypto
+from portal.core.errors import PortalError
+from portal.core.rows import dialect_insert
 from portal.extensions import db
 
 NONCE_BYTES = 16  # 128 bits (ASVS V11.5.1 asks at least that for values that must not be guessed)
@@ -120,7 +120,7 @@ def _now() -> float:
 
 
 def _utcnow() -> datetime:
-    return datetime.fromtimestamp(_now(), timezone.utc)
+    return datetime.fromtimestamp(_now(), UTC)
 
 
 def max_age() -> int:
@@ -157,8 +157,8 @@ def _hash(scope: str, nonce: bytes) -> str:
 
 def _row_expiry(issued: int) -> datetime:
     """The UTC midnight after the token's own expiry: a date, no time of day."""
-    end = datetime.fromtimestamp(issued + max_age(), timezone.utc)
-    return datetime(end.year, end.month, end.day, tzinfo=timezone.utc) + timedelta(days=1)
+    end = datetime.fromtimestamp(issued + max_age(), UTC)
+    return datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
 
 
 # --- claiming and results -------------------------------------------------------------------

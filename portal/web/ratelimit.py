@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
-
 import logging
+from datetime import date
 
 from flask import current_app, request
 from flask_limiter import Limiter

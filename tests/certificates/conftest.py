@@ -96,7 +96,7 @@ def pdf_info(data: bytes) -> dict:
 def open_session(world, accounts, *, checked_in=()) -> int:
     """A session of the Inspectorate that started 10 minutes ago, for Dinkes and Disdik, with
     `accounts` invited and `checked_in` checked in by QR (present). Inside an app context."""
-    from tests.sessions.factories import check_in, make_session
+    from tests.socialisation.factories import check_in, make_session
 
     session = make_session(world, starts_in=timedelta(minutes=-10), invite=list(accounts),
                            opds=[world.dinkes, world.disdik], minutes_long=180, title="Sosialisasi Gratifikasi 2026")
@@ -108,10 +108,10 @@ def open_session(world, accounts, *, checked_in=()) -> int:
 def close_session(app, world, session_id: int) -> None:
     from portal.auth.models import User
     from portal.socialisation import services
-    from portal.socialisation.models import Session
+    from portal.socialisation.models import SocialisationSession
 
     with app.app_context():
-        services.close(db.session.get(Session, session_id), actor=db.session.get(User, world.inspektur["user_id"]))
+        services.close(db.session.get(SocialisationSession, session_id), actor=db.session.get(User, world.inspektur["user_id"]))
         db.session.commit()
 
 

@@ -266,13 +266,13 @@ def test_a_session_in_another_year_does_not_count(app, world, module, client_of)
     """Attendance required: only a session of the certificate's year counts."""
     from datetime import timedelta
 
-    from portal.socialisation.models import Participant, Session
+    from portal.socialisation.models import Participant, SocialisationSession
 
     first = module("modul-a")
     save_settings(client_of("admin"), requires_session=True)
     sid = attended_session(app, world, [world.asn])
     with app.app_context():  # move the session (and its attendance) to last year
-        s = db.session.get(Session, sid)
+        s = db.session.get(SocialisationSession, sid)
         shift = timedelta(days=400)
         s.starts_at, s.ends_at, s.late_after = s.starts_at - shift, s.ends_at - shift, s.late_after - shift
         for p in db.session.scalars(sa.select(Participant).where(Participant.session_id == sid)):

@@ -94,12 +94,12 @@ def _prepare(base_url: str) -> dict:
     from portal.org.models import Opd
     from portal.core.clock import local
     from portal.socialisation import checkin, services
-    from portal.socialisation.models import Session
+    from portal.socialisation.models import SocialisationSession
     from portal.web.templating import format_nip
 
     users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.is_not(None)))}
     now = utcnow()
-    sessions = list(db.session.scalars(sa.select(Session).order_by(Session.starts_at)))
+    sessions = list(db.session.scalars(sa.select(SocialisationSession).order_by(SocialisationSession.starts_at)))
     asn_dinkes = users["asn.dinkes"].employee
 
     s2019 = next(s for s in sessions if local(s.starts_at).date().isoformat() == "2019-08-09")

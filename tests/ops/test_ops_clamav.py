@@ -313,7 +313,7 @@ def test_eicar_as_a_declaration_attachment_is_refused_and_the_draft_kept(app, wo
 
 def test_eicar_inside_a_session_photo_is_refused_next_to_the_field(app, world, login_as):
     from portal.socialisation.models import Photo
-    from tests.sessions.factories import make_session
+    from tests.socialisation.factories import make_session
 
     with app.app_context():
         session_id = make_session(world, starts_in=timedelta(minutes=-10)).id

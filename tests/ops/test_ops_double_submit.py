@@ -23,7 +23,7 @@ from tests.learning.factories import make_small_module
 from tests.nonce_support import form_nonce
 from tests.ops.concurrency_support import HOLD, at_once, count, held, postgres_only
 from tests.pages import english, field_error, flashed, page_text
-from tests.sessions.factories import make_session
+from tests.socialisation.factories import make_session
 
 COI = "/benturan-kepentingan"
 RECEIPT = re.compile(r'receipt-code font-monospace user-select-all">([^<]+)<')

@@ -198,7 +198,7 @@ def test_declaration_attachment_on_a_full_disk(app, world, login_as, disk_full):
 
 def test_session_photo_on_a_full_disk(app, world, login_as, disk_full):
     from portal.socialisation.models import Photo
-    from tests.sessions.factories import running_session
+    from tests.socialisation.factories import running_session
     from tests.wbs.builders import png_bytes
 
     with app.app_context():

@@ -204,7 +204,7 @@ def attended_session(world, employee_ids: list[int], opds: list[int]) -> int:
     from portal.socialisation import checkin, services
     from portal.socialisation.models import Method
     from portal.org.models import Employee
-    from tests.sessions.factories import make_session
+    from tests.socialisation.factories import make_session
 
     session = make_session(world, starts_in=timedelta(minutes=-10), opds=opds, minutes_long=180)
     for n, employee_id in enumerate(employee_ids):

@@ -67,7 +67,7 @@ def overdue_declaration(world) -> int:
 
 def skipped_session(world, opds) -> int:
     """A session that started four hours ago and has ended; nobody came."""
-    from tests.sessions.factories import make_session
+    from tests.socialisation.factories import make_session
 
     return make_session(world, starts_in=timedelta(hours=-4), opds=opds, minutes_long=120).id
 

@@ -38,7 +38,7 @@ def _counts(opd_id=None) -> dict:
     from portal.learning.models import Completion, Module
     from portal.org.models import Employee
     from portal.core.clock import year_bounds
-    from portal.socialisation.models import ATTENDED, Participant, Session
+    from portal.socialisation.models import ATTENDED, Participant, SocialisationSession
     from portal.core.workdays import today
 
     def scoped(stmt):
@@ -61,8 +61,8 @@ def _counts(opd_id=None) -> dict:
             .where(Declaration.kind == Kind.YEARLY, Declaration.year == year, Declaration.status != Status.DRAFT))),
         "attended": db.session.scalar(scoped(
             sa.select(sa.func.count(sa.distinct(Participant.employee_id)))
-            .join(Employee, Employee.id == Participant.employee_id).join(Session, Session.id == Participant.session_id)
-            .where(Participant.status.in_(ATTENDED), Session.starts_at >= start, Session.starts_at < end))),
+            .join(Employee, Employee.id == Participant.employee_id).join(SocialisationSession, SocialisationSession.id == Participant.session_id)
+            .where(Participant.status.in_(ATTENDED), SocialisationSession.starts_at >= start, SocialisationSession.starts_at < end))),
         "certificates": db.session.scalar(certs),
     }
 

@@ -9,7 +9,7 @@ import pytest
 
 from portal.socialisation import checkin
 from tests.conftest import login
-from tests.sessions.factories import (english, field_error, make_session, page_text, participant_row, participant_rows,
+from tests.socialisation.factories import (english, field_error, make_session, page_text, participant_row, participant_rows,
                                       running_session)
 
 NO_SESSION = "No session is checking in with this code right now."

@@ -9,7 +9,7 @@ from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.socialisation import checkin, records, services
-from portal.socialisation.models import Method, Session, Source
+from portal.socialisation.models import Method, SocialisationSession, Source
 from tests.pages import english, field_error, flashed, page_text, pdf_text  # noqa: F401 (used by the tests)
 
 
@@ -21,7 +21,7 @@ def _fields(start, *, minutes_long=120, late_after=15, opd_ids=(), nips="", titl
                                   invite_nips=nips, capacity=capacity)
 
 
-def make_session(world, *, starts_in: timedelta, organiser=None, opds=None, invite=(), **kwargs) -> Session:
+def make_session(world, *, starts_in: timedelta, organiser=None, opds=None, invite=(), **kwargs) -> SocialisationSession:
     """A session by `organiser` (default: inspektur) inviting `opds` (default: Dinas Kesehatan)
     and the accounts in `invite`. Times are whole minutes, as the form would give them."""
     organiser = organiser or world.inspektur
@@ -34,14 +34,14 @@ def make_session(world, *, starts_in: timedelta, organiser=None, opds=None, invi
     return session
 
 
-def check_in(session: Session, account, *, at=None, device="device-a"):
+def check_in(session: SocialisationSession, account, *, at=None, device="device-a"):
     employee = db.session.get(Employee, account["employee_id"])
     outcome = checkin.check_in(session, employee, method=Method.QR, at=at or utcnow(), device_hash=device)
     db.session.commit()
     return outcome
 
 
-def running_session(world, *, minutes="", with_photo=False, checked_in=()) -> Session:
+def running_session(world, *, minutes="", with_photo=False, checked_in=()) -> SocialisationSession:
     """Started 10 minutes ago (not yet late), with asn.dinkes invited."""
     from tests.wbs.builders import png_bytes
 
@@ -100,7 +100,7 @@ def participant_rows(app, session_id: int) -> list[dict]:
 
 def session_state(app, session_id: int) -> dict:
     with app.app_context():
-        s = db.session.get(Session, session_id)
+        s = db.session.get(SocialisationSession, session_id)
         return {"title": s.title, "closed_at": s.closed_at, "cancelled_at": s.cancelled_at,
                 "owner_opd_id": s.owner_opd_id, "invited": sorted(o.id for o in s.invited_opds),
                 "starts_at": s.starts_at, "ends_at": s.ends_at, "late_after": s.late_after, "venue": s.venue,

@@ -13,9 +13,9 @@ from portal.auth.models import User
 from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.socialisation import services
-from portal.socialisation.models import Session, Source
+from portal.socialisation.models import SocialisationSession, Source
 from tests.conftest import new_nip
-from tests.sessions.factories import (check_in, english, field_error, flashed, make_session, page_text,
+from tests.socialisation.factories import (check_in, english, field_error, flashed, make_session, page_text,
                                       participant_row, participant_rows, person, running_session, session_state)
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -42,7 +42,7 @@ def form(world, **over) -> dict:
 
 def count_sessions(app) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Session))
+        return db.session.scalar(sa.select(sa.func.count()).select_from(SocialisationSession))
 
 
 def created_id(response) -> int:

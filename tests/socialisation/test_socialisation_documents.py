@@ -13,7 +13,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.socialisation import services
 from portal.socialisation.models import AttendanceStatus, Source
-from tests.sessions.factories import (english, field_error, flashed, page_text, pdf_text, person, running_session,
+from tests.socialisation.factories import (english, field_error, flashed, page_text, pdf_text, person, running_session,
                                       session_state)
 from tests.wbs.builders import jpeg_with_exif, png_bytes
 

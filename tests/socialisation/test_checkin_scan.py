@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from portal.auth.models import User
 from portal.extensions import db
 from portal.socialisation import checkin, checkin_views, services
-from portal.socialisation.models import Participant, Session
+from portal.socialisation.models import Participant, SocialisationSession
 from tests.conftest import PASSWORD
-from tests.sessions.factories import (english, make_session, page_text, participant_row, participant_rows, person,
+from tests.socialisation.factories import (english, make_session, page_text, participant_row, participant_rows, person,
                                       running_session)
 
 CHECKED_IN = "You are checked in."
@@ -147,7 +147,7 @@ def test_forged_or_garbled_token_is_refused(app, world, asn, forge):
 
 
 def test_session_of_another_opd_is_refused(app, world, asn):
-    """Session A invites Disdik only, and asn.dinkes is not on its list."""
+    """SocialisationSession A invites Disdik only, and asn.dinkes is not on its list."""
     sid = new_session(app, world, starts_in=timedelta(minutes=-5), opds=[world.disdik], invite=[world.asn_disdik])
     response = scan(asn, token(app, sid))
     assert response.status_code == 409
@@ -374,4 +374,4 @@ def test_simultaneous_scans_record_one_check_in(app, world, login_as, database, 
         rows = list(db.session.scalars(sa.select(Participant).where(Participant.session_id == sid)))
         assert len(rows) == 1
         assert rows[0].status.value == "present" and rows[0].checked_in_at is not None
-        assert db.session.get(Session, sid).closed_at is None
+        assert db.session.get(SocialisationSession, sid).closed_at is None

@@ -15,9 +15,9 @@ import pytest
 from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.socialisation import checkin
-from portal.socialisation.models import Session
+from portal.socialisation.models import SocialisationSession
 from tests.conftest import new_nip
-from tests.sessions.factories import (check_in, english, field_error, flashed, make_session, page_text, participant_row,
+from tests.socialisation.factories import (check_in, english, field_error, flashed, make_session, page_text, participant_row,
                                       participant_rows, pdf_text, person, session_state)
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -119,7 +119,7 @@ def test_nominations_beyond_capacity_are_refused(app, world, secretary):
 def attended(app, world, city_session):
     """The city session running, asn.dinkes nominated and checked in, asn.disdik checked in."""
     with app.app_context():
-        session = db.session.get(Session, city_session)
+        session = db.session.get(SocialisationSession, city_session)
         start = (utcnow() - timedelta(minutes=10)).replace(second=0, microsecond=0)
         session.starts_at, session.late_after, session.ends_at = start, start + timedelta(minutes=15), \
             start + timedelta(hours=2)
@@ -229,7 +229,7 @@ def test_secretarys_session_check_in_is_for_own_opd(app, world, secretary, login
     response = secretary.post("/sosialisasi/baru", data=own_session_form(world))
     sid = int(re.fullmatch(r"/sosialisasi/(\d+)", response.headers["Location"]).group(1))
     with app.app_context():
-        session = db.session.get(Session, sid)
+        session = db.session.get(SocialisationSession, sid)
         start = (utcnow() - timedelta(hours=1)).replace(second=0, microsecond=0)
         session.starts_at, session.late_after, session.ends_at = start, start + timedelta(minutes=15), \
             start + timedelta(hours=3)

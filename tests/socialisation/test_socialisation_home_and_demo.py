@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.socialisation.models import AttendanceStatus, Session
-from tests.sessions.factories import english, make_session, page_text, person
+from portal.socialisation.models import AttendanceStatus, SocialisationSession
+from tests.socialisation.factories import english, make_session, page_text, person
 
 TITLE = "Sosialisasi Perwako 15 dan 27"
 
@@ -29,7 +29,7 @@ def test_invited_employee_sees_the_upcoming_session_on_home_until_it_ends(app, w
     assert TITLE not in page_text(english(login_as(world.asn_disdik)).get("/"))
 
     with app.app_context():  # the session took place yesterday
-        session = db.session.get(Session, sid)
+        session = db.session.get(SocialisationSession, sid)
         start = utcnow() - timedelta(days=1)
         session.starts_at, session.late_after, session.ends_at = start, start + timedelta(minutes=15), \
             start + timedelta(hours=2)
@@ -60,8 +60,8 @@ def test_demo_has_the_session_of_9_august_2019(app, runner):
     assert "Sessions: 9 August 2019 with" in result.output
     with app.app_context():
         day_start = datetime.combine(date(2019, 8, 9), time(0, 0), ZoneInfo("Asia/Jakarta"))
-        [s2019] = db.session.scalars(sa.select(Session).where(Session.starts_at >= day_start,
-                                                              Session.starts_at < day_start + timedelta(days=1)))
+        [s2019] = db.session.scalars(sa.select(SocialisationSession).where(SocialisationSession.starts_at >= day_start,
+                                                              SocialisationSession.starts_at < day_start + timedelta(days=1)))
         assert s2019.venue == "Ruang Abu Bakar Ja'ar, Balai Kota Padang"
         assert s2019.starts_at == datetime(2019, 8, 9, 2, 0, tzinfo=timezone.utc)  # 09:00 WIB
         assert s2019.closed_at is not None and s2019.cancelled_at is None
@@ -76,9 +76,9 @@ def test_demo_has_the_session_of_9_august_2019(app, runner):
                 assert p.checked_in_at is not None and p.method is not None
                 assert (p.checked_in_at > s2019.late_after) == (p.status == AttendanceStatus.LATE)
         assert len(s2019.invited_opds) > 2
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(Session))
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(SocialisationSession))
 
     again = runner.invoke(args=["demo"])  # idempotent
     assert again.exit_code == 0, again.output
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Session)) == count
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SocialisationSession)) == count
