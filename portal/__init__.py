@@ -13,6 +13,7 @@ from portal.config import (
     check_config,
     load_or_create_instance_keys,
     resolve_mfa_roles,
+    resolve_public_address,
 )
 
 # The areas, in the order their blueprints, hooks and menu entries join the app. Each package's
@@ -68,6 +69,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
         apply_environment(app.config)
     else:
         app.config.update(test_config)
+    resolve_public_address(app.config)
     check_config(app.config)
     resolve_mfa_roles(app.config)
     if app.config["PORTAL_ENV"] == "production":

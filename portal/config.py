@@ -52,7 +52,9 @@ class DefaultConfig:
     RATELIMIT_STRATEGY = "moving-window"
     # Redis away: count in each process's memory instead (per worker, weaker, never a 500).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    LOGIN_LIMIT_PER_CLIENT = "20 per 10 minutes"
+    # Failed logins. Per account stops a guesser; per address is only a ceiling, high enough for
+    # a hall of colleagues on one Wi-Fi (a socialisation session) to mistype and still get in.
+    LOGIN_LIMIT_PER_CLIENT = "300 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
     # TOTP multi-factor authentication: the role values that must use it (a tuple, or a
     # comma-separated string from the environment). None: nobody in development (the demo
@@ -75,11 +77,20 @@ class DefaultConfig:
     # stays valid for one more slot); check-in opens this many minutes before the start.
     SESSION_QR_ROTATE_SECONDS = 20
     SESSION_CHECKIN_OPENS_MINUTES = 30
+    # Typed check-in codes: per person (they are logged in), and a ceiling per address that a
+    # whole room checking in at once stays under.
     CHECKIN_CODE_LIMIT = "10 per minute"
+    CHECKIN_CODE_LIMIT_PER_CLIENT = "600 per minute"
     # Certificate verification, per (hashed) client.
     VERIFY_LIMIT = "30 per minute"
-    # The address printed on certificates and in their QR codes; empty: the address of the request.
+    # The portal's public address: every absolute address it writes (certificates and their QR
+    # codes, the check-in QR, e-mails, exports, the WBS receipt) comes from it, never from the
+    # request's Host header. Required in production; in development http://127.0.0.1:$PORT.
     PUBLIC_BASE_URL = ""
+    # Host names requests may carry (Flask refuses others with 400): the public address's host,
+    # plus these (comma-separated: a load balancer's health-check name, say); in development
+    # also localhost and 127.0.0.1.
+    EXTRA_TRUSTED_HOSTS: tuple = ()
     DEVICE_COOKIE_NAME = "portal_device"
     # The participation dashboards read figures the job worker recounts this often (seconds);
     # a page that finds them three intervals old recounts them itself.
@@ -199,6 +210,28 @@ def resolve_mfa_roles(config) -> None:
     config["MFA_REQUIRED_ROLES"] = roles
 
 
+def resolve_public_address(config) -> None:
+    """PUBLIC_BASE_URL without a trailing slash (http://127.0.0.1:$PORT in development), and
+    TRUSTED_HOSTS from it, so no address the portal writes can come from a Host header."""
+    from urllib.parse import urlsplit
+
+    base = (config.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    production = config.get("PORTAL_ENV") == "production"
+    if not base and not production:
+        base = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    parts = urlsplit(base)
+    if base and (parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query):
+        raise ConfigError(f"PUBLIC_BASE_URL must be an address like https://integritas.example.go.id, not {base!r}")
+    config["PUBLIC_BASE_URL"] = base
+    extra = config.get("EXTRA_TRUSTED_HOSTS") or ()
+    if isinstance(extra, str):
+        extra = [h for h in extra.replace(" ", ",").split(",") if h]
+    hosts = [parts.hostname] if parts.hostname else []
+    if not production:
+        hosts += ["localhost", "127.0.0.1"]
+    config["TRUSTED_HOSTS"] = list(dict.fromkeys([*hosts, *extra]))
+
+
 def check_config(config) -> None:
     """Refuse to start in production with a default or missing secret, key or URL."""
     if config.get("PORTAL_ENV") != "production":
@@ -217,5 +250,7 @@ def check_config(config) -> None:
         problems.append("REDIS_URL is missing (the rate limits of all workers are shared through Redis)")
     if config.get("DEBUG"):
         problems.append("DEBUG must be off")
+    if not (config.get("PUBLIC_BASE_URL") or "").startswith("https://"):
+        problems.append("PUBLIC_BASE_URL must be the portal's https:// address (it is printed on certificates)")
     if problems:
         raise ConfigError("Refusing to start in production: " + "; ".join(problems))

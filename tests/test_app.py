@@ -23,9 +23,12 @@ def test_paths_are_top_level(app):
     ({"DATA_KEYS": []}, "DATA_KEYS"),
     ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "PostgreSQL"),
     ({"REDIS_URL": None}, "REDIS_URL"),
+    ({"PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL"),
+    ({"PUBLIC_BASE_URL": "http://integritas.example.go.id"}, "PUBLIC_BASE_URL"),
+    ({"PUBLIC_BASE_URL": "https://integritas.example.go.id/path?x=1"}, "PUBLIC_BASE_URL"),
 ])
 def test_production_refuses_default_or_missing_settings(override, problem):
-    config = dict(BASE_CONFIG, TESTING=False, PORTAL_ENV="production",
+    config = dict(BASE_CONFIG, TESTING=False, PORTAL_ENV="production", PUBLIC_BASE_URL="https://integritas.example.go.id",
                   SQLALCHEMY_DATABASE_URI="postgresql://u@localhost/p", REDIS_URL="redis://localhost:6379/0")
     config.update(override)
     with pytest.raises(ConfigError, match=problem):
@@ -34,8 +37,11 @@ def test_production_refuses_default_or_missing_settings(override, problem):
 
 def test_production_config_starts_with_everything_set():
     app = create_app(dict(BASE_CONFIG, TESTING=False, PORTAL_ENV="production",
+                          PUBLIC_BASE_URL="https://integritas.example.go.id/",
                           SQLALCHEMY_DATABASE_URI="postgresql://u@localhost/p", REDIS_URL="redis://localhost:6379/0"))
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["PUBLIC_BASE_URL"] == "https://integritas.example.go.id"
+    assert app.config["TRUSTED_HOSTS"] == ["integritas.example.go.id"]
     assert app.debug is False
 
 

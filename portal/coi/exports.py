@@ -1,14 +1,12 @@
 """The yearly evaluation per OPD (to the Mayor through the Inspector) as PDF and XLSX."""
 from __future__ import annotations
 
-import io
-
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.coi.queries import Evaluation
-from portal.core import pdf
+from portal.core import pdf, tables
 
 
 def _register_rows(ev: Evaluation, locale: str) -> list[dict]:
@@ -46,13 +44,8 @@ def evaluation_pdf(ev: Evaluation, opd_name: str, locale: str) -> bytes:
 
 
 def evaluation_xlsx(ev: Evaluation, opd_name: str, locale: str) -> bytes:
-    from openpyxl import Workbook
-
     ctx = evaluation_context(ev, opd_name, locale)
-    wb = Workbook(write_only=True)
-    summary = wb.create_sheet(_("Summary"))
-    summary.append([_("Yearly evaluation of conflict-of-interest handling"), opd_name, ev.year])
-    summary.append([])
+    summary = [[_("Yearly evaluation of conflict-of-interest handling"), opd_name, ev.year], []]
     for label, value in ((_("Employees"), ev.headcount), (_("Yearly statements filed"), ev.statements_filed),
                          (_("Conflicts declared"), ev.declarations), (_("Decided"), ev.decided),
                          (_("Decided within the deadline"), ev.decided_on_time),
@@ -60,16 +53,10 @@ def evaluation_xlsx(ev: Evaluation, opd_name: str, locale: str) -> bytes:
         summary.append([label, value])
     for title, pairs in ((_("By type"), ev.by_type), (_("By source"), ev.by_source),
                          (_("By decision"), ev.by_decision)):
-        summary.append([])
-        summary.append([title])
-        for label, n in pairs:
-            summary.append([label, n])
-    sheet = wb.create_sheet(_("Register"))
-    sheet.append([_("No."), _("Kind"), _("Description"), _("Official concerned"), _("Cause"), _("Type"),
-                  _("Handling / prevention"), _("Status"), _("Decision due"), _("Decided on")])
-    for r in ctx["rows"]:
-        sheet.append([r["no"], r["kind"], r["description"], r["official"], r["cause"], r["types"], r["handling"],
-                      r["status"], r["due_on"], r["decided_on"]])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        summary += [[], [title], *([label, n] for label, n in pairs)]
+    register = tables.Sheet(
+        _("Register"), [_("No."), _("Kind"), _("Description"), _("Official concerned"), _("Cause"), _("Type"),
+                        _("Handling / prevention"), _("Status"), _("Decision due"), _("Decided on")],
+        ([r["no"], r["kind"], r["description"], r["official"], r["cause"], r["types"], r["handling"],
+          r["status"], r["due_on"], r["decided_on"]] for r in ctx["rows"]))
+    return tables.xlsx_bytes([tables.Sheet(_("Summary"), preamble=summary), register])

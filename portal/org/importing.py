@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,13 @@ from portal.org import services
 from portal.org.models import Employee
 
 MAX_ROWS = 20000
+MAX_COLUMNS = 30  # the template has 7; a few spare for the columns an office adds
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# An XLSX is a ZIP of XML: a few hundred kilobytes can unpack into millions of cells that hold a
+# worker for minutes. What may be unpacked is checked from the ZIP's own directory before openpyxl
+# reads anything: 20,000 rows of 30 short cells fit in well under this.
+MAX_XLSX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_XLSX_PARTS = 100
 
 ALIASES = {
     "nip": "nip",
@@ -116,16 +123,27 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise ImportFileError(_l("The CSV file could not be read.")) from None
 
 
+def _check_xlsx_size(content: bytes) -> None:
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportFileError(_l("The XLSX file could not be read.")) from None
+    if len(parts) > MAX_XLSX_PARTS or sum(p.file_size for p in parts) > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(_l("The XLSX file holds far more cells than an employee list: keep only the columns "
+                                 "of the template, at most %(rows)d rows, and save it again.", rows=MAX_ROWS))
+
+
 def _read_xlsx(content: bytes) -> list[list]:
     from openpyxl import load_workbook
 
+    _check_xlsx_size(content)
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
         raise ImportFileError(_l("The XLSX file could not be read.")) from None
     ws = wb.worksheets[0]
     out = []
-    for i, row in enumerate(ws.iter_rows(values_only=True)):
+    for i, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
         if i > MAX_ROWS + 1:
             raise ImportFileError(_l("The file has more than %(max)d rows; split it.", max=MAX_ROWS))
         out.append(["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))

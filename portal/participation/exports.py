@@ -1,14 +1,11 @@
 """The staff list as CSV or XLSX, and the evidence summary (bukti dukung) as PDF."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
-from portal.core import pdf
+from portal.core import pdf, tables
 from portal.core.workdays import today
 from portal.participation import queries, services
 
@@ -31,42 +28,14 @@ def _values(row: queries.StaffRow) -> list:
             _("yes") if row.filed else _("no"), row.sessions, row.certificates, _status(row)]
 
 
-def _inert(value):
-    # A leading = + - @ would make a spreadsheet run the cell as a formula (CSV injection).
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def staff_csv(rows: list[queries.StaffRow]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_header())
-    for row in rows:
-        writer.writerow([_inert(v) for v in _values(row)])
-    return out.getvalue().encode("utf-8-sig")
+    return tables.csv_bytes(_header(), (_values(row) for row in rows))
 
 
 def staff_xlsx(rows: list[queries.StaffRow], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet(_("Staff")[:31])
-
-    def text(value):
-        # Strings are always text: openpyxl would store "=..." as a live formula.
-        if not isinstance(value, str):
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-
-    sheet.append([text(title)])
-    sheet.append([text(h) for h in _header()])
-    for row in rows:
-        sheet.append([text(v) for v in _values(row)])  # the NIP stays text: 18 digits are not a number
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    # The NIP stays text: 18 digits are not a number.
+    return tables.xlsx_bytes([tables.Sheet(_("Staff"), _header(), (_values(row) for row in rows),
+                                           preamble=[[title]])])
 
 
 def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: queries.OpdRow, modules,

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.socialisation import checkin
 from portal.socialisation.forms import CodeForm
 from portal.socialisation.models import Method, SocialisationSession
-from portal.web.ratelimit import client_key, limiter
+from portal.web.ratelimit import client_key, hashed, limiter
 
 bp = Blueprint("checkin", __name__, url_prefix="/hadir")
 
@@ -85,8 +85,14 @@ def scan(token: str):
     return _finish(target, Method.QR, datetime.fromtimestamp(scanned_at, UTC))
 
 
+def _person_key() -> str:
+    # The code form needs a login; an anonymous POST is redirected, and counted per address.
+    return "p:" + hashed(str(current_user.id)) if current_user.is_authenticated else client_key()
+
+
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["CHECKIN_CODE_LIMIT"], methods=["POST"], key_func=client_key)
+@limiter.limit(lambda: current_app.config["CHECKIN_CODE_LIMIT_PER_CLIENT"], methods=["POST"], key_func=client_key)
+@limiter.limit(lambda: current_app.config["CHECKIN_CODE_LIMIT"], methods=["POST"], key_func=_person_key)
 def code():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))

@@ -2,18 +2,18 @@
 and the evidence pack per OPD for the Zona Integritas evaluation (elearning.md §5.4)."""
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
 
-from portal.core import pdf, signals, storage
+from portal.core import pdf, signals, storage, tables
 from portal.core.clock import local, utcnow
 from portal.socialisation import records, services
 from portal.socialisation.models import Participant, SocialisationSession
+from portal.web.urls import absolute_url
 
 
 def _locale() -> str:
@@ -89,15 +89,11 @@ def evidence_pack(session: SocialisationSession, opd_id: int, opd_name: str) -> 
     for n, photo in enumerate(session.photos, 1):
         ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(photo.media_type, "img")
         files.append((f"04-foto-{n:02d}.{ext}", photo.caption, storage.read(records.PHOTO_AREA, photo.storage_key)))
-    table = io.StringIO()
-    writer = csv.writer(table)
-    writer.writerow([_("Name"), _("NIP"), _("Position"), _("Attendance"), _("Certificate code"), _("Verify at")])
-    for p in rows:
-        code = codes.get(p.id, "")
-        writer.writerow([p.employee.name, p.employee.nip, p.employee.position, str(p.status.label), code,
-                         url_for("verify.certificate", code=code, _external=True) if code else ""])
+    header = [_("Name"), _("NIP"), _("Position"), _("Attendance"), _("Certificate code"), _("Verify at")]
+    table = [[p.employee.name, p.employee.nip, p.employee.position, str(p.status.label), codes.get(p.id, ""),
+              absolute_url("verify.certificate", code=codes[p.id]) if p.id in codes else ""] for p in rows]
     files.append(("05-peserta-dan-sertifikat.csv", _("Participants and their certificate codes"),
-                  table.getvalue().encode("utf-8-sig")))
+                  tables.csv_bytes(header, table)))
     index = [_("Evidence of a socialisation session"), "", f"{session.title}", f"{opd_name}",
              f"{format_date(local(session.starts_at).date(), 'long')}, {session.venue}", ""]
     index += [f"{name}: {what}" for name, what, _data in files]

@@ -25,6 +25,7 @@ from portal.socialisation.forms import MarkForm, MinutesForm, NipsForm, PhotoFor
 from portal.socialisation.models import AttendanceStatus, Participant, Photo, SocialisationSession, Source
 from portal.web.params import int_arg, paginate
 from portal.web.permissions import guard
+from portal.web.urls import absolute_url
 
 bp = Blueprint("socialisation", __name__, url_prefix="/sosialisasi")
 bp.before_request(guard())
@@ -232,7 +233,7 @@ def close(session_id: int):
 def _qr_payload(session: SocialisationSession) -> dict:
     window = checkin.current_window()
     token = checkin.make_token(session.id, window)
-    url = url_for("checkin.scan", token=token, _external=True)
+    url = absolute_url("checkin.scan", token=token)
     svg = segno.make(url, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff", omitsize=True)
     return {"url": url, "code": checkin.make_code(session.id, window), "svg": svg,
             "seconds": checkin.seconds_left()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.core import contributions
+    from portal.core import contributions, jobs
     from portal.core.roles import Role
     from portal.wbs import cli, content, manage_views, public_views, services
     from portal.wbs.models import Evidence
@@ -17,6 +17,7 @@ def init_app(app) -> None:
     app.register_blueprint(manage_views.bp)
     app.config["ANONYMOUS_BLUEPRINTS"] = app.config.get("ANONYMOUS_BLUEPRINTS", set()) | {public_views.bp.name}
     app.cli.add_command(cli.wbs_retention_command)
+    jobs.periodic(services.purge_follow_ups_task)
     found = contributions.of(app)
     found.stored_files[services.STORAGE_AREA] = Evidence.storage_key
     found.seeders.append(lambda: f"WBS categories: {content.load_categories()} new")

@@ -2,7 +2,6 @@
 settings, team and identity-request pages. ADMIN never opens a case."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
@@ -11,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.core import audit, settings
+from portal.core import audit, settings, tables
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.org.services import list_opds
@@ -211,9 +210,8 @@ def statistics():
 @bp.route("/statistik.csv")
 @handler_only
 def statistics_csv():
-    out = io.StringIO()
-    csv.writer(out).writerows(stats.csv_rows(stats.compute(str(get_locale()))))
-    return Response(out.getvalue(), mimetype="text/csv",
+    rows = stats.csv_rows(stats.compute(str(get_locale())))
+    return Response(tables.csv_bytes(rows[0], rows[1:]), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=statistik-wbs.csv"})
 
 

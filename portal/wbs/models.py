@@ -201,3 +201,17 @@ class LegalHold(db.Model):
 
     placed_by = relationship("User", foreign_keys=[placed_by_id], lazy="joined")
     lifted_by = relationship("User", foreign_keys=[lifted_by_id], lazy="joined")
+
+
+class FollowUp(db.Model):
+    """A reporter's open follow-up: the cookie holds only a random token, this row its hash.
+
+    Ending the follow-up ("selesai") deletes the row, so a copied cookie opens nothing any more.
+    Like every reporter-caused row it keeps a date, never a time of day; the signed cookie carries
+    the 20-minute limit, and rows of earlier days are purged."""
+
+    __tablename__ = "wbs_follow_up"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("wbs_report.id"), index=True)
+    opened_on: Mapped[date] = mapped_column(index=True)

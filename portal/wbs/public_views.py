@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from portal.core.workdays import today
 from portal.extensions import db
 from portal.org.models import Opd
 from portal.org.services import list_opds
@@ -24,7 +25,9 @@ from portal.web import nonces, ratelimit
 from portal.web.ratelimit import client_key, limiter
 
 bp = Blueprint("wbs", __name__, url_prefix="/wbs")
-CASE_KEY = "wbs_case"
+# The cookie holds an opaque random token and the time it stops working (signed, so the
+# reporter cannot extend it); the server holds the token's hash (wbs_follow_up) until "selesai".
+CASE_KEY = "wbs_follow_up"
 
 
 def _evidence_help() -> str:
@@ -108,7 +111,8 @@ def _sent_before(claim: nonces.Claim):
 
 
 def _guess_allowed() -> bool:
-    """One try counts against the client and against everyone: guessing gets nowhere."""
+    """One try counts against the client and against everyone: guessing gets nowhere. Asked
+    after the receipt's slow hash is computed, so a throttled try takes as long as a real one."""
     per_client = ratelimit.hit(current_app.config["WBS_FOLLOWUP_LIMIT"], "wbs-pantau", client_key())
     overall = ratelimit.hit(current_app.config["WBS_FOLLOWUP_GLOBAL_LIMIT"], "wbs-pantau-all")
     return per_client and overall
@@ -118,12 +122,15 @@ def _guess_allowed() -> bool:
 def follow_up():
     form = FollowUpForm()
     if form.validate_on_submit():
-        report = services.find_by_receipt(form.receipt.data) if _guess_allowed() else None
+        found = services.find_by_receipt(form.receipt.data)
+        report = found if _guess_allowed() else None
         if report is not None and report.wrapped_key is None:
             # The right code, but the content is gone: say that, and nothing else about the case.
             return render_template("wbs/follow_up.html", form=FollowUpForm(formdata=None), shredded=True)
         if report is not None:
-            session[CASE_KEY] = {"id": report.id, "until": int(time.time()) + 20 * 60}
+            token = services.open_follow_up(report, on=today())
+            db.session.commit()
+            session[CASE_KEY] = {"token": token, "until": int(time.time()) + services.FOLLOW_UP_MINUTES * 60}
             return redirect(url_for("wbs.case"))
         # Unknown, mistyped and throttled all look the same.
         form.receipt.errors.append(_("No report matches this code. Check it and try again in a while."))
@@ -133,11 +140,10 @@ def follow_up():
 
 def _current_case() -> Report | None:
     case = session.get(CASE_KEY)
-    if not case or case.get("until", 0) < time.time():
+    if not isinstance(case, dict) or not isinstance(case.get("until"), int) or case["until"] < time.time():
         session.pop(CASE_KEY, None)
         return None
-    report = db.session.get(Report, case["id"])
-    return report if report is not None and report.wrapped_key is not None else None
+    return services.follow_up_report(case.get("token"))
 
 
 @bp.route("/pantau/laporan", methods=["GET", "POST"])
@@ -165,5 +171,7 @@ def case():
 
 @bp.route("/pantau/selesai", methods=["POST"])
 def close_case():
-    session.pop(CASE_KEY, None)
+    case = session.pop(CASE_KEY, None)
+    services.end_follow_up(case.get("token") if isinstance(case, dict) else None)
+    db.session.commit()
     return redirect(url_for("wbs.index"))

@@ -22,7 +22,7 @@ from portal.core import audit, settings, storage, workdays
 from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.wbs import workflow
-from portal.wbs.models import Evidence, LegalHold, Message, Note, Report, ReportEvent
+from portal.wbs.models import Evidence, FollowUp, LegalHold, Message, Note, Report, ReportEvent
 from portal.wbs.services import STORAGE_AREA, WbsError
 
 SETTING = "wbs.retention_months"
@@ -140,6 +140,7 @@ def shred(report_id: int, *, on: date, months: int) -> list[str] | None:
     report = db.session.get(Report, report_id)
     keys = list(db.session.scalars(sa.select(Evidence.storage_key).where(Evidence.report_id == report_id)))
     counts = {}
+    db.session.execute(sa.delete(FollowUp).where(FollowUp.report_id == report_id))  # open follow-ups end too
     for name, model in (("messages", Message), ("notes", Note), ("evidence", Evidence)):
         counts[name] = db.session.execute(sa.delete(model).where(model.report_id == report_id)
                                           .execution_options(synchronize_session="fetch")).rowcount

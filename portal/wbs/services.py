@@ -5,7 +5,10 @@ Times the reporter causes are kept as dates only.
 """
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,7 +22,7 @@ from portal.extensions import db
 from portal.org.models import Employee, Opd, OpdKind
 from portal.org.names import names_match
 from portal.wbs import deadlines, receipts
-from portal.wbs.models import Category, Evidence, Exclusion, Message, Mode, Report, ReportEvent
+from portal.wbs.models import Category, Evidence, Exclusion, FollowUp, Message, Mode, Report, ReportEvent
 from portal.wbs.sealing import Seal
 
 STORAGE_AREA = "wbs"
@@ -162,6 +165,49 @@ def file_report(*, mode: Mode, category: Category, reported_opd: Opd | None, con
     # would place the filing between staff's events to the minute. The case's own history
     # (the "filed" event above) records it by date only.
     return Filed(report=report, receipt=code)
+
+
+# --- the reporter's follow-up -----------------------------------------------------------------
+
+FOLLOW_UP_MINUTES = 20
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_follow_up(report: Report, *, on: date) -> str:
+    """A new follow-up of `report`: the random token for the reporter's cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(FollowUp(token_hash=_token_hash(token), report_id=report.id, opened_on=on))
+    db.session.flush()
+    return token
+
+
+def follow_up_report(token: str | None) -> Report | None:
+    """The report a follow-up token opens, unless it was ended or its content destroyed."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.get(FollowUp, _token_hash(token))
+    report = db.session.get(Report, row.report_id) if row is not None else None
+    return report if report is not None and report.wrapped_key is not None else None
+
+
+def end_follow_up(token: str | None) -> None:
+    if token and len(token) <= 100:
+        db.session.execute(sa.delete(FollowUp).where(FollowUp.token_hash == _token_hash(token)))
+
+
+def purge_follow_ups(today: date) -> int:
+    """Follow-ups of earlier days: dead (the cookie's limit is minutes), so gone."""
+    return db.session.execute(sa.delete(FollowUp).where(FollowUp.opened_on < today - timedelta(days=1))).rowcount
+
+
+def purge_follow_ups_task() -> int:
+    """The worker's periodic task."""
+    removed = purge_follow_ups(today())
+    db.session.commit()
+    return removed
 
 
 def find_by_receipt(code: str) -> Report | None:

@@ -7,7 +7,7 @@ from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.core.storage import StorageError
 
@@ -49,7 +49,13 @@ def render_error(code: int, text: str | None = None):
     return body, code
 
 
+def untrusted_host(e):
+    """A Host header the portal does not answer to: no page (it would link to that host), no log."""
+    return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def register_error_handlers(app) -> None:
+    app.register_error_handler(SecurityError, untrusted_host)
     @app.teardown_appcontext
     def end_session(exc):
         # Flask-SQLAlchemy's own teardown, guarded, and run first (it was registered earlier).

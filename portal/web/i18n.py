@@ -49,8 +49,9 @@ def remember_lang_choice(response):
 
 
 def lang_url(code: str) -> str:
-    """The current URL with ?lang=code, keeping the other query parameters."""
-    args = request.args.to_dict(flat=False)
+    """The current URL with ?lang=code, keeping the other query parameters, except in the
+    anonymous areas: a WBS page repeats nothing a reporter put in its address."""
+    args = {} if is_anonymous_area() else request.args.to_dict(flat=False)
     args["lang"] = [code]
     from urllib.parse import urlencode
 

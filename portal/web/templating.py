@@ -9,6 +9,7 @@ from portal.core import contributions
 from portal.core.roles import Role
 from portal.web.i18n import is_anonymous_area, lang_url
 from portal.web.permissions import has_role
+from portal.web.urls import absolute_url
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
@@ -43,6 +44,7 @@ def _context():
 def register(app) -> None:
     app.context_processor(_context)
     app.jinja_env.globals["has_role"] = has_role
+    app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.filters["nip"] = format_nip
 
 

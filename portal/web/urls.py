@@ -1,17 +1,16 @@
-"""Absolute addresses for mail, certificates and background jobs, which may run without a request."""
+"""Absolute addresses for documents, QR codes, mail, exports and receipts.
+
+Always the configured PUBLIC_BASE_URL (portal/config.py), never the request's Host header: a
+certificate rendered on a request with a forged Host would otherwise print, encode and store
+that host. Jobs and CLI commands, which have no request, get the same address.
+"""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 
 def base_url() -> str:
-    """PUBLIC_BASE_URL when set (production), else the address of the current request."""
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return "http://127.0.0.1:5000"
+    return current_app.config["PUBLIC_BASE_URL"]
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -154,7 +154,8 @@ def test_without_redis_each_worker_counts_alone(database_url, tmp_path):
     assert statuses[200] > 5 and statuses[200] == sum(min(5, n) for n in per_worker.values()), (statuses, per_worker)
 
 
-PRODUCTION = {"PORTAL_ENV": "production", "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/portal_never_opened"}
+PRODUCTION = {"PORTAL_ENV": "production", "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/portal_never_opened",
+              "PORTAL_PUBLIC_BASE_URL": "https://integritas.example.go.id"}
 
 
 def test_production_with_several_workers_and_no_redis_refuses_to_start(tmp_path):

@@ -350,7 +350,7 @@ def test_statistics_page_and_csv(app, world, handler, monkeypatch):
     assert "3.0" in page and "4.0" in page and "Pengadaan alat kesehatan" not in page
     response = handler.get("/wbs/kelola/statistik.csv")
     assert response.mimetype == "text/csv" and response.headers["Content-Disposition"].startswith("attachment")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["section", "label", "count"] and ["total", "", "3"] in rows
     for row in (["opd", "DINKES", "2"], ["opd", "DISDIKBUD", "1"], ["category", "Bribery", "2"],
                 ["status", "ditolak", "1"], ["month", "2026-03", "3"],
@@ -362,7 +362,7 @@ def test_a_zero_average_is_exported_as_zero(app, world, handler):
     case = file_case(app, world.dinkes)
     handler.post(case_url(case["public_id"], "/status"), data={"status": "ditolak", "reason": "Tidak lengkap."})
     assert "0.0" in text(handler.get("/wbs/kelola/statistik"))
-    rows = list(csv.reader(io.StringIO(handler.get("/wbs/kelola/statistik.csv").get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(handler.get("/wbs/kelola/statistik.csv").data.decode("utf-8-sig"))))
     assert ["avg_workdays_to_acknowledge", "", "0.0"] in rows and ["avg_workdays_to_close", "", "0.0"] in rows
 
 
