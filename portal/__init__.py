@@ -23,7 +23,7 @@ AREAS = ("home", "auth", "org", "admin", "learning", "wbs", "coi", "socialisatio
 # The infrastructure's own tables, imported so that metadata (create_all, Alembic) sees them;
 # each area's init_app imports its models.
 INFRASTRUCTURE_MODELS = ("portal.core.audit", "portal.core.settings", "portal.core.workdays", "portal.core.jobs",
-                         "portal.web.nonces")
+                         "portal.web.nonces", "portal.core.notices")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -40,6 +40,8 @@ ENDPOINTS = {
     "bootstrap.static": PUBLIC,
     "home.index": PUBLIC,
     "home.healthz": PUBLIC,
+    "home.notice_list": LOGGED_IN,
+    "home.notice_read": LOGGED_IN,
     "auth.login": PUBLIC,
     "auth.logout": LOGGED_IN,
     "auth.change_password": LOGGED_IN,
@@ -64,6 +66,10 @@ ENDPOINTS = {
     "admin.account_end_sessions": ADMIN,
     "admin.account_mfa_reset": ADMIN,
     "admin.audit_log": ADMIN,
+    "admin.approval_list": ADMIN,
+    "admin.approval_decide": ADMIN,
+    "admin.approval_withdraw": ADMIN,
+    "admin.approval_password": ADMIN,
     "admin.holidays": ADMIN,
     "admin.holiday_delete": ADMIN,
     "wbs.index": PUBLIC,
@@ -226,6 +232,15 @@ def sample_args(app, world):
         db.session.add(batch)
         db.session.commit()
         token = batch.token
+    with app.app_context():
+        from portal.admin import approvals
+        from portal.admin.models import ApprovalKind
+        from portal.auth.models import User
+
+        approval = approvals.ask(ApprovalKind.PASSWORD_RESET, db.session.get(User, world.handler["user_id"]),
+                                 actor=db.session.get(User, world.admin["user_id"]), reason="Lupa kata sandinya.")
+        db.session.commit()
+        approval_id = approval.id
     wbs = make_wbs_case(app, world)
     coi = make_declaration(app, world)
     learning = make_learning_sample(app, world)
@@ -240,6 +255,8 @@ def sample_args(app, world):
         # An account no client below logs in with: ending its sessions must not log a client out.
         "user_id": world.asn_disdik["user_id"],
         "token": token,
+        "notice_id": 1,
+        "approval_id": approval_id,
         "filename": "css/portal.css",
     }
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, StringField, SubmitField
+from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
@@ -17,6 +17,10 @@ def _role_choices():
 class AccountForm(PortalForm):
     roles = MultiCheckboxField(_l("Roles"), choices=_role_choices)
     active = BooleanField(_l("Account active"))
+    reason = TextAreaField(_l("Why (needed when you give a privileged role)"), validators=[max_len(2000)],
+                           render_kw={"rows": 2},
+                           description=_l("Administrator, WBS handler and reviewer roles are given only when a second "
+                                          "administrator approves; say why this person needs it."))
     submit = SubmitField(_l("Save"))
 
 
@@ -26,12 +30,21 @@ class NewAccountForm(PortalForm):
         Regexp(f"^{USERNAME_PATTERN}$", message=USERNAME_RULE),
     ], render_kw={"autocomplete": "off", "autocapitalize": "none"})
     roles = MultiCheckboxField(_l("Roles"), choices=_role_choices)
+    reason = TextAreaField(_l("Why (needed for a privileged role)"), validators=[max_len(2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Create account"))
 
 
-class ActionForm(PortalForm):
-    """A bare button; CSRF is the point."""
+class ResetForm(PortalForm):
+    """A temporary password or an MFA reset; for a privileged account it is a request."""
+
+    reason = TextAreaField(_l("Why"), validators=[max_len(2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Confirm"))
+
+
+class DecisionForm(PortalForm):
+    approve = SubmitField(_l("Approve"))
+    reject = SubmitField(_l("Reject"))
+    note = TextAreaField(_l("Note (optional)"), validators=[max_len(2000)], render_kw={"rows": 2})
 
 
 class HolidayForm(PortalForm):

@@ -4,11 +4,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from portal.admin import approvals
+from portal.admin.models import ApprovalKind
 from portal.auth import services as auth_services
 from portal.auth.models import User
 from portal.core import audit, clamav, codes
 from portal.core.errors import PortalError
-from portal.core.roles import Role
+from portal.core.roles import PRIVILEGED, Role
 from portal.extensions import db
 
 
@@ -22,12 +24,19 @@ def temporary_password() -> str:
 
 
 def issue_temporary_password(user: User, *, actor: User) -> str:
+    """For an account without a privileged role; a privileged one goes through approvals.ask()."""
+    if user.id == actor.id:
+        raise AdminError(_l("You cannot issue a temporary password for your own account; change it on your profile."))
+    if approvals.needs_second_person(user, ApprovalKind.PASSWORD_RESET):
+        raise AdminError(_l("This account holds a privileged role: a second administrator must approve."))
     password = temporary_password()
     auth_services.set_password(user, password, actor=actor, temporary=True)
     return password
 
 
-def update_account(user: User, *, roles: set[Role], active: bool, actor: User) -> None:
+def update_account(user: User, *, roles: set[Role], active: bool, actor: User, reason: str = "") -> list[Role]:
+    """Save roles and status; privileged roles being added wait for a second administrator
+    (returned, with their approval request filed)."""
     if user.id == actor.id and (Role.ADMIN not in roles or not active):
         raise AdminError(_l("You cannot remove your own administrator role or deactivate yourself."), "roles")
     if user.id == actor.id and roles - user.role_set:
@@ -35,19 +44,27 @@ def update_account(user: User, *, roles: set[Role], active: bool, actor: User) -
         # a second administrator to grant it, and that grant is audited under their name.
         raise AdminError(_l("You cannot give your own account a new role; another administrator must do it."),
                          "roles")
-    joins_wbs = Role.WBS_HANDLER in roles and Role.WBS_HANDLER not in user.role_set
-    auth_services.set_roles(user, roles, actor=actor)
+    waiting = (roles - user.role_set) & PRIVILEGED
+    if waiting:
+        approvals.ask(ApprovalKind.ROLE_GRANT, user, actor=actor, reason=reason, roles=waiting)
+    auth_services.set_roles(user, roles - waiting, actor=actor)
     auth_services.set_active(user, active, actor=actor)
-    if joins_wbs:
-        from portal.wbs.services import refresh_exclusions_for
-
-        refresh_exclusions_for(user)
+    return sorted(waiting, key=lambda r: r.value)
 
 
-def create_technical_account(*, username: str, roles: set[Role], actor: User) -> tuple[User, str]:
+def create_technical_account(*, username: str, roles: set[Role], actor: User, reason: str = "") -> tuple[User, str]:
+    """A new account and its first temporary password; privileged roles are asked for, not given
+    (the administrator knows this password, so they must not also be able to give it power)."""
     auth_services.check_new_username(username)
-    user = auth_services.create_user(username=username, roles=roles, actor=actor)
-    return user, issue_temporary_password(user, actor=actor)
+    waiting = roles & PRIVILEGED
+    if waiting and len(reason.strip()) < 10:
+        raise AdminError(_l("Say why this account needs the role, in at least 10 characters: a second administrator "
+                            "decides on it."), "reason")
+    user = auth_services.create_user(username=username, roles=(roles - waiting) or {Role.ASN}, actor=actor)
+    password = issue_temporary_password(user, actor=actor)
+    if waiting:
+        approvals.ask(ApprovalKind.ROLE_GRANT, user, actor=actor, reason=reason, roles=waiting)
+    return user, password
 
 
 def end_all_sessions(user: User, *, actor: User) -> None:

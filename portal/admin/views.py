@@ -5,12 +5,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.admin import services
-from portal.admin.forms import AccountForm, ActionForm, HolidayForm, NewAccountForm
+from portal.admin import approvals, services
+from portal.admin.forms import AccountForm, DecisionForm, HolidayForm, NewAccountForm, ResetForm
+from portal.admin.models import Approval, ApprovalKind
 from portal.auth import mfa
 from portal.auth.models import User
+from portal.core.errors import PortalError
 from portal.core.roles import Role
 from portal.extensions import db
+from portal.web.forms import ActionForm
 from portal.web.params import int_arg, paginate
 from portal.web.permissions import guard
 
@@ -21,7 +24,8 @@ bp.before_request(guard(Role.ADMIN))
 @bp.route("/")
 def index():
     verify = request.args.get("periksa") == "1"
-    return render_template("admin/index.html", status=services.system_status(current_app, verify_audit=verify))
+    return render_template("admin/index.html", status=services.system_status(current_app, verify_audit=verify),
+                           waiting=approvals.waiting_for(current_user))
 
 
 @bp.route("/akun")
@@ -37,9 +41,11 @@ def account_create():
     if form.validate_on_submit():
         try:
             user, password = services.create_technical_account(
-                username=form.username.data, roles={Role(r) for r in form.roles.data}, actor=current_user)
-        except services.AdminError as exc:
-            form.username.errors.append(exc.message)
+                username=form.username.data, roles={Role(r) for r in form.roles.data}, actor=current_user,
+                reason=form.reason.data or "")
+        except PortalError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "username", form.username).errors.append(exc.message)
         else:
             db.session.commit()
             return render_template("admin/temporary_password.html", account=user, password=password)
@@ -56,27 +62,62 @@ def account(user_id: int):
         form.active.data = user.active
     if form.validate_on_submit():
         try:
-            services.update_account(user, roles={Role(r) for r in form.roles.data}, active=form.active.data,
-                                    actor=current_user)
-        except services.AdminError as exc:
-            form.roles.errors.append(exc.message)
+            waiting = services.update_account(user, roles={Role(r) for r in form.roles.data},
+                                              active=form.active.data, actor=current_user,
+                                              reason=form.reason.data or "")
+        except PortalError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "roles", form.roles).errors.append(exc.message)
         else:
             db.session.commit()
             flash(_("The account has been saved."), "success")
+            if waiting:
+                flash(_("The role %(roles)s waits for a second administrator's approval.",
+                        roles=", ".join(str(r.label) for r in waiting)), "info")
             return redirect(url_for("admin.account", user_id=user.id))
-    return render_template("admin/account.html", account=user, form=form, action_form=ActionForm(),
-                           mfa_required=mfa.is_required(user, current_app.config["MFA_REQUIRED_ROLES"]))
+    return _account_page(user, form=form, status=400 if form.errors else 200)
+
+
+def _account_page(user: User, *, form=None, reset_form=None, status: int = 200):
+    form = form or AccountForm(formdata=None, data={"roles": [r.value for r in user.role_set], "active": user.active})
+    return render_template("admin/account.html", account=user, form=form,
+                           reset_form=reset_form or ResetForm(formdata=None), action_form=ActionForm(),
+                           privileged=approvals.needs_second_person(user, ApprovalKind.PASSWORD_RESET),
+                           open_requests=approvals.open_for(user),
+                           mfa_required=mfa.is_required(user, current_app.config["MFA_REQUIRED_ROLES"])), status
 
 
 @bp.route("/akun/<int(max=2147483647):user_id>/kata-sandi-sementara", methods=["POST"])
 def account_temporary_password(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if not ActionForm().validate_on_submit():
+    return _reset(db.get_or_404(User, user_id), ApprovalKind.PASSWORD_RESET)
+
+
+def _reset(user: User, kind: ApprovalKind):
+    """A temporary password or an MFA reset: done now for an ordinary account; for a privileged
+    one, asked for, and done when a second administrator approves."""
+    form = ResetForm()
+    if not form.validate_on_submit():
         return redirect(url_for("admin.account", user_id=user.id))
-    password = services.issue_temporary_password(user, actor=current_user)
+    try:
+        if approvals.needs_second_person(user, kind) or user.id == current_user.id:
+            approvals.ask(kind, user, actor=current_user._get_current_object(), reason=form.reason.data or "")
+        elif kind == ApprovalKind.PASSWORD_RESET:
+            password = services.issue_temporary_password(user, actor=current_user)
+            db.session.commit()
+            # Shown once in this response, never flashed (the session cookie is signed, not encrypted).
+            return render_template("admin/temporary_password.html", account=user, password=password)
+        else:
+            mfa.reset(user, actor=current_user._get_current_object())
+    except PortalError as exc:
+        db.session.rollback()
+        form.reason.errors.append(exc.message)
+        return _account_page(user, reset_form=form, status=400)
     db.session.commit()
-    # Shown once in this response, never flashed (the session cookie is signed, not encrypted).
-    return render_template("admin/temporary_password.html", account=user, password=password)
+    if approvals.needs_second_person(user, kind):
+        flash(_("Asked. A second administrator must approve it; the account's owner has been told."), "info")
+    else:
+        flash(_("Two-step verification of this account has been reset."), "success")
+    return redirect(url_for("admin.account", user_id=user.id))
 
 
 @bp.route("/akun/<int(max=2147483647):user_id>/akhiri-sesi", methods=["POST"])
@@ -91,16 +132,63 @@ def account_end_sessions(user_id: int):
 
 @bp.route("/akun/<int(max=2147483647):user_id>/reset-mfa", methods=["POST"])
 def account_mfa_reset(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if ActionForm().validate_on_submit():
+    return _reset(db.get_or_404(User, user_id), ApprovalKind.MFA_RESET)
+
+
+# --- four eyes ------------------------------------------------------------------------------------
+
+@bp.route("/persetujuan")
+def approval_list():
+    return render_template("admin/approvals.html", waiting=approvals.waiting_for(current_user),
+                           items=approvals.listing(), decision_form=DecisionForm(formdata=None),
+                           action_form=ActionForm())
+
+
+@bp.route("/persetujuan/<int(max=2147483647):approval_id>/putuskan", methods=["POST"])
+def approval_decide(approval_id: int):
+    approval = db.get_or_404(Approval, approval_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
         try:
-            mfa.reset(user, actor=current_user._get_current_object())
-        except mfa.MfaError:
-            flash(_("You cannot reset your own two-step verification; another administrator can."), "danger")
+            approvals.decide(approval, approve=bool(form.approve.data), actor=current_user._get_current_object(),
+                             note=form.note.data or "")
+        except PortalError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
         else:
             db.session.commit()
-            flash(_("Two-step verification of this account has been reset."), "success")
-    return redirect(url_for("admin.account", user_id=user.id))
+            flash(_("Approved.") if form.approve.data else _("Rejected."), "success")
+    return redirect(url_for("admin.approval_list"))
+
+
+@bp.route("/persetujuan/<int(max=2147483647):approval_id>/tarik", methods=["POST"])
+def approval_withdraw(approval_id: int):
+    approval = db.get_or_404(Approval, approval_id)
+    if ActionForm().validate_on_submit():
+        try:
+            approvals.withdraw(approval, actor=current_user._get_current_object())
+        except PortalError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("Withdrawn."), "success")
+    return redirect(url_for("admin.approval_list"))
+
+
+@bp.route("/persetujuan/<int(max=2147483647):approval_id>/kata-sandi", methods=["POST"])
+def approval_password(approval_id: int):
+    approval = db.get_or_404(Approval, approval_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.approval_list"))
+    try:
+        password = approvals.issue_password(approval, actor=current_user._get_current_object())
+    except PortalError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return redirect(url_for("admin.approval_list"))
+    db.session.commit()
+    return render_template("admin/temporary_password.html", account=approval.target, password=password)
 
 
 @bp.route("/audit")

@@ -198,7 +198,7 @@ def regenerate_recovery_codes(user: User, code: str, *, at: float | None = None)
     return codes
 
 
-def reset(user: User, *, actor: User) -> None:
+def reset(user: User, *, actor: User, approved_by: User | None = None) -> None:
     """An administrator turns another account's MFA off (a lost phone); their sessions end."""
     if actor.id == user.id:
         raise MfaError("an administrator cannot reset their own MFA")
@@ -207,7 +207,8 @@ def reset(user: User, *, actor: User) -> None:
     _clear(user)
     user.session_version += 1
     db.session.flush()
-    audit.record("auth.mfa_reset", user, actor=actor)
+    audit.record("auth.mfa_reset", user, actor=actor,
+                 data={"approved_by": approved_by.id} if approved_by else {})
 
 
 def _clear(user: User) -> None:

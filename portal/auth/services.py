@@ -65,7 +65,8 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str, *, actor: User | None = None, temporary: bool = False) -> None:
+def set_password(user: User, password: str, *, actor: User | None = None, temporary: bool = False,
+                 approved_by: User | None = None) -> None:
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AuthError("password too long")
     user.password_hash = hash_password(password)
@@ -74,7 +75,8 @@ def set_password(user: User, password: str, *, actor: User | None = None, tempor
     user.session_version += 1
     db.session.flush()
     audit.record("auth.password_set" if actor and actor.id != user.id else "auth.password_changed",
-                 user, actor=actor or user, data={"temporary": temporary})
+                 user, actor=actor or user,
+                 data={"temporary": temporary, **({"approved_by": approved_by.id} if approved_by else {})})
 
 
 def change_password(user: User, current: str, new: str) -> bool:
@@ -102,7 +104,7 @@ def create_user(*, username: str | None = None, password: str | None = None, emp
     return user
 
 
-def set_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
+def set_roles(user: User, roles: set[Role], *, actor: User | None, approved_by: User | None = None) -> None:
     before = user.role_set
     if before == roles:
         return
@@ -113,8 +115,8 @@ def set_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
         db.session.flush()
         if actor is not None:
             audit.record("auth.roles_changed", user, actor=actor,
-                         data={"before": sorted(r.value for r in before),
-                               "after": sorted(r.value for r in roles)})
+                         data={"before": sorted(r.value for r in before), "after": sorted(r.value for r in roles),
+                               **({"approved_by": approved_by.id} if approved_by else {})})
 
 
 def set_active(user: User, active: bool, *, actor: User) -> None:

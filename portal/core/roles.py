@@ -12,3 +12,9 @@ class Role(LabelledEnum):
     COI_REVIEWER = "coi_reviewer", _l("Conflict-of-interest reviewer (Inspectorate)")
     WBS_HANDLER = "wbs_handler", _l("WBS handler")
     ADMIN = "admin", _l("Administrator")
+
+
+# Roles that open what no single administrator may open alone: WBS cases, the Inspectorate's
+# oversight, the administration itself. Granting one, or resetting the password or two-step
+# verification of an account that holds one, needs a second administrator (admin/approvals.py).
+PRIVILEGED = frozenset({Role.ADMIN, Role.WBS_HANDLER, Role.COI_REVIEWER})

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
-from flask_login import current_user
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
+from portal.core import notices
 from portal.extensions import db
 from portal.home.services import list_regulations
+from portal.web.forms import ActionForm
 
 bp = Blueprint("home", __name__)
 
@@ -17,8 +19,32 @@ def index():
         from portal.socialisation.services import upcoming_for
 
         return render_template("home/personal.html", user=current_user, employee=current_user.employee,
-                               upcoming_sessions=upcoming_for(current_user.employee))
+                               upcoming_sessions=upcoming_for(current_user.employee),
+                               notices=notices.recent(current_user.id, unread_only=True, limit=5),
+                               notice_text=notices.text, action_form=ActionForm())
     return render_template("home/public.html", regulations=list_regulations())
+
+
+@bp.route("/pemberitahuan")
+@login_required
+def notice_list():
+    return render_template("home/notices.html", notices=notices.recent(current_user.id, limit=100),
+                           notice_text=notices.text, action_form=ActionForm())
+
+
+@bp.route("/pemberitahuan/dibaca", methods=["POST"])
+@bp.route("/pemberitahuan/<int(max=2147483647):notice_id>/dibaca", methods=["POST"])
+@login_required
+def notice_read(notice_id: int | None = None):
+    if ActionForm().validate_on_submit():
+        notices.mark_read(current_user.id, notice_id)
+        db.session.commit()
+    return redirect(_back())
+
+
+def _back() -> str:
+    """Back where the button was pressed: the home page or the notices page, nowhere else."""
+    return url_for("home.notice_list") if request.form.get("from") == "list" else url_for("home.index")
 
 
 @bp.route("/healthz")

@@ -37,12 +37,6 @@ TOPIC_LABELS = {
 }
 
 
-class ActionForm(PortalForm):
-    """A POST with nothing but its CSRF token: mark as read, start the quiz."""
-
-    submit = SubmitField(_l("Continue"))
-
-
 class AttemptForm(PortalForm):
     save = SubmitField(_l("Save answers"))
     finish = SubmitField(_l("Submit for grading"))

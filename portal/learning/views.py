@@ -13,12 +13,13 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.learning import attempts, services
-from portal.learning.forms import ActionForm, AnswerFormatError, AttemptForm, parse_answers
+from portal.learning.forms import AnswerFormatError, AttemptForm, parse_answers
 from portal.learning.manage_views import bp as manage_bp
 from portal.learning.manage_views import can_manage_content
 from portal.learning.markdown import render_markdown
 from portal.learning.models import Attempt, AttemptQuestion, Module, Question
 from portal.learning.results_views import bp as results_bp
+from portal.web.forms import ActionForm
 from portal.web.permissions import guard
 
 bp = Blueprint("learning", __name__, url_prefix="/belajar")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectMultipleField, SubmitField, widgets
 from wtforms.validators import Length
 
 WTFORMS_MESSAGES = (
@@ -58,6 +58,13 @@ class PortalForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+
+class ActionForm(PortalForm):
+    """A button and its CSRF token, nothing else: mark as read, start a quiz, confirm an action.
+    The templates write the button's own words."""
+
+    submit = SubmitField(_l("Confirm"))
 
 
 class MultiCheckboxField(SelectMultipleField):

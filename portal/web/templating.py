@@ -46,6 +46,7 @@ def register(app) -> None:
     app.jinja_env.globals["has_role"] = has_role
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.filters["nip"] = format_nip
+    app.jinja_env.filters["role_label"] = lambda value: Role(value).label
 
 
 def format_nip(value: str | None) -> str:
