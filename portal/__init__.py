@@ -77,7 +77,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.core import contributions, jobs
+    from portal.core import clock, contributions, jobs
     from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from portal.web.i18n import select_locale
     from portal.web.ratelimit import limiter
@@ -87,7 +87,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=clock.zone_name)
     bootstrap.init_app(app)
     limiter.init_app(app)
     # Our own context processor offers current_user lazily, and not at all in the anonymous

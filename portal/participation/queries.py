@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 
 from portal.certificates.models import Certificate, CertificateStatus
 from portal.coi.models import Declaration, Kind
 from portal.coi.models import Status as DeclarationStatus
-from portal.core.clock import year_bounds
+from portal.core.clock import year_bounds, zone_name
 from portal.extensions import db
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
 from portal.org import nip as nip_rules
@@ -287,7 +286,7 @@ def staff_rows(result, module_total: int) -> list[StaffRow]:
 
 def _month(column):
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone(current_app.config["BABEL_DEFAULT_TIMEZONE"], column), "YYYY-MM")
+        return sa.func.to_char(sa.func.timezone(zone_name(), column), "YYYY-MM")
     return sa.func.strftime("%Y-%m", column, "+7 hours")
 
 

@@ -5,7 +5,7 @@ from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
 
-from portal.core import contributions
+from portal.core import contributions, formatting
 from portal.core.roles import Role
 from portal.web.i18n import is_anonymous_area, lang_url
 from portal.web.permissions import has_role
@@ -46,6 +46,7 @@ def register(app) -> None:
     app.jinja_env.globals["has_role"] = has_role
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.filters["nip"] = format_nip
+    app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["role_label"] = lambda value: Role(value).label
 
 
