@@ -70,6 +70,15 @@ ENDPOINTS = {
     "admin.approval_decide": ADMIN,
     "admin.approval_withdraw": ADMIN,
     "admin.approval_password": ADMIN,
+    "documents.index": ADMIN,
+    "documents.logo": ADMIN,
+    "documents.letterheads": ADMIN,
+    "documents.letterhead": ADMIN,
+    "documents.signatories": ADMIN,
+    "documents.signatory": ADMIN,
+    "documents.numbering": ADMIN,
+    "documents.scheme": ADMIN,
+    "documents.register": CITY,
     "admin.holidays": ADMIN,
     "admin.holiday_delete": ADMIN,
     "wbs.index": PUBLIC,
@@ -199,7 +208,8 @@ ALLOWED = {
     OWN_JOB: {"coi_reviewer"},
 }
 # Arguments that differ between endpoints sharing a name.
-SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "coi_oversight.list_item": {"kind": "type"},
+SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
+                    "documents.scheme": {"kind": "coi.evaluation"}, "coi_oversight.list_item": {"kind": "type"},
                     "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"},
                     "certificates.session_bulk": {"fmt": "pdf"}, "participation.staff_export": {"fmt": "xlsx"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
@@ -241,6 +251,12 @@ def sample_args(app, world):
                                  actor=db.session.get(User, world.admin["user_id"]), reason="Lupa kata sandinya.")
         db.session.commit()
         approval_id = approval.id
+        from portal.documents import services as documents
+
+        letterhead_id = documents.save_letterhead(None, opd_id=None, government_line="Pemerintah Kota Contoh",
+                                                  unit_line="", address="", phone="", email="", website="",
+                                                  actor=None).id
+        db.session.commit()
     wbs = make_wbs_case(app, world)
     coi = make_declaration(app, world)
     learning = make_learning_sample(app, world)
@@ -257,6 +273,7 @@ def sample_args(app, world):
         "token": token,
         "notice_id": 1,
         "approval_id": approval_id,
+        "letterhead_id": letterhead_id,
         "filename": "css/portal.css",
     }
 

@@ -21,3 +21,4 @@ def init_app(app) -> None:
     receivers.connect()
     contributions.of(app).stored_files[services.AREA] = Certificate.pdf_key
     contributions.add_nav(app, "certificates.index", _l("Certificates"), position=30)
+    contributions.add_document_kind(app, "certificates.certificate", _l("Certificate"))

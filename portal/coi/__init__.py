@@ -17,3 +17,5 @@ def init_app(app) -> None:
     found.stored_files[attachments.AREA] = Attachment.storage_key
     found.seeders.append(lambda: f"conflict-of-interest list entries: {lists.load_lists()} new")
     contributions.add_nav(app, "coi.index", _l("Conflicts of interest"), position=50)
+    contributions.add_document_kind(app, "coi.evaluation", _l("Yearly evaluation of conflict-of-interest handling"),
+                                    numbered=True)

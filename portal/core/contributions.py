@@ -20,6 +20,17 @@ class NavItem:
     position: int = 50  # left to right
 
 
+@dataclass(frozen=True)
+class DocumentKind:
+    """An official document an area produces (documents area: letterhead, signatories, numbers)."""
+
+    code: str  # "<area>.<document>", stored in the documents tables
+    label: object  # a lazy string
+    numbered: bool = False  # gets a nomor naskah dinas
+    acknowledged: bool = False  # has a "Mengetahui" block besides the signature
+    organiser_signs: bool = False  # signed by whoever organised it unless a signatory is set
+
+
 @dataclass
 class Contributions:
     nav: list[NavItem] = field(default_factory=list)
@@ -29,6 +40,8 @@ class Contributions:
     seeders: list[Callable[[], str]] = field(default_factory=list)
     # re-wrap or re-seal what the area encrypted under the newest data key; each returns a line
     key_rotators: list[Callable[[], str]] = field(default_factory=list)
+    # the official documents each area produces, by code
+    document_kinds: dict[str, DocumentKind] = field(default_factory=dict)
 
 
 def of(app: Flask | None = None) -> Contributions:
@@ -40,3 +53,7 @@ def add_nav(app: Flask, endpoint: str, label, *, roles: tuple = (), position: in
     items = of(app).nav
     items.append(NavItem(endpoint, label, tuple(roles), position))
     items.sort(key=lambda item: item.position)
+
+
+def add_document_kind(app: Flask, code: str, label, **options) -> None:
+    of(app).document_kinds[code] = DocumentKind(code, label, **options)

@@ -34,6 +34,8 @@ class EmployeeForm(PortalForm):
         Optional(), max_len(254), Email(message=_l("Enter a valid email address."), check_deliverability=False)])
     position = StringField(_l("Position"), validators=[DataRequired(message=_l("Enter the position.")),
                                                        max_len(200)])
+    rank = StringField(_l("Rank (pangkat/golongan)"), validators=[Optional(), max_len(120)],
+                       description=_l("E.g. Pembina (IV/a); printed under the name where this person signs."))
     opd_id = SelectField(_l("OPD"), coerce=int, validators=[DataRequired(message=_l("Choose an OPD."))])
     superior_nip = StringField(_l("NIP of the direct superior"), validators=[Optional(), max_len(24)],
                                render_kw={"inputmode": "numeric", "autocomplete": "off"})

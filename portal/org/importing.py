@@ -2,7 +2,7 @@
 
 Columns (header names, case-insensitive; Indonesian or English):
   nip, nama|name, jabatan|position, kode_opd|opd_code  (required)
-  nip_atasan|superior_nip, email, kepala_opd|opd_head  (optional)
+  nip_atasan|superior_nip, email, kepala_opd|opd_head, pangkat_golongan|rank  (optional)
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ ALIASES = {
     "nip_atasan": "superior_nip", "superior_nip": "superior_nip",
     "email": "email", "surel": "email",
     "kepala_opd": "is_opd_head", "opd_head": "is_opd_head",
+    "pangkat_golongan": "rank", "pangkat": "rank", "golongan": "rank", "rank": "rank",
 }
 REQUIRED = ("nip", "name", "position", "opd_code")
 TRUE_WORDS = {"1", "ya", "y", "yes", "true", "benar"}
@@ -238,6 +239,7 @@ def _wanted(e: Employee | None, d: dict) -> dict:
         "email": d["email"] if "email" in d else (e.email or "" if e else ""),
         "superior_nip": d["superior_nip"] if "superior_nip" in d else (e.superior.nip if e and e.superior else ""),
         "is_opd_head": _flag(d["is_opd_head"]) if "is_opd_head" in d else bool(e and e.is_opd_head),
+        "rank": d["rank"] if "rank" in d else (e.rank or "" if e else ""),
     }
 
 
@@ -245,7 +247,7 @@ def _same(e: Employee, d: dict) -> bool:
     w = _wanted(e, d)
     return (e.name == d["name"] and e.position == d["position"] and e.opd.code.lower() == d["opd_code"].lower()
             and (e.email or "") == w["email"] and (e.superior.nip if e.superior else "") == w["superior_nip"]
-            and e.is_opd_head == w["is_opd_head"] and e.active)
+            and e.is_opd_head == w["is_opd_head"] and (e.rank or "") == w["rank"] and e.active)
 
 
 def apply_rows(rows: list[dict], *, actor) -> Preview:
@@ -266,7 +268,7 @@ def apply_rows(rows: list[dict], *, actor) -> Preview:
             existing, nip=d["nip"], name=d["name"], position=d["position"],
             opd=services.get_opd_by_code(d["opd_code"]), email=wanted[d["nip"]]["email"],
             superior=existing.superior if existing else None,
-            is_opd_head=wanted[d["nip"]]["is_opd_head"], active=True, actor=actor)
+            is_opd_head=wanted[d["nip"]]["is_opd_head"], active=True, rank=wanted[d["nip"]]["rank"], actor=actor)
     for check in preview.rows:
         d = check.data
         if check.action == "unchanged":

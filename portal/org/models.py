@@ -58,6 +58,8 @@ class Employee(db.Model):
     name: Mapped[str] = mapped_column(sa.String(160))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     position: Mapped[str] = mapped_column(sa.String(200))
+    # Pangkat/golongan, e.g. "Pembina (IV/a)": printed under the name where this person signs.
+    rank: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     employment_type: Mapped[EmploymentType]
     birth_date: Mapped[date]
     gender: Mapped[str] = mapped_column(sa.String(1))  # "L" or "P", from the NIP

@@ -86,14 +86,15 @@ def _check_superior(employee: Employee | None, superior: Employee | None) -> Non
 
 
 def _employee_snapshot(e: Employee) -> dict:
-    return {"nip": e.nip, "name": e.name, "email": e.email, "position": e.position,
+    return {"nip": e.nip, "name": e.name, "email": e.email, "position": e.position, "rank": e.rank or "",
             "opd": e.opd.code if e.opd else None, "superior": e.superior.nip if e.superior else None,
             "is_opd_head": e.is_opd_head, "active": e.active}
 
 
 def save_employee(employee: Employee | None, *, nip: str, name: str, position: str, opd: Opd,
                   email: str | None = None, superior: Employee | None = None, is_opd_head: bool = False,
-                  active: bool = True, actor: User | None) -> Employee:
+                  active: bool = True, rank: str | None = None, actor: User | None) -> Employee:
+    """Create or change an employee; `rank` None keeps the one they have."""
     try:
         parsed = nip_rules.parse(nip)
     except nip_rules.NipError as exc:
@@ -113,6 +114,8 @@ def save_employee(employee: Employee | None, *, nip: str, name: str, position: s
     employee.employment_type = EmploymentType.PPPK if parsed.is_pppk else EmploymentType.PNS
     employee.name = name.strip()
     employee.position = position.strip()
+    if rank is not None or created:
+        employee.rank = (rank or "").strip()
     employee.email = (email or "").strip() or None
     employee.opd = opd
     employee.superior = superior

@@ -117,7 +117,7 @@ def employee_form(employee_id: int | None = None):
                 saved = services.save_employee(
                     employee, nip=form.nip.data, name=form.name.data, position=form.position.data, opd=opd,
                     email=form.email.data, superior=superior, is_opd_head=form.is_opd_head.data,
-                    active=form.active.data, actor=current_user)
+                    active=form.active.data, rank=form.rank.data or "", actor=current_user)
             except services.OrgError as exc:
                 getattr(form, exc.field).errors.append(exc.message)
             else:

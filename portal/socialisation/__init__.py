@@ -14,3 +14,9 @@ def init_app(app) -> None:
     app.register_blueprint(checkin_views.bp)
     contributions.of(app).stored_files[records.PHOTO_AREA] = Photo.storage_key
     contributions.add_nav(app, "socialisation.index", _l("Sessions"), position=20)
+    contributions.add_document_kind(app, "socialisation.invitation", _l("Invitation to a socialisation session"),
+                                    numbered=True)
+    contributions.add_document_kind(app, "socialisation.attendance_list", _l("Attendance list"),
+                                    organiser_signs=True, acknowledged=True)
+    contributions.add_document_kind(app, "socialisation.minutes", _l("Minutes of a socialisation session"),
+                                    organiser_signs=True, acknowledged=True)
