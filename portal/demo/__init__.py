@@ -9,12 +9,13 @@ import random
 
 
 def run(echo=print) -> None:
-    from portal.demo import coi, learning, org, sessions, wbs
+    from portal.demo import coi, documents, learning, org, sessions, wbs
     from portal.home.services import load_regulations
 
     rng = random.Random(2019)
     echo(f"Regulations: {load_regulations()} created")
     org.load(rng, echo)
+    documents.load(echo)
     wbs.load(rng, echo)
     coi.load(rng, echo)
     learning.load(rng, echo)

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from portal.core import audit, contributions, settings, storage, uploads
-from portal.core.clock import today
+from portal.core.clock import local, today
 from portal.core.errors import PortalError
 from portal.core.formatting import day
 from portal.core.rows import dialect_insert
@@ -262,3 +262,26 @@ def place_and_date(on=None) -> str:
         date_text = day(on or today())
     place = profile()["gov.place"]
     return f"{place}, {date_text}" if place else date_text
+
+
+# --- what every official document carries ----------------------------------------------------------
+
+def official(kind: str, *, opd_id: int | None, organiser=None, numbered_as: str | None = None, title: str = "",
+             actor=None, on=None) -> dict:
+    """The kop, the place and date, the number (when the kind is numbered and `numbered_as` names
+    the document) and the signature blocks of one official document, as primitives. Call it inside
+    force_locale("id"): official documents are Indonesian."""
+    declared = kinds().get(kind)
+    number = None
+    if declared is not None and declared.numbered and numbered_as:
+        number = issue_number(kind, numbered_as, title=title, actor=actor)
+        # A numbered letter is dated the day it got its number, however often it is printed again.
+        on = on or local(db.session.scalar(sa.select(IssuedNumber.issued_at).where(
+            IssuedNumber.kind == kind, IssuedNumber.subject == numbered_as))).date()
+    return {
+        "kop": kop(opd_id),
+        "place_date": place_and_date(on),
+        "number": number,
+        "signature": signature_block(kind, "sign", organiser=organiser),
+        "acknowledgement": signature_block(kind, "acknowledge") if declared and declared.acknowledged else None,
+    }

@@ -5,72 +5,93 @@ from __future__ import annotations
 import io
 import zipfile
 
-from flask import current_app
-from flask_babel import format_date, format_datetime, format_time, get_locale
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
-from portal.core import pdf, signals, storage, tables
+from portal.core import formatting, pdf, signals, storage, tables
 from portal.core.clock import local, utcnow
+from portal.documents import services as documents
+from portal.extensions import db
+from portal.org.models import Opd, OpdKind
 from portal.socialisation import records, services
 from portal.socialisation.models import Participant, SocialisationSession
 from portal.web.urls import absolute_url
 
+# The documents this area issues (declared in portal/socialisation/__init__.py).
+INVITATION, ATTENDANCE_LIST, MINUTES = ("socialisation.invitation", "socialisation.attendance_list",
+                                        "socialisation.minutes")
 
-def _locale() -> str:
-    return str(get_locale() or "id")
+
+def _issuing_opd(session: SocialisationSession) -> int | None:
+    """The OPD whose letterhead the documents carry: the organising OPD, or the Inspectorate."""
+    if session.owner_opd_id:
+        return session.owner_opd_id
+    return db.session.scalar(sa.select(Opd.id).where(Opd.kind == OpdKind.INSPECTORATE, Opd.active.is_(True))
+                             .order_by(Opd.id))
 
 
-def _base(session: SocialisationSession, opd_name: str | None) -> dict:
-    locale = _locale()
+def _organiser(session: SocialisationSession):
+    return session.created_by.employee if session.created_by is not None else None
+
+
+def _base(session: SocialisationSession, opd_name: str | None, kind: str, **official) -> dict:
+    """The session's facts, in Indonesian (official documents are, whatever the reader's language),
+    with the kop, place and date, number and signatures of `kind`."""
     return {
-        "lang": locale,
-        "government": current_app.config["GOVERNMENT_NAME"],
-        "inspectorate": current_app.config["INSPECTORATE_NAME"],
-        "organiser": session.owner_opd.name if session.owner_opd else current_app.config["INSPECTORATE_NAME"],
+        "lang": "id",
+        **documents.official(kind, opd_id=_issuing_opd(session), organiser=_organiser(session), **official),
         "title": session.title,
         "description": session.description,
-        "day": format_date(local(session.starts_at).date(), "full"),
-        "start": format_time(session.starts_at, "short"),
-        "end": format_time(session.ends_at, "short"),
-        "late_after": format_time(session.late_after, "short"),
+        "day": formatting.weekday_day(session.starts_at),
+        "start": formatting.clock(session.starts_at, zone=False),
+        "end": formatting.clock(session.ends_at),
+        "late_after": formatting.clock(session.late_after),
         "venue": session.venue,
         "speakers": session.speaker_lines,
-        "regulations": [f"{r.short_name}: {r.title(locale)}" for r in session.regulations],
-        "modules": [m.title_en if locale == "en" else m.title_id for m in session.modules],
+        "regulations": [f"{r.short_name}: {r.title('id')}" for r in session.regulations],
+        "modules": [m.title_id for m in session.modules],
         "invited": [o.name for o in session.invited_opds],
         "opd": opd_name or "",
     }
 
 
 def invitation_pdf(session: SocialisationSession) -> bytes:
-    return pdf.render("pdf/session_invitation.html", _base(session, None))
+    """The letter of invitation (surat undangan): numbered the first time it is made, then always
+    the same number. The caller commits."""
+    with force_locale("id"):
+        context = _base(session, None, INVITATION, numbered_as=f"socialisation_session:{session.id}",
+                        title=gettext("Invitation: %(title)s", title=session.title))
+        return pdf.render("pdf/session_invitation.html", context)
 
 
 def _rows(rows: list[Participant]) -> list[dict]:
     return [{
         "no": i, "name": p.employee.name, "nip": p.employee.nip, "position": p.employee.position,
         "opd": p.opd.name, "status": str(p.status.label), "attended": p.status.attended,
-        "time": format_time(p.checked_in_at, "short") if p.checked_in_at else "",
+        "time": formatting.clock(p.checked_in_at, zone=False) if p.checked_in_at else "",
         "method": str(p.method.label) if p.method else "",
     } for i, p in enumerate(rows, 1)]
 
 
 def attendance_pdf(session: SocialisationSession, rows: list[Participant], opd_name: str | None = None) -> bytes:
-    counts = services.counts(rows)
-    return pdf.render("pdf/session_attendance.html", {
-        **_base(session, opd_name), "rows": _rows(rows),
-        "counts": [[str(status.label), n] for status, n in counts.items()],
-        "generated": format_datetime(utcnow(), "medium"),
-        "closed": bool(session.closed_at),
-    })
+    with force_locale("id"):
+        counts = services.counts(rows)
+        return pdf.render("pdf/session_attendance.html", {
+            **_base(session, opd_name, ATTENDANCE_LIST, on=local(session.starts_at).date()), "rows": _rows(rows),
+            "counts": [[str(status.label), n] for status, n in counts.items()],
+            "generated": formatting.moment(utcnow()),
+            "closed": bool(session.closed_at),
+        })
 
 
 def minutes_pdf(session: SocialisationSession) -> bytes:
-    return pdf.render("pdf/session_minutes.html", {
-        **_base(session, None),
-        "paragraphs": [p.strip() for p in session.minutes.split("\n\n") if p.strip()],
-        "attended": sum(1 for p in services.participants(session) if p.status.attended),
-    })
+    with force_locale("id"):
+        return pdf.render("pdf/session_minutes.html", {
+            **_base(session, None, MINUTES, on=local(session.starts_at).date()),
+            "paragraphs": [p.strip() for p in session.minutes.split("\n\n") if p.strip()],
+            "attended": sum(1 for p in services.participants(session) if p.status.attended),
+        })
 
 
 def evidence_pack(session: SocialisationSession, opd_id: int, opd_name: str) -> bytes:
@@ -95,7 +116,7 @@ def evidence_pack(session: SocialisationSession, opd_id: int, opd_name: str) -> 
     files.append(("05-peserta-dan-sertifikat.csv", _("Participants and their certificate codes"),
                   tables.csv_bytes(header, table)))
     index = [_("Evidence of a socialisation session"), "", f"{session.title}", f"{opd_name}",
-             f"{format_date(local(session.starts_at).date(), 'long')}, {session.venue}", ""]
+             f"{formatting.day(session.starts_at)}, {session.venue}", ""]
     index += [f"{name}: {what}" for name, what, _data in files]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -339,7 +339,9 @@ def _pdf(body: bytes, name: str) -> Response:
 def invitation_pdf(session_id: int):
     session = _load(session_id)
     _document_scope(session)
-    return _pdf(documents.invitation_pdf(session), "undangan")
+    body = documents.invitation_pdf(session)
+    db.session.commit()  # the letter's number, given the first time it is made
+    return _pdf(body, "undangan")
 
 
 @bp.route(f"/<{ID}:session_id>/daftar-hadir.pdf")
@@ -370,5 +372,7 @@ def evidence_pack(session_id: int):
             return redirect(url_for("socialisation.detail", session_id=session.id))
         opd_id, opd_name = opd.id, opd.name
     opd = db.session.get(Opd, opd_id)
-    return Response(documents.evidence_pack(session, opd_id, opd_name), mimetype="application/zip", headers={
+    body = documents.evidence_pack(session, opd_id, opd_name)
+    db.session.commit()  # the invitation inside may have just been given its number
+    return Response(body, mimetype="application/zip", headers={
         "Content-Disposition": f"attachment; filename=bukti-dukung-{session.id}-{opd.code.lower()}.zip"})

@@ -52,16 +52,17 @@ def test_attendance_pdf(app, world, inspektur, session_id):
     for account in (world.asn, world.kadis, world.secretary, world.asn_disdik):
         p = person(app, account)
         assert p["name"] in text and p["nip_formatted"] in text, p
-    assert "Attendance list" in text and "Sosialisasi Perwako 15 dan 27" in text
-    assert "QR code" in text and "Marked by the organiser" in text and "Walk-in, registered by NIP" in text
-    assert "Present: 2" in text and "Late: 1" in text and "Not marked yet: 1" in text
-    assert "The attendance list is not closed yet" in text
+    # An official document: Indonesian although the organiser reads the portal in English.
+    assert "DAFTAR HADIR" in text and "Sosialisasi Perwako 15 dan 27" in text
+    assert "Kode QR" in text and "Ditandai oleh penyelenggara" in text and "Datang langsung, dicatat dengan NIP" in text
+    assert "Hadir: 2" in text and "Terlambat: 1" in text and "Belum ditandai: 1" in text
+    assert "Daftar hadir belum ditutup" in text
 
 
 def test_attendance_pdf_after_closing_says_so(app, world, inspektur, session_id):
     assert inspektur.post(f"/sosialisasi/{session_id}/tutup").status_code == 302
     text = pdf_text(inspektur.get(f"/sosialisasi/{session_id}/daftar-hadir.pdf").data)
-    assert "The attendance list is closed." in text and "Absent: 1" in text
+    assert "Daftar hadir sudah ditutup." in text and "Tidak hadir: 1" in text
 
 
 def test_attendance_pdf_in_indonesian_is_a_pdf_too(app, world, login_as, session_id):
