@@ -49,7 +49,8 @@ from portal.auth.models import User, UserRole
 from portal.certificates.models import Certificate, CertificateChange
 from portal.certificates.services import CODE_LENGTH
 from portal.core.codes import ALPHABET
-from portal.coi.models import Declaration, ListItem, declaration_source, declaration_type
+from portal.coi.models import Declaration, ListItem, declaration_source, declaration_type, seal_context
+from portal.core.sealing import Seal, SealedText
 from portal.extensions import db
 from portal.home.models import Regulation
 from portal.learning import grading
@@ -555,11 +556,12 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
     lap("sessions")
 
     # Declarations --------------------------------------------------------------------------------------------
+    # What people write is stored sealed with each declaration's own key, as the portal does.
+    sealed_text = [v for v in vars(Declaration).values() if isinstance(v, SealedText)]
     decl_cols = ("id", "register_no", "kind", "year", "status", "declarant_id", "opd_id", "no_conflict",
-                 "description", "activity", "activity_detail", "related_party", "related_employee_id",
-                 "relationship_kind", "gift_involved", "gift_report_ref", "proposed_measure", "changes_id",
+                 "activity", "related_employee_id", "relationship_kind", "gift_involved", "changes_id",
                  "created_at", "submitted_on", "route", "decider_id", "due_on", "reminded_on", "decision_id",
-                 "decision_rationale", "decided_on", "decided_by_id", "acknowledged_on")
+                 "decided_on", "decided_by_id", "acknowledged_on", "wrapped_key", *(t.column for t in sealed_text))
     items = defaultdict(list)
     for kind, iid, code in conn.execute(sa.select(ListItem.__table__.c.kind, ListItem.__table__.c.id,
                                                   ListItem.__table__.c.code).order_by(ListItem.__table__.c.position)):
@@ -587,6 +589,13 @@ def build(employees: int, opds: int = 45, seed: int = 1, *, reads_per_employee: 
                       route=None, decider_id=None, due_on=None, reminded_on=None, decision_id=None,
                       decision_rationale="", decided_on=None, decided_by_id=None, acknowledged_on=None)
         values.update(extra)
+        holder = SimpleNamespace(wrapped_key=None)
+        seal = Seal(holder, seal_context(did))
+        seal.create_key()
+        values["wrapped_key"] = holder.wrapped_key
+        for t in sealed_text:
+            text = values.pop(t.name)
+            values[t.column] = seal.text(t.field(holder), text) if text else None
         w.add(Declaration.__table__, decl_cols, tuple(values[c] for c in decl_cols))
         report.counts["declarations"] += 1
         return did

@@ -6,7 +6,7 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.coi import attachments, cli, lists, oversight_views, views
+    from portal.coi import attachments, cli, lists, oversight_views, services, views
     from portal.coi.models import Attachment
     from portal.core import contributions
 
@@ -16,6 +16,8 @@ def init_app(app) -> None:
     found = contributions.of(app)
     found.stored_files[attachments.AREA] = Attachment.storage_key
     found.seeders.append(lambda: f"conflict-of-interest list entries: {lists.load_lists()} new")
+    found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} conflict-of-interest declaration keys "
+                                      "under the newest master key.")
     contributions.add_nav(app, "coi.index", _l("Conflicts of interest"), position=50)
     contributions.add_document_kind(app, "coi.evaluation", _l("Yearly evaluation of conflict-of-interest handling"),
                                     numbered=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.clock import utcnow
 from portal.core.enums import LabelledEnum
+from portal.core.sealing import Seal, SealedText
 from portal.extensions import db
 
 
@@ -112,15 +113,20 @@ class Declaration(db.Model):
     declarant_id: Mapped[int] = mapped_column(sa.ForeignKey("org_employee.id"), index=True)
     opd_id: Mapped[int] = mapped_column(sa.ForeignKey("org_opd.id"))  # the declarant's OPD when filed
     no_conflict: Mapped[bool] = mapped_column(default=False)
-    description: Mapped[str] = mapped_column(sa.Text, default="")
     activity: Mapped[Activity | None]
-    activity_detail: Mapped[str] = mapped_column(sa.Text, default="")
-    related_party: Mapped[str] = mapped_column(sa.String(200), default="")
     related_employee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_employee.id"))
     relationship_kind: Mapped[Relationship | None]
     gift_involved: Mapped[bool] = mapped_column(default=False)
-    gift_report_ref: Mapped[str] = mapped_column(sa.String(120), default="")
-    proposed_measure: Mapped[str] = mapped_column(sa.Text, default="")
+    # The declaration's own data key, wrapped by a master key (portal/core/sealing.py). What
+    # people write is sealed with it; what queries, the register and the counts filter on
+    # (kind, status, dates, register number, lists, ids) stays plain.
+    wrapped_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    description_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    activity_detail_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    related_party_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    gift_report_ref_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    proposed_measure_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    decision_rationale_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     changes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("coi_declaration.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_on: Mapped[date | None]
@@ -129,7 +135,6 @@ class Declaration(db.Model):
     due_on: Mapped[date | None]
     reminded_on: Mapped[date | None]
     decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("coi_list_item.id"))
-    decision_rationale: Mapped[str] = mapped_column(sa.Text, default="")
     decided_on: Mapped[date | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_user.id"))
     acknowledged_on: Mapped[date | None]
@@ -148,6 +153,28 @@ class Declaration(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(back_populates="declaration", order_by="Attachment.id",
                                                            cascade="all, delete-orphan")
 
+    description = SealedText()
+    activity_detail = SealedText()
+    related_party = SealedText()
+    gift_report_ref = SealedText()
+    proposed_measure = SealedText()
+    decision_rationale = SealedText()
+
+    @property
+    def seal(self) -> Seal:
+        """The declaration's key; the id is part of its context, so a new declaration is
+        flushed (and given its key: `seal.create_key()`) before anything is sealed."""
+        seal = self.__dict__.get("_seal")
+        if seal is None:
+            if self.id is None:
+                raise RuntimeError("a declaration is sealed under its id: flush it first")
+            seal = self.__dict__["_seal"] = Seal(self, seal_context(self.id))
+        return seal
+
+
+def seal_context(declaration_id: int) -> str:
+    return f"coi-declaration:{declaration_id}"
+
 
 class Comment(db.Model):
     """The Inspectorate's or the decider's words on a declaration: comments, returns, take-overs."""
@@ -158,11 +185,18 @@ class Comment(db.Model):
     declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("coi_declaration.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("auth_user.id"))
     kind: Mapped[str] = mapped_column(sa.String(16))  # comment | returned | taken_over | resubmitted
-    body: Mapped[str] = mapped_column(sa.Text)
+    body_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # under the declaration's key
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     declaration: Mapped[Declaration] = relationship(back_populates="comments")
     author = relationship("User", lazy="joined")
+
+    # Assign it once the comment belongs to its declaration (whose key seals it).
+    body = SealedText("comment")
+
+    @property
+    def seal(self) -> Seal:
+        return self.declaration.seal
 
 
 class Attachment(db.Model):
@@ -170,10 +204,18 @@ class Attachment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("coi_declaration.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(sa.String(200))
+    filename_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # under the declaration's key
     media_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
-    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)  # the file is sealed too
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     declaration: Mapped[Declaration] = relationship(back_populates="attachments")
+
+    # Bound to its file, so two attachments' names cannot be swapped; assign it once the
+    # attachment belongs to its declaration and has its storage key.
+    filename = SealedText(lambda a: f"file-name:{a.storage_key}")
+
+    @property
+    def seal(self) -> Seal:
+        return self.declaration.seal

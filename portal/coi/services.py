@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload
 
 from portal.coi import workflow
 from portal.coi.models import Activity, Comment, Declaration, Kind, ListItem, ListKind, Relationship, Route, Status
@@ -110,6 +111,8 @@ def save_draft(declaration: Declaration | None, *, declarant: Employee, kind: Ki
         declaration = Declaration(kind=kind, year=year, declarant=declarant, opd_id=declarant.opd_id,
                                   changes=changes)
         db.session.add(declaration)
+        db.session.flush()  # its id is bound into its key and into every value sealed with it
+        declaration.seal.create_key()
     elif declaration.status not in workflow.EDITABLE:
         raise CoiError(_l("A submitted declaration can no longer be changed."), "description")
     if fields.no_conflict and kind != Kind.YEARLY:
@@ -189,7 +192,7 @@ def submit(d: Declaration, *, actor) -> None:
         d.reminded_on = None
         d.status = Status.SUBMITTED
         if before == Status.RETURNED:
-            d.comments.append(Comment(author_id=actor.id, kind="resubmitted", body=""))
+            _comment(d, "resubmitted", "", actor)
     db.session.flush()
     audit.record("coi.declaration_submitted", d, actor=actor,
                  data={"register_no": d.register_no, "status": d.status.value,
@@ -228,7 +231,8 @@ def decide(d: Declaration, *, decision: ListItem, rationale: str, actor) -> None
     on = today()
     done = db.session.execute(sa.update(Declaration).where(
         Declaration.id == d.id, Declaration.status == Status.SUBMITTED).values(
-        status=Status.DECIDED, decision_id=decision.id, decision_rationale=rationale.strip(), decided_on=on,
+        status=Status.DECIDED, decision_id=decision.id, decided_on=on,
+        decision_rationale_sealed=Declaration.decision_rationale.sealed(d, rationale.strip()),
         decided_by_id=actor.id).execution_options(synchronize_session=False))
     if done.rowcount != 1:
         raise CoiError(_l("This declaration is not waiting for a decision (it may have been decided already)."),
@@ -236,6 +240,12 @@ def decide(d: Declaration, *, decision: ListItem, rationale: str, actor) -> None
     db.session.refresh(d)
     audit.record("coi.declaration_decided", d, actor=actor,
                  data={"decision": decision.code, "on_time": bool(d.due_on and on <= d.due_on)})
+
+
+def _comment(d: Declaration, kind: str, body: str, actor) -> None:
+    comment = Comment(author_id=actor.id, kind=kind)
+    d.comments.append(comment)
+    comment.body = body  # sealed with the declaration's key, so only once it belongs to it
 
 
 def return_for_information(d: Declaration, *, message: str, actor) -> None:
@@ -246,7 +256,7 @@ def return_for_information(d: Declaration, *, message: str, actor) -> None:
     if len(message.strip()) < 10:
         raise CoiError(_l("Say what information is missing (at least 10 characters)."), "body")
     d.status = Status.RETURNED
-    d.comments.append(Comment(author_id=actor.id, kind="returned", body=message.strip()))
+    _comment(d, "returned", message.strip(), actor)
     db.session.flush()
     audit.record("coi.declaration_returned", d, actor=actor)
 
@@ -256,7 +266,7 @@ def add_comment(d: Declaration, *, body: str, actor) -> None:
         raise CoiError(_l("A draft cannot be commented on."), "body")
     if not body.strip():
         raise CoiError(_l("Write the comment."), "body")
-    d.comments.append(Comment(author_id=actor.id, kind="comment", body=body.strip()))
+    _comment(d, "comment", body.strip(), actor)
     db.session.flush()
     audit.record("coi.comment_added", d, actor=actor)
 
@@ -267,10 +277,22 @@ def take_over(d: Declaration, *, reason: str, actor) -> None:
     if is_party(getattr(actor, "employee", None), d):
         raise CoiError(_l("You cannot decide a declaration you are a party to."), "body")
     d.route, d.decider = Route.INSPECTORATE, None
-    d.comments.append(Comment(author_id=actor.id, kind="taken_over", body=reason.strip()))
+    _comment(d, "taken_over", reason.strip(), actor)
     db.session.flush()
     audit.record("coi.declaration_taken_over", d, actor=actor)
 
 
 def overdue(d: Declaration, on: date | None = None) -> bool:
     return d.status == Status.SUBMITTED and d.due_on is not None and (on or today()) > d.due_on
+
+
+def rotate_keys() -> int:
+    """Re-wrap every declaration's key under the newest master key (part of `flask rotate-keys`);
+    the sealed text and files are not touched."""
+    count = 0
+    stmt = sa.select(Declaration).where(Declaration.wrapped_key.is_not(None)).options(lazyload("*"))
+    for declaration in db.session.scalars(stmt):
+        if declaration.seal.rewrap():
+            count += 1
+    db.session.flush()
+    return count

@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 from portal.coi import attachments, lists, queries, services, workflow
 from portal.coi.forms import DECLARATION_SCOPE, DecisionForm, DeclarationForm, NoteForm
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship
-from portal.core import storage
 from portal.core.workdays import today
 from portal.extensions import db
 from portal.web import nonces
@@ -223,7 +222,7 @@ def attachment(declaration_id: int, attachment_id: int):
     item = next((a for a in declaration.attachments if a.id == attachment_id), None)
     if item is None:
         abort(404)
-    response = send_file(io.BytesIO(storage.read(attachments.AREA, item.storage_key)), mimetype=item.media_type,
+    response = send_file(io.BytesIO(attachments.read(item)), mimetype=item.media_type,
                          as_attachment=True, download_name=item.filename)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

@@ -2,7 +2,8 @@
 
 `flask --app portal backup` writes it; `flask --app portal restore` (portal/restore.py) puts
 it into an empty instance. The encryption keys are never in it: a backup copy alone reveals
-no WBS content, and a restore needs the keys, which are kept (and backed up) elsewhere.
+no WBS content and no declaration text or attachment, and a restore needs the keys, which are
+kept (and backed up) elsewhere.
 
 Layout of the archive (uncompressed tar; written as `<name>.partial`, renamed when complete):
   database/portal.sqlite3 or database/portal.pgdump   the database snapshot
@@ -44,7 +45,8 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 
 KEYS_NOTICE = ("Keys are NOT in the backup: DATA_KEYS, WBS_RECEIPT_PEPPER and SECRET_KEY (instance/keys.json or the "
                "PORTAL_* environment variables) must be backed up separately. Without the same DATA_KEYS, the WBS "
-               "reports and evidence in a backup cannot be decrypted.")
+               "reports and evidence and the conflict-of-interest declarations and their attachments in a backup "
+               "cannot be decrypted.")
 
 
 @dataclass

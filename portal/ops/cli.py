@@ -199,6 +199,12 @@ def restore_command(archive, force):
                    "configured DATA_KEYS. Configure the keys that were in use when the backup was made.")
     elif result.keys[1]:
         click.echo(f"The configured DATA_KEYS open all {result.keys[1]} WBS reports.")
+    if result.declaration_keys and result.declaration_keys[0]:
+        click.echo(f"WARNING: {result.declaration_keys[0]} of {result.declaration_keys[1]} conflict-of-interest "
+                   "declarations cannot be decrypted with the configured DATA_KEYS. Configure the keys that were in "
+                   "use when the backup was made.")
+    elif result.declaration_keys and result.declaration_keys[1]:
+        click.echo(f"The configured DATA_KEYS open all {result.declaration_keys[1]} conflict-of-interest declarations.")
     click.echo(backup.KEYS_NOTICE)
 
 

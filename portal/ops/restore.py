@@ -42,6 +42,7 @@ class RestoreResult:
     revision_status: str    # current | older | newer | unknown
     revision_advice: str
     keys: tuple[int, int] | None    # (WBS reports the configured DATA_KEYS cannot open, reports); None: not checked
+    declaration_keys: tuple[int, int] | None = None  # the same for conflict-of-interest declarations
 
 
 def _entry_ok(entry) -> bool:
@@ -197,7 +198,7 @@ def restore_backup(archive: Path, force: bool = False) -> RestoreResult:
             if created:
                 _remove_if_empty(root)
     status, advice = revision_advice(manifest["alembic_revision"])
-    return RestoreResult(manifest, status, advice, check_keys())
+    return RestoreResult(manifest, status, advice, check_keys(), check_declaration_keys())
 
 
 def _remove_if_empty(root: Path) -> None:
@@ -235,20 +236,35 @@ def revision_advice(revision: str | None) -> tuple[str, str]:
 def check_keys() -> tuple[int, int] | None:
     """(WBS reports whose key the configured DATA_KEYS cannot unwrap, reports with a key), or
     None when the restored schema cannot be read yet (an older revision, say)."""
-    from portal.core import crypto
     from portal.wbs.models import Report
+
+    return _unopenable(sa.select(Report.public_id, Report.wrapped_key).where(Report.wrapped_key.is_not(None)),
+                       lambda public_id: public_id)
+
+
+def check_declaration_keys() -> tuple[int, int] | None:
+    """The same for conflict-of-interest declarations."""
+    from portal.coi.models import Declaration, seal_context
+
+    return _unopenable(sa.select(Declaration.id, Declaration.wrapped_key).where(Declaration.wrapped_key.is_not(None)),
+                       seal_context)
+
+
+def _unopenable(stmt, context) -> tuple[int, int] | None:
+    """(records of (id, wrapped key) whose key the configured DATA_KEYS cannot unwrap, records),
+    `context` giving each record's context from its id."""
+    from portal.core import crypto
 
     unreadable = total = 0
     try:
-        rows = db.session.execute(sa.select(Report.public_id, Report.wrapped_key)
-                                  .where(Report.wrapped_key.is_not(None))).all()
+        rows = db.session.execute(stmt).all()
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         return None
-    for public_id, wrapped in rows:
+    for record_id, wrapped in rows:
         total += 1
         try:
-            crypto.unwrap(wrapped, public_id.encode())
+            crypto.unwrap(wrapped, context(record_id).encode())
         except crypto.CryptoError:
             unreadable += 1
     db.session.rollback()

@@ -254,13 +254,9 @@ def open_evidence(report: Report, evidence: Evidence) -> tuple[str, bytes]:
 
 def rotate_keys() -> int:
     """Re-wrap every report key under the newest master key; the content is not touched."""
-    from portal.core import crypto
-
     count = 0
     for report in db.session.scalars(sa.select(Report).where(Report.wrapped_key.is_not(None))):
-        if crypto.needs_rewrap(report.wrapped_key):
-            seal = Seal(report)
-            report.wrapped_key = crypto.wrap(seal.key, report.public_id.encode())
+        if Seal(report).rewrap():
             count += 1
     db.session.flush()
     return count

@@ -26,6 +26,8 @@ from tests.wbs.builders import png_bytes
 WHAT = "Petugas loket meminta uang pelicin Rp 5.000.000 agar izin usaha cepat terbit."
 REPORTER = "Siti Rahmawati"
 OTHER_KEYS = ["Zm9yZWlnbi1rZXktZm9yZWlnbi1rZXktZm9yZWlnbjE="]
+DECLARED = "Ipar saya pemilik Apotek Sumber Sehat, rekanan dinas yang pengadaannya saya nilai."
+ATTACHED = ("akta-apotek-sumber-sehat.txt", b"Akta pendirian Apotek Sumber Sehat, pemegang saham: ipar saya.\n")
 
 
 def sha256(data: bytes) -> str:
@@ -71,12 +73,13 @@ def filled(app, world, login_as):
     assert response.status_code == 200, response.data[:500]
     receipt = re.search(r'receipt-code font-monospace user-select-all">([^<]+)<', response.get_data(as_text=True))[1]
     declaration_id = declare_yearly(app, world.asn)
+    adhoc_id = declare_adhoc(app, world.asn)
     attempt_id = pass_module(app, world.asn, module_id)
     (cert,) = certificates(app, kind="module", employee_id=world.asn["employee_id"])
     pdf = english(login_as(world.asn)).get(f"/sertifikat/{cert['id']}/pdf").data
     assert pdf.startswith(b"%PDF")
     return {"receipt": receipt, "attempt_id": attempt_id, "declaration_id": declaration_id, "cert_id": cert["id"],
-            "pdf": pdf, "world": world, **wbs_plaintext(app)}
+            "pdf": pdf, "world": world, "adhoc_id": adhoc_id, **wbs_plaintext(app)}
 
 
 def declare_yearly(app, account) -> int:
@@ -92,6 +95,36 @@ def declare_yearly(app, account) -> int:
         services.submit(declaration, actor=user)
         db.session.commit()
         return declaration.id
+
+
+def declare_adhoc(app, account) -> int:
+    """An ad-hoc declaration with its text and an attachment, submitted through the service."""
+    from portal.auth.models import User
+    from portal.coi import lists, services
+    from portal.coi.models import Activity, Kind, ListItem, ListKind, Relationship
+
+    with app.app_context():
+        lists.load_lists()
+        user = db.session.get(User, account["user_id"])
+        first = {kind: db.session.scalars(sa.select(ListItem.id).where(ListItem.kind == kind)).first()
+                 for kind in (ListKind.TYPE, ListKind.SOURCE)}
+        fields = services.DraftFields(description=DECLARED, activity=Activity.PROCUREMENT,
+                                      related_party="Apotek Sumber Sehat", relationship_kind=Relationship.FAMILY,
+                                      proposed_measure="Saya tidak ikut menilai penawaran apotek itu.",
+                                      type_ids=(first[ListKind.TYPE],), source_ids=(first[ListKind.SOURCE],))
+        declaration = services.save(None, declarant=user.employee, kind=Kind.ADHOC, fields=fields, actor=user,
+                                    attachment=ATTACHED, send=True)
+        db.session.commit()
+        return declaration.id
+
+
+def declaration_plaintext(app, declaration_id: int) -> tuple[str, str, bytes]:
+    from portal.coi import attachments
+    from portal.coi.models import Declaration
+
+    with app.app_context():
+        d = db.session.get(Declaration, declaration_id)
+        return d.description, d.attachments[0].filename, attachments.read(d.attachments[0])
 
 
 def pass_module(app, account, module_id: int) -> int:
@@ -236,9 +269,15 @@ def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decr
                                                 "sha256": pdf_sha}
     sealed = (Path(app.config["STORAGE_DIR"]) / "wbs" / filled["evidence_key"]).read_bytes()
     assert files[f"wbs/{filled['evidence_key']}"]["sha256"] == sha256(sealed) and sealed != filled["evidence"]
+    with app.app_context():
+        from portal.coi.models import Attachment
+
+        attachment_key = db.session.scalars(sa.select(Attachment.storage_key)).one()
+    sealed = (Path(app.config["STORAGE_DIR"]) / "coi" / attachment_key).read_bytes()
+    assert files[f"coi/{attachment_key}"]["sha256"] == sha256(sealed) and ATTACHED[1] not in sealed
     raw = archive.read_bytes()
     for secret in (BASE_CONFIG["DATA_KEYS"][0], BASE_CONFIG["WBS_RECEIPT_PEPPER"], BASE_CONFIG["SECRET_KEY"],
-                   REPORTER, WHAT[:30]):
+                   REPORTER, WHAT[:30], DECLARED[:30], ATTACHED[0], ATTACHED[1][:30].decode()):
         assert secret.encode() not in raw, secret
 
     fresh = target()
@@ -246,6 +285,7 @@ def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decr
     assert result.exit_code == 0, result.output
     assert "every SHA-256 verified" in result.output
     assert "The configured DATA_KEYS open all 1 WBS reports." in result.output
+    assert "The configured DATA_KEYS open all 2 conflict-of-interest declarations." in result.output
     assert "Keys are NOT in the backup" in result.output
 
     before, after = all_rows(app), all_rows(fresh)
@@ -253,6 +293,7 @@ def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decr
         assert count(fresh, model) >= 1, model
     assert after == before
     assert wbs_plaintext(fresh) == {k: filled[k] for k in wbs_plaintext(app)}
+    assert declaration_plaintext(fresh, filled["adhoc_id"]) == (DECLARED, *ATTACHED)
     assert filled["content"]["what"] == WHAT and filled["identity"]["name"] == REPORTER
     assert filled["evidence"].startswith(b"\x89PNG")
     with fresh.app_context():
@@ -271,6 +312,7 @@ def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decr
     reporter = english(fresh.test_client())
     assert reporter.post("/wbs/pantau", data={"receipt": filled["receipt"]}).status_code == 302
     assert WHAT in reporter.get("/wbs/pantau/laporan").get_data(as_text=True)
+    assert DECLARED in client.get(f"/benturan-kepentingan/{filled['adhoc_id']}").get_data(as_text=True)
     # ... and takes new data (sequences restored on PostgreSQL).
     from portal.org import services as org_services
     from portal.org.models import OpdKind
@@ -352,6 +394,7 @@ def test_with_other_keys_the_restore_warns_and_the_wbs_content_cannot_be_decrypt
     result = restore(fresh, archive)
     assert result.exit_code == 0, result.output
     assert "WARNING: 1 of 1 WBS reports cannot be decrypted with the configured DATA_KEYS" in result.output
+    assert "WARNING: 2 of 2 conflict-of-interest declarations cannot be decrypted" in result.output
     assert all_rows(fresh) == all_rows(app)
     with fresh.app_context():
         report = db.session.scalars(sa.select(Report)).one()
@@ -359,6 +402,9 @@ def test_with_other_keys_the_restore_warns_and_the_wbs_content_cannot_be_decrypt
             services.reporter_view(report)
         with pytest.raises(crypto.CryptoError):
             services.open_evidence(report, report.evidence[0])
+    with pytest.raises(crypto.CryptoError):
+        declaration_plaintext(fresh, filled["adhoc_id"])
+    with fresh.app_context():
         cert = db.session.get(Certificate, filled["cert_id"])
         assert sha256(storage.read("certificates", cert.pdf_key)) == cert.pdf_sha256  # not encrypted: intact
 
