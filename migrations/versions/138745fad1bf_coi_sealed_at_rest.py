@@ -1,7 +1,7 @@
 """coi: declarations, their comments and attachments sealed at rest
 
 Revision ID: 138745fad1bf
-Revises: dfc3b2971f8d
+Revises: 90f5828ad940
 Create Date: 2026-12-06
 
 What people write into a declaration (six fields), its comments and its attachments' names
@@ -23,7 +23,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '138745fad1bf'
-down_revision = 'dfc3b2971f8d'
+down_revision = '90f5828ad940'
 branch_labels = None
 depends_on = None
 

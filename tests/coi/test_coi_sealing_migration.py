@@ -14,7 +14,7 @@ from flask_migrate import downgrade, upgrade
 from portal import create_app
 from portal.extensions import db
 
-BEFORE, SEALING = "dfc3b2971f8d", "138745fad1bf"
+BEFORE, SEALING = "90f5828ad940", "138745fad1bf"
 MARKER = "SAHAM-KELUARGA-Q9"
 FILE_BODY = f"Akta pendirian CV milik ipar saya {MARKER}\n".encode()
 FILE_KEY = "0123456789abcdef0123456789abcdef"
