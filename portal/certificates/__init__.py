@@ -8,6 +8,7 @@ def init_app(app) -> None:
 
     from portal.certificates import (
         bulk,  # noqa: F401  (registers its job handlers)
+        privacy_notice,
         receivers,
         services,
         verify_views,
@@ -21,3 +22,4 @@ def init_app(app) -> None:
     receivers.connect()
     contributions.of(app).stored_files[services.AREA] = Certificate.pdf_key
     contributions.add_nav(app, "certificates.index", _l("Certificates"), position=30)
+    privacy_notice.register_notice(app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.coi import attachments, cli, lists, oversight_views, views
+    from portal.coi import attachments, cli, lists, oversight_views, privacy_notice, views
     from portal.coi.models import Attachment
     from portal.core import contributions
 
@@ -17,3 +17,4 @@ def init_app(app) -> None:
     found.stored_files[attachments.AREA] = Attachment.storage_key
     found.seeders.append(lambda: f"conflict-of-interest list entries: {lists.load_lists()} new")
     contributions.add_nav(app, "coi.index", _l("Conflicts of interest"), position=50)
+    privacy_notice.register_notice(app)

@@ -7,10 +7,11 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal.core import contributions
-    from portal.socialisation import checkin_views, records, views
+    from portal.socialisation import checkin_views, privacy_notice, records, views
     from portal.socialisation.models import Photo
 
     app.register_blueprint(views.bp)
     app.register_blueprint(checkin_views.bp)
     contributions.of(app).stored_files[records.PHOTO_AREA] = Photo.storage_key
     contributions.add_nav(app, "socialisation.index", _l("Sessions"), position=20)
+    privacy_notice.register_notice(app)
