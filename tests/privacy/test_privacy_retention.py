@@ -346,3 +346,44 @@ def test_a_deleted_declaration_leaves_no_copy_in_the_sqlite_file(app, world, ite
         assert done.counts["declarations"] == 1
         # Read while the connections are open: closing the last one would checkpoint anyway.
         assert marker.encode() not in raw()
+
+
+def test_two_workers_at_the_same_moment_run_the_day_once(app, city):
+    """The second worker's claim waits for the first transaction, then finds the day taken."""
+    import threading
+
+    from portal.core.clock import today
+    from portal.privacy import retention
+    from portal.privacy.models import RetentionRun
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("two transactions that really overlap need PostgreSQL")
+    _set(app, declarations=12)
+    results, claimed, release = {}, threading.Event(), threading.Event()
+
+    def first():
+        with app.app_context():
+            results["first"] = retention.run(today(), trigger="worker")
+            claimed.set()
+            release.wait(10)  # still inside its transaction while the second one tries
+            db.session.commit()
+
+    def second():
+        claimed.wait(10)
+        with app.app_context():
+            results["second"] = retention.run(today(), trigger="worker")
+            db.session.commit()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    claimed.wait(10)
+    threads[1].join(1)
+    assert threads[1].is_alive()  # waiting on the first worker's claim
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert results["first"].counts["declarations"] == 2
+    assert results["second"] is None
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RetentionRun)) == 1
