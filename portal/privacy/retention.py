@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from portal.coi import attachments as coi_attachments
@@ -313,9 +314,8 @@ def recent_runs(limit: int = 10) -> list[RetentionRun]:
 
 def describe(code: str) -> str:
     """One sentence for the notices: how long this kind is kept, as set now."""
-    from flask_babel import gettext as _
-
     kind, n = BY_CODE[code], months()[code]
     if n == 0:
-        return _("%(what)s: no deletion period has been set yet, so they are kept.", what=kind.label)
-    return _("%(what)s: deleted %(n)d months after %(start)s.", what=kind.label, n=n, start=kind.counted_from)
+        return gettext("%(what)s: no deletion period has been set yet, so they are kept.", what=kind.label)
+    return ngettext("%(what)s: deleted %(num)d month after %(start)s.",
+                    "%(what)s: deleted %(num)d months after %(start)s.", n, what=kind.label, start=kind.counted_from)
