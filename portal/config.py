@@ -83,6 +83,8 @@ class DefaultConfig:
     CHECKIN_CODE_LIMIT_PER_CLIENT = "600 per minute"
     # Certificate verification, per (hashed) client.
     VERIFY_LIMIT = "30 per minute"
+    # Downloads of one's own data (/akun/data-saya), per account: each builds a PDF.
+    MY_DATA_DOWNLOAD_LIMIT = "5 per hour"
     # The portal's public address: every absolute address it writes (certificates and their QR
     # codes, the check-in QR, e-mails, exports, the WBS receipt) comes from it, never from the
     # request's Host header. Required in production; in development http://127.0.0.1:$PORT.

@@ -176,6 +176,16 @@ ENDPOINTS = {
     "participation.reminder_send": SECRETARY,
     "participation.early_detection": CITY,
     "participation.settings_page": ADMIN,
+    # The privacy notices are public (the WBS form they serve is); one's own data needs an employee.
+    "privacy.index": PUBLIC,
+    "privacy.notice": PUBLIC,
+    "privacy_rights.my_data": EMPLOYEE,
+    "privacy_rights.download": EMPLOYEE,
+    "privacy_rights.correction": EMPLOYEE,
+    "privacy_manage.settings_page": ADMIN,
+    "privacy_manage.retention_page": ADMIN,
+    "privacy_manage.corrections_list": ADMIN,
+    "privacy_manage.correction": ADMIN,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -211,7 +221,8 @@ ALLOWED = {
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
                     "documents.scheme": {"kind": "coi.evaluation"}, "coi_oversight.list_item": {"kind": "type"},
                     "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"},
-                    "certificates.session_bulk": {"fmt": "pdf"}, "participation.staff_export": {"fmt": "xlsx"}}
+                    "certificates.session_bulk": {"fmt": "pdf"}, "participation.staff_export": {"fmt": "xlsx"},
+                    "privacy.notice": {"purpose": "wbs"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
     LEARNER_RECORD: {"wbs_handler"},
@@ -261,11 +272,13 @@ def sample_args(app, world):
     coi = make_declaration(app, world)
     learning = make_learning_sample(app, world)
     sessions = make_session_sample(app, world)
+    correction = make_correction_request(app, world)
     return {
         **learning,
         **sessions,
         **wbs,
         **coi,
+        **correction,
         "opd_id": world.dinkes,
         "employee_id": world.asn["employee_id"],
         # An account no client below logs in with: ending its sessions must not log a client out.
@@ -350,6 +363,20 @@ def make_declaration(app, world) -> dict:
         services.submit(d, actor=user)
         db.session.commit()
         return {"declaration_id": d.id, "attachment_id": item.id, "item_id": lists.items(ListKind.TYPE)[0].id}
+
+
+def make_correction_request(app, world) -> dict:
+    """A correction request of asn.dinkes, waiting for an administrator."""
+    from portal.auth.models import User
+    from portal.privacy import corrections
+    from portal.privacy.models import CorrectionTopic
+
+    with app.app_context():
+        user = db.session.get(User, world.asn["user_id"])
+        item = corrections.request_correction(user.employee, topic=CorrectionTopic.PROFILE, what_is_wrong="Jabatan salah",
+                                              should_be="Analis Kebijakan Ahli Muda", actor=user)
+        db.session.commit()
+        return {"correction_id": item.id}
 
 
 @pytest.fixture

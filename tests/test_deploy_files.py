@@ -80,14 +80,15 @@ def test_units_and_timers_run_commands_that_exist():
                 started.add(argv[3])
         started.update(re.findall(r"^Unit=portal-command@([\w-]+)\.service$", text, re.M))
     started.discard("%i")  # the template; its instances are the timers' commands
-    assert {"worker", "send-reminders", "send-digests", "wbs-retention", "storage-sweep", "backup"} <= started
+    assert {"worker", "send-reminders", "send-digests", "wbs-retention", "privacy-retention", "storage-sweep",
+            "backup"} <= started
     assert started <= commands, started - commands
 
 
 def test_the_deployment_guide_names_only_commands_that_exist():
     guide = (PROJECT_ROOT / "docs" / "deployment.md").read_text()
     named = set(re.findall(r"(?:flask --app portal|portal-flask) ([a-z][a-z-]+)", guide))
-    assert {"db", "backup", "restore", "rotate-keys", "wbs-retention", "storage-sweep"} <= named
+    assert {"db", "backup", "restore", "rotate-keys", "wbs-retention", "privacy-retention", "storage-sweep"} <= named
     assert named <= _cli_commands(), named - _cli_commands()
 
 

@@ -279,6 +279,10 @@ KINDS = {
         "01-undangan.pdf": INVITATION, "02-daftar-hadir.pdf": ATTENDANCE, "03-notula.pdf": MINUTES}),
     "participation_evidence": ("pdf/participation_evidence.html", {"kota": ["module-id", "opd"],
                                                                     "opd": ["module-id", "opd"]}),
+    # The employee's copy of their data (a ZIP with this PDF and a JSON file), in Indonesian.
+    "privacy_my_data": ("pdf/privacy_my_data.html", {"data-saya.pdf": [
+        "name", "position", "opd", "module-id", "coi-description", "coi-activity", "coi-party", "coi-measure",
+        "coi-rationale", "coi-type", "title"]}),
 }
 
 
@@ -338,6 +342,8 @@ def download(kind: str, app, world, login_as, ids, caplog) -> dict[str, bytes]:
         return {"kota": _ok(reviewer.get(f"/partisipasi/bukti-dukung.pdf?tahun={ids['year']}"), "application/pdf"),
                 "opd": _ok(reviewer.get(f"/partisipasi/bukti-dukung.pdf?opd={world.dinkes}&tahun={ids['year']}"),
                            "application/pdf")}
+    if kind == "privacy_my_data":
+        return _pdfs_in_zip(_ok(login_as(world.asn).post("/akun/data-saya/unduh"), "application/zip"))
     raise AssertionError(kind)
 
 

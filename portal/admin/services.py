@@ -95,6 +95,7 @@ def audit_query(action: str = ""):
 def system_status(app, *, verify_audit: bool) -> dict:
     """Counts and settings; walking the whole audit chain only when asked (it grows with the log)."""
     from portal.org.models import Employee, Opd
+    from portal.privacy import corrections
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     ok, broken = audit.verify_chain() if verify_audit else (None, None)
@@ -109,6 +110,7 @@ def system_status(app, *, verify_audit: bool) -> dict:
         "audit_ok": ok,
         "audit_broken_at": broken,
         "scanning": clamav.status(app.config),
+        "open_corrections": corrections.open_count(),
     }
 
 

@@ -8,6 +8,7 @@ def init_app(app) -> None:
 
     from portal.certificates import (
         bulk,  # noqa: F401  (registers its job handlers)
+        privacy_notice,
         receivers,
         services,
         verify_views,
@@ -22,3 +23,4 @@ def init_app(app) -> None:
     contributions.of(app).stored_files[services.AREA] = Certificate.pdf_key
     contributions.add_nav(app, "certificates.index", _l("Certificates"), position=30)
     contributions.add_document_kind(app, "certificates.certificate", _l("Certificate"))
+    privacy_notice.register_notice(app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.coi import attachments, cli, lists, oversight_views, services, views
+    from portal.coi import attachments, cli, lists, oversight_views, privacy_notice, services, views
     from portal.coi.models import Attachment
     from portal.core import contributions
 
@@ -21,3 +21,4 @@ def init_app(app) -> None:
     contributions.add_nav(app, "coi.index", _l("Conflicts of interest"), position=50)
     contributions.add_document_kind(app, "coi.evaluation", _l("Yearly evaluation of conflict-of-interest handling"),
                                     numbered=True)
+    privacy_notice.register_notice(app)

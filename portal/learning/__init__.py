@@ -6,9 +6,10 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal.core import contributions
-    from portal.learning import cli, content, views
+    from portal.learning import cli, content, privacy_notice, views
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.learning_cli)
     contributions.of(app).seeders.append(lambda: f"learning content: {content.load_content()}")
     contributions.add_nav(app, "learning.index", _l("E-learning"), position=10)
+    privacy_notice.register_notice(app)

@@ -7,7 +7,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal.core import contributions
-    from portal.socialisation import checkin_views, records, views
+    from portal.socialisation import checkin_views, privacy_notice, records, views
     from portal.socialisation.models import Photo
 
     app.register_blueprint(views.bp)
@@ -20,3 +20,4 @@ def init_app(app) -> None:
                                     organiser_signs=True, acknowledged=True)
     contributions.add_document_kind(app, "socialisation.minutes", _l("Minutes of a socialisation session"),
                                     organiser_signs=True, acknowledged=True)
+    privacy_notice.register_notice(app)

@@ -10,7 +10,7 @@ def init_app(app) -> None:
 
     from portal.core import contributions, jobs
     from portal.core.roles import Role
-    from portal.wbs import cli, content, manage_views, public_views, services
+    from portal.wbs import cli, content, manage_views, privacy_notice, public_views, services
     from portal.wbs.models import Evidence
 
     app.register_blueprint(public_views.bp)
@@ -23,3 +23,4 @@ def init_app(app) -> None:
     found.seeders.append(lambda: f"WBS categories: {content.load_categories()} new")
     found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} report keys under the newest master key.")
     contributions.add_nav(app, "wbs_manage.queue", _l("WBS cases"), roles=(Role.WBS_HANDLER,), position=60)
+    privacy_notice.register_notice(app)

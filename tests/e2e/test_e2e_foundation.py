@@ -24,10 +24,10 @@ LANGS = ("id", "en")
 
 # Who sees which pages: "public" is a visitor without an account.
 PAGES = {
-    "public": ["/", "/login", "/tidak-ada"],
-    "asn.dinkes": ["/", "/akun", "/akun/kata-sandi", "/akun/mfa"],
+    "public": ["/", "/login", "/tidak-ada", "/privasi", "/privasi/wbs", "/privasi/benturan-kepentingan"],
+    "asn.dinkes": ["/", "/akun", "/akun/kata-sandi", "/akun/mfa", "/akun/data-saya", "/akun/data-saya/koreksi"],
     "admin": ["/admin/", "/admin/akun", "/admin/audit", "/org/opd", "/org/opd/baru", "/org/pegawai",
-              "/org/pegawai/baru", "/org/impor"],
+              "/org/pegawai/baru", "/org/impor", "/admin/privasi", "/admin/privasi/retensi", "/admin/privasi/koreksi"],
     "sekretaris.dinkes": ["/org/staf"],
 }
 EXPECTED_STATUS = {"/tidak-ada": 404}
@@ -295,7 +295,8 @@ def _screenshots(new_context, log_in, screens: dict) -> None:
 
 def test_screenshots_desktop_and_phone_in_both_languages(new_context, log_in):
     _screenshots(new_context, log_in, {
-        "public": [("home", "/"), ("login", "/login")],
-        "asn.dinkes": [("personal-home", "/"), ("profile", "/akun")],
-        "admin": [("admin-employees", "/org/pegawai")],
+        "public": [("home", "/"), ("login", "/login"), ("privacy-wbs", "/privasi/wbs")],
+        "asn.dinkes": [("personal-home", "/"), ("profile", "/akun"), ("my-data", "/akun/data-saya")],
+        "admin": [("admin-employees", "/org/pegawai"), ("admin-privacy-retention", "/admin/privasi/retensi"),
+                  ("admin-corrections", "/admin/privasi/koreksi")],
     })
