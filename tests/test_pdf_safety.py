@@ -186,7 +186,7 @@ def loaded(app, world, listener):
     certificate exist. Returns ids."""
     import sqlalchemy as sa
 
-    from portal.core import settings
+    from portal.documents import services as documents
     from portal.auth.models import User
     from portal.certificates.models import Certificate, CertificateKind
     from portal.coi import lists, services as coi
@@ -208,8 +208,9 @@ def loaded(app, world, listener):
         asn.name = short_payload(port, "name")
         asn.position = short_payload(port, "position")
         db.session.get(Opd, world.dinkes).name = short_payload(port, "opd")
-        settings.put("cert.signatory_name", short_payload(port, "signatory-name"))
-        settings.put("cert.signatory_title", short_payload(port, "signatory-title"))
+        documents.save_signatory("certificates.certificate", "sign", organiser=False, capacity="",
+                                 office=short_payload(port, "signatory-title"),
+                                 name=short_payload(port, "signatory-name"), rank="", nip="", actor=None)
 
         # Learning content, written in the portal by the Inspectorate.
         module_id = make_small_module(slug="aman")

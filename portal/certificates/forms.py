@@ -33,9 +33,6 @@ class CertificateSettingsForm(PortalForm):
     modules = MultiCheckboxField(_l("Modules required for the compliance certificate"),
                                  description=_l("None ticked: every active module is required."))
     requires_session = BooleanField(_l("Attendance at a socialisation session in the year is required too"))
-    signatory_title = StringField(_l("Signatory's position"), validators=[max_len(200)])
-    signatory_name = StringField(_l("Signatory's name"), validators=[max_len(200)],
-                                 description=_l("Leave empty to leave the line blank for a wet signature."))
     submit = SubmitField(_l("Save"))
 
 

@@ -15,7 +15,6 @@ from datetime import date, datetime
 import segno
 import sqlalchemy as sa
 from babel.dates import format_date
-from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -42,9 +41,8 @@ DEFAULTS = {
     # Module slugs required for the compliance certificate; empty means every active module.
     "cert.compliance_modules": [],
     "cert.compliance_requires_session": False,
-    "cert.signatory_name": "",
-    "cert.signatory_title": "Inspektur Kota Padang",
 }
+CERTIFICATE = "certificates.certificate"  # declared in portal/certificates/__init__.py
 
 
 class CertificateError(PortalError):
@@ -282,15 +280,16 @@ def context(cert: Certificate, base: str, cfg: dict) -> dict:
         "year": cert.year or cert.issued_on.year,
         "revoked": cert.status == CertificateStatus.REVOKED,
         "version": cert.version,
-        "signatory_name": cfg["cert.signatory_name"],
-        "signatory_title": cfg["cert.signatory_title"],
     }
 
 
 def _document_context(certs: list[Certificate], base: str) -> dict:
+    """What every page shares (read once per document): the kop, the place, who signs."""
+    from portal.documents import services as documents
+
     cfg = config()
-    return {"government": current_app.config["GOVERNMENT_NAME"],
-            "inspectorate": current_app.config["INSPECTORATE_NAME"],
+    return {"kop": documents.kop(documents.inspectorate_id()), "place": documents.profile()["gov.place"],
+            "signature": documents.signature_block(CERTIFICATE),
             "labels": labels(), "certificates": [context(c, base, cfg) for c in certs]}
 
 

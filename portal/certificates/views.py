@@ -147,17 +147,13 @@ def job_file(job_id: int):
 def settings_page():
     cfg = services.config()
     form = CertificateSettingsForm(data={"modules": cfg["cert.compliance_modules"],
-                                         "requires_session": cfg["cert.compliance_requires_session"],
-                                         "signatory_title": cfg["cert.signatory_title"],
-                                         "signatory_name": cfg["cert.signatory_name"]})
+                                         "requires_session": cfg["cert.compliance_requires_session"]})
     locale = str(get_locale())
     form.modules.choices = [SelectChoice(m.slug, m.title_en if locale == "en" else m.title_id)
                             for m in db.session.scalars(db.select(Module).order_by(Module.position))]
     if form.validate_on_submit():
         settings.save({"cert.compliance_modules": sorted(form.modules.data or []),
-                       "cert.compliance_requires_session": bool(form.requires_session.data),
-                       "cert.signatory_title": (form.signatory_title.data or "").strip(),
-                       "cert.signatory_name": (form.signatory_name.data or "").strip()},
+                       "cert.compliance_requires_session": bool(form.requires_session.data)},
                       actor=current_user, action="certificate.settings_changed")
         db.session.commit()
         flash(_("The settings have been saved."), "success")

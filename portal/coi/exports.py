@@ -1,12 +1,13 @@
 """The yearly evaluation per OPD (to the Mayor through the Inspector) as PDF and XLSX."""
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import format_date
+from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
 from portal.coi.queries import Evaluation
-from portal.core import pdf, tables
+from portal.core import formatting, pdf, tables
+
+EVALUATION = "coi.evaluation"  # declared in portal/coi/__init__.py
 
 
 def _register_rows(ev: Evaluation, locale: str) -> list[dict]:
@@ -20,16 +21,14 @@ def _register_rows(ev: Evaluation, locale: str) -> list[dict]:
         "handling": "; ".join(x for x in (d.decision.label(locale) if d.decision else "", d.decision_rationale,
                                           d.proposed_measure) if x),
         "status": str(d.status.label),
-        "due_on": format_date(d.due_on, "medium") if d.due_on else "",
-        "decided_on": format_date(d.decided_on, "medium") if d.decided_on else "",
+        "due_on": formatting.day(d.due_on),
+        "decided_on": formatting.day(d.decided_on),
     } for d in ev.rows]
 
 
 def evaluation_context(ev: Evaluation, opd_name: str, locale: str) -> dict:
     return {
         "lang": locale,
-        "government": current_app.config["GOVERNMENT_NAME"],
-        "inspectorate": current_app.config["INSPECTORATE_NAME"],
         "opd": opd_name, "year": ev.year, "headcount": ev.headcount, "statements_filed": ev.statements_filed,
         "declarations": ev.declarations, "decided": ev.decided, "decided_on_time": ev.decided_on_time,
         "open_overdue": ev.open_overdue,
@@ -39,8 +38,20 @@ def evaluation_context(ev: Evaluation, opd_name: str, locale: str) -> dict:
     }
 
 
-def evaluation_pdf(ev: Evaluation, opd_name: str, locale: str) -> bytes:
-    return pdf.render("pdf/coi_evaluation.html", evaluation_context(ev, opd_name, locale))
+def evaluation_pdf(opd, year: int, *, on, actor) -> bytes:
+    """The evaluation as the Inspectorate's letter to the head of region: Indonesian whatever the
+    reader's language, on the Inspectorate's letterhead, numbered once per OPD and year, signed by
+    the office set for it. The caller commits (the number)."""
+    from portal.coi.queries import evaluation
+    from portal.documents import services as documents
+
+    with force_locale("id"):
+        ev = evaluation(opd.id, year, "id", on)
+        title = gettext("Yearly evaluation of conflict-of-interest handling %(opd)s %(year)d", opd=opd.name, year=year)
+        official = documents.official(EVALUATION, opd_id=documents.inspectorate_id(), title=title, actor=actor,
+                                      numbered_as=f"coi_evaluation:{opd.id}:{year}")
+        return pdf.render("pdf/coi_evaluation.html", {**evaluation_context(ev, opd.name, "id"), **official,
+                                                      "head_office": documents.profile()["gov.head_office"]})
 
 
 def evaluation_xlsx(ev: Evaluation, opd_name: str, locale: str) -> bytes:

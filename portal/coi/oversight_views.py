@@ -111,15 +111,14 @@ def evaluation():
 @reviewer
 def evaluation_file(fmt: str):
     opd, year = _opd_for_view(), _year()
-    locale = str(get_locale())
-    ev = queries.evaluation(opd.id, year, locale, today())
     audit.record("coi.evaluation_exported", opd, actor=current_user, data={"year": year, "format": fmt})
-    db.session.commit()
     if fmt == "pdf":
-        body, mimetype = exports.evaluation_pdf(ev, opd.name, locale), "application/pdf"
+        body, mimetype = exports.evaluation_pdf(opd, year, on=today(), actor=current_user), "application/pdf"
     else:
-        body = exports.evaluation_xlsx(ev, opd.name, locale)
+        locale = str(get_locale())
+        body = exports.evaluation_xlsx(queries.evaluation(opd.id, year, locale, today()), opd.name, locale)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    db.session.commit()  # the export's audit event, and the letter's number the first time it is made
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=evaluasi-bk-{opd.code.lower()}-{year}.{fmt}"})
 

@@ -91,6 +91,14 @@ def has_logo() -> bool:
 
 # --- letterheads ------------------------------------------------------------------------------------
 
+def inspectorate_id() -> int | None:
+    """The Inspectorate's OPD: the issuing unit of most of the portal's documents."""
+    from portal.org.models import Opd, OpdKind
+
+    return db.session.scalar(sa.select(Opd.id).where(Opd.kind == OpdKind.INSPECTORATE, Opd.active.is_(True))
+                             .order_by(Opd.id))
+
+
 def letterhead(opd_id: int | None) -> Letterhead | None:
     return db.session.scalar(sa.select(Letterhead).where(
         Letterhead.opd_id.is_(None) if opd_id is None else Letterhead.opd_id == opd_id))

@@ -18,6 +18,6 @@ def init_app(app) -> None:
     # The secretaries' and the Inspectorate's hub: staff lists, learning results and yearly
     # statements are linked from there.
     contributions.add_document_kind(app, "participation.evidence", _l("Participation evidence (bukti dukung)"),
-                                    acknowledged=True)
+                                    organiser_signs=True, acknowledged=True)
     contributions.add_nav(app, "participation.dashboard", _l("Participation"),
                           roles=(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER), position=40)

@@ -1,13 +1,15 @@
 """The staff list as CSV or XLSX, and the evidence summary (bukti dukung) as PDF."""
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import format_date, format_datetime
+import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal.core import pdf, tables
-from portal.core.workdays import today
+from portal.core import formatting, pdf, tables
+from portal.extensions import db
 from portal.participation import queries, services
+
+EVIDENCE = "participation.evidence"  # declared in portal/participation/__init__.py
 
 
 def _header() -> list[str]:
@@ -38,9 +40,32 @@ def staff_xlsx(rows: list[queries.StaffRow], title: str) -> bytes:
                                            preamble=[[title]])])
 
 
-def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: queries.OpdRow, modules,
-                 per_unit: bool, locale: str, as_of=None) -> bytes:
-    """For one OPD (`per_unit` False: its employees are the units) or the city (the OPDs are)."""
+def evidence_pdf(*, opd, title: str, year: int, rows: list[queries.OpdRow], total: queries.OpdRow, modules,
+                 per_unit: bool, as_of=None, maker=None) -> bytes:
+    """For one OPD (`per_unit` False: its employees are the units) or the city (the OPDs are).
+    Official evidence, so Indonesian, on the OPD's letterhead (the Inspectorate's for the city),
+    signed by whoever made it (`maker`, an employee) and acknowledged by the OPD's head."""
+    with force_locale("id"):
+        return pdf.render("pdf/participation_evidence.html", {
+            **_evidence(title, year, rows, total, modules, per_unit, as_of),
+            **_official_evidence(opd, maker)})
+
+
+def _official_evidence(opd, maker) -> dict:
+    from portal.documents import services as documents
+    from portal.org.models import Employee
+
+    official = documents.official(EVIDENCE, opd_id=opd.id if opd else documents.inspectorate_id(), organiser=maker)
+    head = db.session.scalar(sa.select(Employee).where(Employee.opd_id == opd.id, Employee.is_opd_head.is_(True),
+                                                       Employee.active.is_(True))) if opd else None
+    if head is not None and official["acknowledgement"] is None:
+        official["acknowledgement"] = {"capacity": "", "office": head.position, "name": head.name,
+                                       "rank": head.rank or "", "nip": head.nip}
+    return official
+
+
+def _evidence(title, year, rows, total, modules, per_unit, as_of) -> dict:
+    locale = "id"
     module_rows = []
     for m in modules:
         count = total.module(m.id)
@@ -52,11 +77,9 @@ def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: qu
         module_rows.append({"title": m.title_en if locale == "en" else m.title_id, "complete": count.complete,
                             "percent": round(percent), "wording": services.wording(percent)})
     statements_percent = 100 * total.statements / total.headcount if total.headcount else 0
-    return pdf.render("pdf/participation_evidence.html", {
-        "lang": locale, "government": current_app.config["GOVERNMENT_NAME"],
-        "inspectorate": current_app.config["INSPECTORATE_NAME"], "title": title, "year": year,
-        "date": format_date(today(), "long"),
-        "as_of": format_datetime(as_of, "short") if as_of is not None else "",
+    return {
+        "lang": locale, "title": title, "year": year,
+        "as_of": formatting.moment(as_of) if as_of is not None else "",
         "headcount": total.headcount, "units": len(rows),
         "per_unit": per_unit, "modules": module_rows,
         "statements": total.statements, "statements_percent": round(statements_percent),
@@ -65,4 +88,4 @@ def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: qu
         "opds": [{"name": r.name, "headcount": r.headcount,
                   "coverage": round(100 * r.coverage([m.id for m in modules])), "statements": r.statements,
                   "attended": r.attended} for r in rows] if per_unit else [],
-    })
+    }

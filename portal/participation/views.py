@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -111,9 +110,9 @@ def evidence():
     counted = figures.load(year, opd.id if opd else None)
     rows = [r for r in counted.rows if r.headcount] if opd is None else counted.rows
     total = queries.city_total(rows) if opd is None else rows[0]
-    body = exports.evidence_pdf(title=opd.name if opd else current_app.config["GOVERNMENT_NAME"], year=year,
-                                rows=rows, total=total, modules=modules, per_unit=opd is None,
-                                locale=str(get_locale()), as_of=counted.as_of)
+    body = exports.evidence_pdf(opd=opd, title=opd.name if opd else current_app.config["GOVERNMENT_NAME"], year=year,
+                                rows=rows, total=total, modules=modules, per_unit=opd is None, as_of=counted.as_of,
+                                maker=current_user.employee)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=bukti-dukung-{(opd.code if opd else 'kota').lower()}-{year}.pdf"})
 

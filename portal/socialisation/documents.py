@@ -5,15 +5,12 @@ from __future__ import annotations
 import io
 import zipfile
 
-import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
 from portal.core import formatting, pdf, signals, storage, tables
 from portal.core.clock import local, utcnow
 from portal.documents import services as documents
-from portal.extensions import db
-from portal.org.models import Opd, OpdKind
 from portal.socialisation import records, services
 from portal.socialisation.models import Participant, SocialisationSession
 from portal.web.urls import absolute_url
@@ -25,10 +22,7 @@ INVITATION, ATTENDANCE_LIST, MINUTES = ("socialisation.invitation", "socialisati
 
 def _issuing_opd(session: SocialisationSession) -> int | None:
     """The OPD whose letterhead the documents carry: the organising OPD, or the Inspectorate."""
-    if session.owner_opd_id:
-        return session.owner_opd_id
-    return db.session.scalar(sa.select(Opd.id).where(Opd.kind == OpdKind.INSPECTORATE, Opd.active.is_(True))
-                             .order_by(Opd.id))
+    return session.owner_opd_id or documents.inspectorate_id()
 
 
 def _organiser(session: SocialisationSession):

@@ -62,12 +62,15 @@ def test_module_and_compliance_pdfs_name_their_subject(app, world, module, clien
 
 
 def test_the_signatory_from_the_settings_is_printed(app, world, client_of):
-    from tests.certificates.conftest import save_settings
-
-    save_settings(client_of("admin"), title="Inspektur Kota Padang", name="Dr. Arfian, S.H., M.H.")
+    """Who signs is one of the official documents' signatories: office, name, rank and NIP."""
+    admin = client_of("admin")
+    assert admin.post("/admin/naskah/penandatangan/certificates.certificate/sign", data={
+        "office": "Inspektur Kota Padang", "name": "Dr. Arfian, S.H., M.H.", "rank": "Pembina Utama Muda (IV/c)",
+        "nip": "197001011995031001"}).status_code == 302
     cert = attendance_certificate(app, world, world.asn)
     content = pdf_text(client_of("asn").get(f"{BASE}/{cert['id']}/pdf").data)
     assert "Inspektur Kota Padang" in content and "Dr. Arfian, S.H., M.H." in content
+    assert "Pembina Utama Muda (IV/c)" in content and "NIP 19700101 199503 1 001" in content
 
 
 def test_detail_page_shows_the_code_and_the_recorded_fingerprint(app, world, client_of):

@@ -118,7 +118,7 @@ def test_evaluation_page_pdf_and_xlsx(app, world, inspektur, items):
         out = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True,
                              check=True).stdout.decode()
         flat = re.sub(r"\s+", "", out)  # the register number wraps inside its narrow column
-        assert "Dinas Kesehatan" in out and number in flat and "RAHASIA-7Q" in out and "Power and" in out
+        assert "Dinas Kesehatan" in out and number in flat and "RAHASIA-7Q" in out and "Kekuasaan dan" in out and "Power and" not in out
 
     response = inspektur.get(f"{OVERSIGHT}/evaluasi.xlsx{query}")
     assert response.status_code == 200 and "evaluasi-bk-dinkes" in response.headers["Content-Disposition"]

@@ -37,24 +37,27 @@ def pdf(client, query=""):
     return response, pdf_text(response.data)
 
 
-def test_opd_summary_in_english(world, coverage, client_of):
+def test_opd_summary_is_indonesian_whatever_the_interface(world, coverage, client_of):
+    """An official document: in Indonesian even for someone whose interface is in English."""
     from portal.core.workdays import today
 
-    secretary = client_of("secretary")
+    secretary = client_of("secretary")  # English interface
     response, body = pdf(secretary)
     year = today().year
     assert response.headers["Content-Disposition"] == f"attachment; filename=bukti-dukung-dinkes-{year}.pdf"
-    assert "Participation summary (bukti dukung)" in body
-    assert f"Dinas Kesehatan · Year {year}" in body
-    assert "Units counted: the 4 employees of the OPD." in body
-    assert re.search(r"Modul Penuh 4 100% all units \(seluruh\)", body), body
-    assert re.search(r"Modul Separuh 2 50% most units \(sebagian besar\)", body), body
-    assert re.search(r"Modul Sedikit 1 25% a few units \(sebagian kecil\)", body), body
-    assert re.search(r"Modul Kosong 0 0% not yet \(belum\)", body), body
-    assert re.search(rf"Yearly statements {year} filed 3 \(75%\) most units \(sebagian besar\)", body), body
-    assert re.search(r"Valid certificates issued (\d+)", body).group(1) == cards(
+    assert "RINGKASAN PARTISIPASI (BUKTI DUKUNG)" in body
+    assert f"Dinas Kesehatan · Tahun {year}" in body
+    assert "Unit yang dihitung: 4 pegawai OPD." in body
+    assert re.search(r"Modul Penuh 4 100% seluruh unit", body), body
+    assert re.search(r"Modul Separuh 2 50% sebagian besar unit", body), body
+    assert re.search(r"Modul Sedikit 1 25% sebagian kecil unit", body), body
+    assert re.search(r"Modul Kosong 0 0% belum", body), body
+    assert re.search(rf"Pernyataan tahunan {year} disampaikan 3 \(75%\) sebagian besar unit", body), body
+    assert re.search(r"Sertifikat sah yang diterbitkan (\d+)", body).group(1) == cards(
         text(secretary.get(f"{BASE}/")))["Certificates issued"]
     assert "Per OPD" not in body  # per employee for one OPD
+    # Made by the secretary who downloads it, acknowledged by the head of the OPD.
+    assert re.search(r"Mengetahui, Kepala Dinas Kesehatan, .*NIP", body), body
 
 
 def test_opd_summary_in_indonesian(world, coverage, login_as):
@@ -72,12 +75,12 @@ def test_city_summary_counts_opds(app, world, coverage, client_of):
     response, body = pdf(inspektur)
     assert response.headers["Content-Disposition"] == f"attachment; filename=bukti-dukung-kota-{today().year}.pdf"
     assert app.config["GOVERNMENT_NAME"] in body
-    assert "Units counted: 3 OPDs with 8 employees." in body
+    assert "Unit yang dihitung: 3 OPD dengan 8 pegawai." in body
     # Per unit: how many of the 3 OPDs the module reached.
-    assert re.search(r"Modul Penuh 6 100% all units \(seluruh\)", body), body
-    assert re.search(r"Modul Separuh 3 67% most units \(sebagian besar\)", body), body
-    assert re.search(r"Modul Sedikit 1 33% a few units \(sebagian kecil\)", body), body
-    assert re.search(r"Modul Kosong 0 0% not yet \(belum\)", body), body
+    assert re.search(r"Modul Penuh 6 100% seluruh unit", body), body
+    assert re.search(r"Modul Separuh 3 67% sebagian besar unit", body), body
+    assert re.search(r"Modul Sedikit 1 33% sebagian kecil unit", body), body
+    assert re.search(r"Modul Kosong 0 0% belum", body), body
     assert "Per OPD" in body
     # Dinkes: 4 people, coverage (4 + 2 + 1 + 0) / 16 = 44%, 3 statements.
     assert re.search(r"Dinas Kesehatan 4 44% 3 0", body), body
@@ -85,19 +88,19 @@ def test_city_summary_counts_opds(app, world, coverage, client_of):
 
     # The chosen OPD instead of the city.
     _, body = pdf(inspektur, f"?opd={world.disdik}")
-    assert "Units counted: the 2 employees of the OPD." in body
-    assert re.search(r"Modul Penuh 1 50% most units \(sebagian besar\)", body), body
+    assert "Unit yang dihitung: 2 pegawai OPD." in body
+    assert re.search(r"Modul Penuh 1 50% sebagian besar unit", body), body
 
 
 def test_most_starts_where_the_setting_says(world, coverage, client_of):
     save_settings(client_of("admin"), most_percent=60)
     _, body = pdf(client_of("secretary"))
-    assert re.search(r"Modul Separuh 2 50% a few units \(sebagian kecil\)", body), body
-    assert re.search(r"filed 3 \(75%\) most units \(sebagian besar\)", body), body
+    assert re.search(r"Modul Separuh 2 50% sebagian kecil unit", body), body
+    assert re.search(r"disampaikan 3 \(75%\) sebagian besar unit", body), body
     save_settings(client_of("admin"), most_percent=80)
     _, body = pdf(client_of("secretary"))
-    assert re.search(r"filed 3 \(75%\) a few units \(sebagian kecil\)", body), body
-    assert re.search(r"Modul Penuh 4 100% all units \(seluruh\)", body), body
+    assert re.search(r"disampaikan 3 \(75%\) sebagian kecil unit", body), body
+    assert re.search(r"Modul Penuh 4 100% seluruh unit", body), body
 
 
 def test_other_year(world, coverage, client_of):
@@ -106,8 +109,8 @@ def test_other_year(world, coverage, client_of):
     last = today().year - 1
     response, body = pdf(client_of("secretary"), f"?tahun={last}")
     assert response.headers["Content-Disposition"].endswith(f"-{last}.pdf")
-    assert f"Year {last}" in body
-    assert re.search(rf"Yearly statements {last} filed 0 \(0%\) not yet \(belum\)", body), body
+    assert f"Tahun {last}" in body
+    assert re.search(rf"Pernyataan tahunan {last} disampaikan 0 \(0%\) belum", body), body
 
 
 def test_wording_thresholds(app):
