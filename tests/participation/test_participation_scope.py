@@ -74,7 +74,7 @@ def test_secretary_always_sees_own_opd(app, world, people, client_of):
     for query in ("", f"?opd={world.disdik}", f"?opd={world.inspektorat}", "?opd=0", "?opd=abc"):
         body = _check_shows(_get_all(secretary, query), people, ("dinkes",), ("disdik", "inspektorat"), dinkes)
         assert disdik not in body
-        assert "the 3 employees of the OPD" in body
+        assert "Unit yang dihitung: 3 pegawai OPD." in body
     # The other secretary likewise only ever gets Disdik.
     other = client_of("secretary_disdik")
     _check_shows(_get_all(other, f"?opd={world.dinkes}"), people, ("disdik",), ("dinkes", "inspektorat"), disdik)
@@ -91,7 +91,7 @@ def test_city_roles_choose_an_opd_or_see_the_city(app, world, people, client_of,
     city = app.config["GOVERNMENT_NAME"]
     responses = _get_all(client)
     body = _check_shows(responses, people, ("dinkes", "disdik", "inspektorat"), (), city, "Pemerintah Kota Padang")
-    assert "Units counted: 3 OPDs with 7 employees." in body
+    assert "Unit yang dihitung: 3 OPD dengan 7 pegawai." in body
     ranking = opd_table(text(responses[0]))
     assert set(ranking) == {"Dinas Kesehatan", disdik, "Inspektorat"}
     assert ranking["Dinas Kesehatan"]["headcount"] == 3 and ranking[disdik]["headcount"] == 2
