@@ -72,6 +72,7 @@ ENDPOINTS = {
     "admin.approval_password": ADMIN,
     "admin.holidays": ADMIN,
     "admin.holiday_delete": ADMIN,
+    "admin.signing_page": ADMIN,
     "wbs.index": PUBLIC,
     "wbs.new_report": PUBLIC,
     "wbs.follow_up": PUBLIC,

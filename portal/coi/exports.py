@@ -6,7 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.coi.queries import Evaluation
-from portal.core import pdf, tables
+from portal.core import pdf, signing, tables
 
 
 def _register_rows(ev: Evaluation, locale: str) -> list[dict]:
@@ -40,7 +40,8 @@ def evaluation_context(ev: Evaluation, opd_name: str, locale: str) -> dict:
 
 
 def evaluation_pdf(ev: Evaluation, opd_name: str, locale: str) -> bytes:
-    return pdf.render("pdf/coi_evaluation.html", evaluation_context(ev, opd_name, locale))
+    return pdf.render("pdf/coi_evaluation.html", evaluation_context(ev, opd_name, locale),
+                      sign_as=signing.Document.COI_EVALUATION)
 
 
 def evaluation_xlsx(ev: Evaluation, opd_name: str, locale: str) -> bytes:

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
-from portal.core import pdf, tables
+from portal.core import pdf, signing, tables
 from portal.core.workdays import today
 from portal.participation import queries, services
 
@@ -65,4 +65,4 @@ def evidence_pdf(*, title: str, year: int, rows: list[queries.OpdRow], total: qu
         "opds": [{"name": r.name, "headcount": r.headcount,
                   "coverage": round(100 * r.coverage([m.id for m in modules])), "statements": r.statements,
                   "attended": r.attended} for r in rows] if per_unit else [],
-    })
+    }, sign_as=signing.Document.PARTICIPATION_EVIDENCE)

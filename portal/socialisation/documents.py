@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
 
-from portal.core import pdf, signals, storage, tables
+from portal.core import pdf, signals, signing, storage, tables
 from portal.core.clock import local, utcnow
 from portal.socialisation import records, services
 from portal.socialisation.models import Participant, SocialisationSession
@@ -43,7 +43,7 @@ def _base(session: SocialisationSession, opd_name: str | None) -> dict:
 
 
 def invitation_pdf(session: SocialisationSession) -> bytes:
-    return pdf.render("pdf/session_invitation.html", _base(session, None))
+    return pdf.render("pdf/session_invitation.html", _base(session, None), sign_as=signing.Document.SESSION_INVITATION)
 
 
 def _rows(rows: list[Participant]) -> list[dict]:
@@ -62,7 +62,7 @@ def attendance_pdf(session: SocialisationSession, rows: list[Participant], opd_n
         "counts": [[str(status.label), n] for status, n in counts.items()],
         "generated": format_datetime(utcnow(), "medium"),
         "closed": bool(session.closed_at),
-    })
+    }, sign_as=signing.Document.SESSION_ATTENDANCE)
 
 
 def minutes_pdf(session: SocialisationSession) -> bytes:
@@ -70,7 +70,7 @@ def minutes_pdf(session: SocialisationSession) -> bytes:
         **_base(session, None),
         "paragraphs": [p.strip() for p in session.minutes.split("\n\n") if p.strip()],
         "attended": sum(1 for p in services.participants(session) if p.status.attended),
-    })
+    }, sign_as=signing.Document.SESSION_MINUTES)
 
 
 def evidence_pack(session: SocialisationSession, opd_id: int, opd_name: str) -> bytes:
