@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+
+from portal.core import signing
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +44,7 @@ def trust_roots() -> _Roots:
     path = str(current_app.config.get("SIGNING_TRUST_ROOTS") or "")
     if not path:
         return _Roots(("",), [], False)
-    key: tuple
-    try:
-        stat = os.stat(path)
-        key = (path, stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = (path, None, None)
+    key = signing.file_stamp(path)
     cached = current_app.extensions.get("portal.signing_roots")
     if cached is not None and cached.key == key:
         return cached

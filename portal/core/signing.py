@@ -104,6 +104,15 @@ class _Loaded:
     problem: str
 
 
+def file_stamp(path: str) -> tuple:
+    """What tells a changed file from the one read before (a renewed certificate, new roots)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path, None, None)
+    return (path, stat.st_mtime_ns, stat.st_size)
+
+
 def configured(config=None) -> bool:
     config = config if config is not None else current_app.config
     return bool(config.get("SIGNING_PKCS12"))
@@ -115,12 +124,7 @@ def _load() -> _Loaded:
     from pyhanko.sign import signers
 
     path = str(current_app.config["SIGNING_PKCS12"])
-    key: tuple
-    try:
-        stat = os.stat(path)
-        key = (path, stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = (path, None, None)
+    key = file_stamp(path)
     cached = current_app.extensions.get("portal.signing")
     if cached is not None and cached.key == key:
         return cached

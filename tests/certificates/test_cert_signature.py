@@ -152,6 +152,16 @@ def test_a_signature_the_portal_does_not_trust(app_factory, world, signing_pki, 
     public.get("/?lang=en")
     assert UNTRUSTED in check(public, cert["code"], issued)
 
+    (tmp_path / "junk.pem").write_bytes(b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+    junk_roots = app_factory(**dict(signing_pki.signer(file="third.p12"), SIGNING_TRUST_ROOTS=str(tmp_path / "junk.pem")))
+    public = junk_roots.test_client()
+    public.get("/?lang=en")
+    assert UNTRUSTED in check(public, cert["code"], issued)
+    admin = junk_roots.test_client()
+    admin.get("/?lang=en")
+    assert admin.post("/login", data={"login": "admin", "password": PASSWORD}).status_code == 302
+    assert "cannot be read as PEM or DER certificates" in text(admin.get("/admin/tanda-tangan-elektronik"))
+
 
 def test_without_signing_the_page_says_so_plainly(app_factory, world, signing_pki):
     unsigned_app = app_factory()
