@@ -49,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     for area in AREAS:
         import_module(f"portal.{area}").init_app(app)
+    from portal.core import signing
+
+    signing.check_at_startup(app)
     return app
 
 
@@ -68,6 +71,8 @@ def _configure(app: Flask, test_config: dict | None) -> None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("PORTAL")
         apply_environment(app.config)
+        if not app.config.get("SIGNING_PKCS12") and (instance / "signing.p12").is_file():
+            app.config["SIGNING_PKCS12"] = str(instance / "signing.p12")
     else:
         app.config.update(test_config)
     resolve_public_address(app.config)

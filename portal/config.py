@@ -116,6 +116,17 @@ class DefaultConfig:
     CLAMD_ADDRESS = ""
     CLAMD_TIMEOUT = 10  # seconds per connect, send or answer; a WBS report holds up to 5 files
 
+    # Electronic signatures (PAdES) on every official PDF: the signing official's certificate and
+    # key as a PKCS#12 file (from the government's PSrE, BSrE) and its passphrase, from the
+    # environment or instance/config.py, never from the database. Empty: PDFs are not signed
+    # (instance/signing.p12 is used when that file exists). Set but unusable (missing file, wrong
+    # passphrase, expired): official PDFs are refused, never made unsigned (portal/core/signing.py).
+    SIGNING_PKCS12 = ""
+    SIGNING_PASSPHRASE = ""
+    # A PEM file of the certification authorities (BSrE's chain) whose signatures the public
+    # verification page calls trusted; empty: a signature can be intact but never trusted.
+    SIGNING_TRUST_ROOTS = ""
+
     # Shown on certificates, posters and the footer; Padang is the first deployment, not a constant.
     GOVERNMENT_NAME = "Pemerintah Kota Padang"
     INSPECTORATE_NAME = "Inspektorat Kota Padang"
@@ -184,6 +195,11 @@ def apply_environment(config) -> None:
     # guard and secure cookies off; the documented variable is read under its own name here.
     if os.environ.get("PORTAL_ENV"):
         config["PORTAL_ENV"] = os.environ["PORTAL_ENV"]
+    # Read as typed: from_prefixed_env would parse them as JSON (a passphrase of digits would
+    # become a number, "null" nothing at all).
+    for name in ("SIGNING_PKCS12", "SIGNING_PASSPHRASE", "SIGNING_TRUST_ROOTS"):
+        if f"PORTAL_{name}" in os.environ:
+            config[name] = os.environ[f"PORTAL_{name}"]
     if isinstance(config.get("DATA_KEYS"), str):
         config["DATA_KEYS"] = [k.strip() for k in config["DATA_KEYS"].split(",") if k.strip()]
 

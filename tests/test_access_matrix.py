@@ -81,6 +81,7 @@ ENDPOINTS = {
     "documents.register": CITY,
     "admin.holidays": ADMIN,
     "admin.holiday_delete": ADMIN,
+    "admin.signing_page": ADMIN,
     "wbs.index": PUBLIC,
     "wbs.new_report": PUBLIC,
     "wbs.follow_up": PUBLIC,

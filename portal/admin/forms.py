@@ -52,3 +52,11 @@ class HolidayForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the name of the day off.")),
                                                max_len(120)])
     submit = SubmitField(_l("Add the day"))
+
+
+class SigningForm(PortalForm):
+    footer = TextAreaField(_l("Footer text of the signature mark"), validators=[max_len(300)], render_kw={"rows": 2},
+                           description=_l("Printed under the signer's name in the mark on every signed PDF. Name the "
+                                          "certification authority (for example BSrE) only when the certificate was "
+                                          "issued by it. Empty: no footer text."))
+    submit = SubmitField(_l("Save"))

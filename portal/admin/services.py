@@ -8,7 +8,7 @@ from portal.admin import approvals
 from portal.admin.models import ApprovalKind
 from portal.auth import services as auth_services
 from portal.auth.models import User
-from portal.core import audit, clamav, codes
+from portal.core import audit, clamav, codes, signing
 from portal.core.errors import PortalError
 from portal.core.roles import PRIVILEGED, Role
 from portal.extensions import db
@@ -111,6 +111,7 @@ def system_status(app, *, verify_audit: bool) -> dict:
         "audit_broken_at": broken,
         "scanning": clamav.status(app.config),
         "open_corrections": corrections.open_count(),
+        "signing": signing.status(app.config),
     }
 
 

@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import approvals, services
-from portal.admin.forms import AccountForm, DecisionForm, HolidayForm, NewAccountForm, ResetForm
+from portal.admin.forms import AccountForm, DecisionForm, HolidayForm, NewAccountForm, ResetForm, SigningForm
 from portal.admin.models import Approval, ApprovalKind
 from portal.auth import mfa
 from portal.auth.models import User
+from portal.core import settings, signature_check, signing
 from portal.core.errors import PortalError
 from portal.core.roles import Role
 from portal.extensions import db
@@ -234,3 +235,18 @@ def holiday_delete(holiday_id: int):
         flash(_("The day has been removed."), "success")
         return redirect(url_for("admin.holidays", tahun=year))
     return redirect(url_for("admin.holidays"))
+
+
+@bp.route("/tanda-tangan-elektronik", methods=["GET", "POST"])
+def signing_page():
+    """Whether official PDFs are signed, with which certificate until when; the mark's footer."""
+    footer = settings.get("signing.footer", signing.DEFAULT_FOOTER)
+    form = SigningForm(data={"footer": footer})
+    if form.validate_on_submit():
+        settings.save({"signing.footer": " ".join((form.footer.data or "").split())}, actor=current_user,
+                      action="signing.settings_changed")
+        db.session.commit()
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("admin.signing_page"))
+    return render_template("admin/signing.html", form=form, status=signing.status(current_app.config),
+                           roots=signature_check.roots_status(current_app.config)), 400 if form.errors else 200

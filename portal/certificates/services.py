@@ -22,7 +22,7 @@ from markupsafe import Markup
 from portal.certificates.models import Certificate, CertificateChange, CertificateKind, CertificateStatus
 from portal.coi.models import Declaration, Kind
 from portal.coi.models import Status as DeclarationStatus
-from portal.core import audit, codes, pdf, settings, storage
+from portal.core import audit, codes, pdf, settings, signing, storage
 from portal.core.clock import local_zone, utcnow
 from portal.core.errors import PortalError
 from portal.core.rows import insert_unless_present
@@ -294,7 +294,9 @@ def _document_context(certs: list[Certificate], base: str) -> dict:
 
 
 def render(certs: list[Certificate], base: str) -> bytes:
-    return pdf.render("pdf/certificates.html", _document_context(certs, base))
+    """One certificate's official PDF (signed when signing is configured: its stored SHA-256 is
+    then that of the signed file, which is what the holder downloads and the verifier uploads)."""
+    return pdf.render("pdf/certificates.html", _document_context(certs, base), sign_as=signing.Document.CERTIFICATE)
 
 
 def ensure_pdf(cert: Certificate, base: str | None = None) -> bytes:
@@ -320,14 +322,15 @@ def ensure_pdf(cert: Certificate, base: str | None = None) -> bytes:
 
 def merged(certs: list[Certificate], base: str, progress=None, chunk: int = 50) -> bytes:
     """Many certificates as one PDF: written in chunks (the progress bar moves, and memory stays
-    that of one chunk), then concatenated."""
+    that of one chunk), then concatenated, and the whole signed once (a print batch: each
+    certificate's own PDF is signed on its own)."""
     files = []
     for start in range(0, len(certs), chunk):
         part = certs[start:start + chunk]
-        files.append(pdf.render("pdf/certificates.html", _document_context(part, base)))
+        files.append(pdf.render("pdf/certificates.html", _document_context(part, base), sign_as=None))  # a part
         if progress:
             progress(start + len(part), len(certs))
-    return pdf.merge(files)
+    return pdf.merge(files, sign_as=signing.Document.CERTIFICATES)
 
 
 # --- verification ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from portal.certificates import services
 from portal.certificates.forms import FileCheckForm, VerifyForm
-from portal.core import uploads
+from portal.core import signature_check, signing, uploads
 from portal.org.nip import mask
 from portal.web.ratelimit import client_key, limiter
 
@@ -20,18 +20,20 @@ def _limit():
 
 
 def _file_result(cert, upload):
+    """Two independent answers about an uploaded PDF: is it the file issued under this code (its
+    SHA-256), and does it carry an intact, trusted electronic signature. (None, None) without one."""
     if cert is None or not upload or not upload.filename:
-        return None
+        return None, None
     data = upload.read(PDF_MAX_BYTES + 1)
     if len(data) > PDF_MAX_BYTES:
-        return "too_large", None
+        return ("too_large", None), None
     try:
-        # Only hashed, never stored or opened; scanned all the same, so "every upload is
-        # scanned" holds without exceptions to remember.
+        # Hashed and its signatures read, never stored; scanned all the same, so "every upload
+        # is scanned" holds without exceptions to remember.
         uploads.scan(data, "certificate-check")
     except uploads.UploadError as exc:
-        return "refused", exc.message
-    return services.check_file(cert, data)
+        return ("refused", exc.message), None
+    return services.check_file(cert, data), signature_check.check(data)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -42,7 +44,7 @@ def form():
         cert = services.find(form.code.data)
         if cert is not None and not (form.pdf.data and form.pdf.data.filename):
             return redirect(url_for("verify.certificate", code=cert.code))
-        return _result(cert, form.code.data, _file_result(cert, form.pdf.data), status=200 if cert else 404)
+        return _result(cert, form.code.data, *_file_result(cert, form.pdf.data), status=200 if cert else 404)
     return render_template("certificates/verify_form.html", form=form), 400 if form.errors else 200
 
 
@@ -52,13 +54,14 @@ def certificate(code: str):
     code = code[:40]
     cert = services.find(code)
     form = FileCheckForm()
-    file_result = _file_result(cert, form.pdf.data) if form.validate_on_submit() else None
-    return _result(cert, code, file_result, form=form, status=200 if cert else 404)
+    file_result, signature = _file_result(cert, form.pdf.data) if form.validate_on_submit() else (None, None)
+    return _result(cert, code, file_result, signature, form=form, status=200 if cert else 404)
 
 
-def _result(cert, typed: str, file_result, form=None, status=200):
+def _result(cert, typed: str, file_result, signature=None, form=None, status=200):
     response = current_app.make_response((render_template(
-        "certificates/verify_result.html", cert=cert, typed=typed, file_result=file_result,
-        nip=mask(cert.holder_nip) if cert else "", form=form or FileCheckForm(formdata=None)), status))
+        "certificates/verify_result.html", cert=cert, typed=typed, file_result=file_result, signature=signature,
+        signing_on=signing.configured(), nip=mask(cert.holder_nip) if cert else "",
+        form=form or FileCheckForm(formdata=None)), status))
     response.headers["Cache-Control"] = "no-store"
     return response

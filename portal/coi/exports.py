@@ -5,7 +5,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
 from portal.coi.queries import Evaluation
-from portal.core import formatting, pdf, tables
+from portal.core import formatting, pdf, signing, tables
 
 EVALUATION = "coi.evaluation"  # declared in portal/coi/__init__.py
 
@@ -51,7 +51,8 @@ def evaluation_pdf(opd, year: int, *, on, actor) -> bytes:
         official = documents.official(EVALUATION, opd_id=documents.inspectorate_id(), title=title, actor=actor,
                                       numbered_as=f"coi_evaluation:{opd.id}:{year}")
         return pdf.render("pdf/coi_evaluation.html", {**evaluation_context(ev, opd.name, "id"), **official,
-                                                      "head_office": documents.profile()["gov.head_office"]})
+                                                      "head_office": documents.profile()["gov.head_office"]},
+                          sign_as=signing.Document.COI_EVALUATION)
 
 
 def evaluation_xlsx(ev: Evaluation, opd_name: str, locale: str) -> bytes:

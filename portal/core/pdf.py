@@ -20,6 +20,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from portal.config import PROJECT_ROOT
+from portal.core import signing
 
 STATIC_ROOT = (PROJECT_ROOT / "static").resolve()
 PRIMITIVES = (str, int, float, bool, Decimal, date, datetime, Markup, type(None))
@@ -74,8 +75,12 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
-def render(template: str, context: dict) -> bytes:
-    return html_to_pdf(render_html(template, context))
+def render(template: str, context: dict, *, sign_as: signing.Document | None = None) -> bytes:
+    """Every caller says what it renders: an official document its kind (`sign_as`), signed as
+    the last step when signing is configured (portal/core/signing.py); a part of a later merge
+    `sign_as=None`."""
+    data = html_to_pdf(render_html(template, context))
+    return signing.official(data, sign_as) if sign_as is not None else data
 
 
 def render_pages(template: str, context: dict):
@@ -84,10 +89,11 @@ def render_pages(template: str, context: dict):
     return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).render()
 
 
-def merge(files: list[bytes]) -> bytes:
+def merge(files: list[bytes], *, sign_as: signing.Document | None = None) -> bytes:
     """Concatenate finished PDFs. Each part is written as soon as it is laid out, so a merge of
     thousands of pages never holds more than one part's layout (WeasyPrint's Document.copy
-    would keep every page's layout until the end: about 0.7 MB a page)."""
+    would keep every page's layout until the end: about 0.7 MB a page). The parts are unsigned
+    (a merge would break their signatures); the whole is signed once, last."""
     import io
 
     from pypdf import PdfWriter
@@ -97,4 +103,4 @@ def merge(files: list[bytes]) -> bytes:
         writer.append(io.BytesIO(data))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return signing.official(out.getvalue(), sign_as) if sign_as is not None else out.getvalue()

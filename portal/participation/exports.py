@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal.core import formatting, pdf, tables
+from portal.core import formatting, pdf, signing, tables
 from portal.extensions import db
 from portal.participation import queries, services
 
@@ -48,7 +48,7 @@ def evidence_pdf(*, opd, title: str, year: int, rows: list[queries.OpdRow], tota
     with force_locale("id"):
         return pdf.render("pdf/participation_evidence.html", {
             **_evidence(title, year, rows, total, modules, per_unit, as_of),
-            **_official_evidence(opd, maker)})
+            **_official_evidence(opd, maker)}, sign_as=signing.Document.PARTICIPATION_EVIDENCE)
 
 
 def _official_evidence(opd, maker) -> dict:

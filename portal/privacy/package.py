@@ -90,7 +90,9 @@ def build(user) -> tuple[str, bytes]:
         "BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         data = export.collect(user, locale)
-        document = pdf.render("pdf/privacy_my_data.html", pdf_context(data))
+        # A copy for the person, in their language, next to its JSON: not an official document, so
+        # not signed (and it does not stop working when the signing certificate does).
+        document = pdf.render("pdf/privacy_my_data.html", pdf_context(data), sign_as=None)
     stamp = local(data["generated_at"]).strftime("%Y%m%d")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

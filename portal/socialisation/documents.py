@@ -8,7 +8,7 @@ import zipfile
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
-from portal.core import formatting, pdf, signals, storage, tables
+from portal.core import formatting, pdf, signals, signing, storage, tables
 from portal.core.clock import local, utcnow
 from portal.documents import services as documents
 from portal.socialisation import records, services
@@ -56,7 +56,7 @@ def invitation_pdf(session: SocialisationSession) -> bytes:
     with force_locale("id"):
         context = _base(session, None, INVITATION, numbered_as=f"socialisation_session:{session.id}",
                         title=gettext("Invitation: %(title)s", title=session.title))
-        return pdf.render("pdf/session_invitation.html", context)
+        return pdf.render("pdf/session_invitation.html", context, sign_as=signing.Document.SESSION_INVITATION)
 
 
 def _rows(rows: list[Participant]) -> list[dict]:
@@ -76,7 +76,7 @@ def attendance_pdf(session: SocialisationSession, rows: list[Participant], opd_n
             "counts": [[str(status.label), n] for status, n in counts.items()],
             "generated": formatting.moment(utcnow()),
             "closed": bool(session.closed_at),
-        })
+        }, sign_as=signing.Document.SESSION_ATTENDANCE)
 
 
 def minutes_pdf(session: SocialisationSession) -> bytes:
@@ -85,7 +85,7 @@ def minutes_pdf(session: SocialisationSession) -> bytes:
             **_base(session, None, MINUTES, on=local(session.starts_at).date()),
             "paragraphs": [p.strip() for p in session.minutes.split("\n\n") if p.strip()],
             "attended": sum(1 for p in services.participants(session) if p.status.attended),
-        })
+        }, sign_as=signing.Document.SESSION_MINUTES)
 
 
 def evidence_pack(session: SocialisationSession, opd_id: int, opd_name: str) -> bytes:

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from portal.core.signing import SigningUnavailable
 from portal.core.storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,21 @@ def register_error_handlers(app) -> None:
         except Exception:
             pass
         return render_error(507)
+
+    @app.errorhandler(SigningUnavailable)
+    def signing_unavailable(e):
+        # Fail closed: an official PDF that cannot be signed is not made. Why is logged once by
+        # portal/core/signing.py and shown on the administrator's signing page.
+        from portal.extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:
+            pass
+        return render_error(503, _(
+            "This official document cannot be made right now: it must carry an electronic signature, and the "
+            "signing certificate cannot be used at the moment. Nothing was issued unsigned. Please try again "
+            "later, or tell the administrator."))
 
     @app.errorhandler(Exception)
     def unexpected(e):

@@ -30,6 +30,8 @@ JOB_ERRORS = {
     "timeout": _l("It took longer than a background job may take, so it was stopped."),
     "memory": _l("It needed more memory than a background job may use, so it was stopped."),
     "crashed": _l("The process making it stopped unexpectedly."),
+    "signing": _l("It is an official document and must be signed electronically, but the signing certificate "
+                  "cannot be used now, so nothing was made unsigned."),
 }
 
 

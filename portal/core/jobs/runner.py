@@ -91,7 +91,9 @@ def _execute(job_id: int) -> None:
     except Exception as exc:
         db.session.rollback()
         log.error("job %s (%s) failed:\n%s", job_id, job.kind if job else "?", traceback.format_exc())
-        _fail(job_id, "memory" if isinstance(exc, MemoryError) else "failed")
+        # An error that names its own code (signing.SigningUnavailable: "signing") is told to the
+        # one who asked; any other is told to nobody but the log.
+        _fail(job_id, "memory" if isinstance(exc, MemoryError) else getattr(exc, "job_error", "failed"))
 
 
 def _fail(job_id: int, reason: str) -> None:
