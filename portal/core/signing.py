@@ -70,8 +70,9 @@ def _points(x1: float, y1: float, x2: float, y2: float) -> tuple[int, int, int, 
 # portrait or landscape page alike.
 DOCUMENT_MARK = Mark(_points(16, 3, 150, 18.5), 7)
 # Certificates (static/css/certificate.css, A4 landscape): the empty space above the signatory's
-# name in the signature cell (td.sign .space), where a wet signature would go.
-CERTIFICATE_MARK = Mark(_points(198, 23, 272, 37), 6)
+# name in the signature cell (td.sign .space, above the name, rank and NIP lines the template always
+# writes), where a wet signature would go.
+CERTIFICATE_MARK = Mark(_points(198, 30.5, 272, 43.5), 6)
 MARKS = {Document.CERTIFICATE: CERTIFICATE_MARK, Document.CERTIFICATES: CERTIFICATE_MARK}
 
 
