@@ -14,6 +14,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "dev-only-not-secret"
+# The government's names until configured: the first deployment's, kept with the default content.
+_GOVERNMENT = json.loads((Path(__file__).resolve().parent / "content" / "government.json").read_text(encoding="utf-8"))
 
 
 class DefaultConfig:
@@ -127,9 +129,10 @@ class DefaultConfig:
     # verification page calls trusted; empty: a signature can be intact but never trusted.
     SIGNING_TRUST_ROOTS = ""
 
-    # Shown on certificates, posters and the footer; Padang is the first deployment, not a constant.
-    GOVERNMENT_NAME = "Pemerintah Kota Padang"
-    INSPECTORATE_NAME = "Inspektorat Kota Padang"
+    # Shown on certificates, documents and the footer. The defaults are the first deployment's
+    # (portal/content/government.json): every other government sets its own.
+    GOVERNMENT_NAME = _GOVERNMENT["government_name"]
+    INSPECTORATE_NAME = _GOVERNMENT["inspectorate_name"]
 
     # Argon2id parameters (argon2-cffi defaults: m=64 MiB, t=3, p=4). Tests lower them.
     ARGON2_TIME_COST = 3

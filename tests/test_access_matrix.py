@@ -40,6 +40,8 @@ ENDPOINTS = {
     "bootstrap.static": PUBLIC,
     "home.index": PUBLIC,
     "home.healthz": PUBLIC,
+    "home.regulations": PUBLIC,
+    "home.regulation_text": PUBLIC,
     "home.notice_list": LOGGED_IN,
     "home.notice_read": LOGGED_IN,
     "auth.login": PUBLIC,
@@ -82,6 +84,13 @@ ENDPOINTS = {
     "admin.holidays": ADMIN,
     "admin.holiday_delete": ADMIN,
     "admin.signing_page": ADMIN,
+    "admin.setup_checklist": ADMIN,
+    "admin.government_settings": ADMIN,
+    "home_manage.index": ADMIN,
+    "home_manage.regulation_form": ADMIN,
+    "home_manage.upload_text": ADMIN,
+    "home_manage.article_form": ADMIN,
+    "home_manage.article_verify": ADMIN,
     "wbs.index": PUBLIC,
     "wbs.new_report": PUBLIC,
     "wbs.follow_up": PUBLIC,
@@ -274,9 +283,11 @@ def sample_args(app, world):
     learning = make_learning_sample(app, world)
     sessions = make_session_sample(app, world)
     correction = make_correction_request(app, world)
+    regulations = make_regulation_sample(app, world)
     return {
         **learning,
         **sessions,
+        **regulations,
         **wbs,
         **coi,
         **correction,
@@ -318,6 +329,21 @@ def make_wbs_case(app, world) -> dict:
         db.session.commit()
         return {"public_id": filed.report.public_id, "evidence_id": filed.report.evidence[0].public_id,
                 "request_id": request.id, "holiday_id": holiday.id}
+
+
+def make_regulation_sample(app, world) -> dict:
+    """The default regulations, the first with its official text uploaded."""
+    from portal.auth.models import User
+    from portal.home import library
+    from portal.home.services import list_regulations, load_regulations
+
+    with app.app_context():
+        load_regulations()
+        regulation = list_regulations()[0]
+        library.store_text(regulation, "teks.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                           actor=db.session.get(User, world.admin["user_id"]))
+        db.session.commit()
+        return {"regulation_id": regulation.id, "article_id": regulation.articles[0].id}
 
 
 def make_learning_sample(app, world) -> dict:

@@ -9,6 +9,8 @@ address, and the audit log names both administrators.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -56,13 +58,14 @@ class ApprovalError(PortalError):
     pass
 
 
-def needs_second_person(target: User, kind: ApprovalKind, roles: set[Role] = frozenset()) -> bool:
+def needs_second_person(target: User, kind: ApprovalKind, roles: Collection[Role] = frozenset()) -> bool:
     if kind == ApprovalKind.ROLE_GRANT:
         return bool(set(roles) & PRIVILEGED)
     return bool(target.role_set & PRIVILEGED)
 
 
-def ask(kind: ApprovalKind, target: User, *, actor: User, reason: str, roles: set[Role] = frozenset()) -> Approval:
+def ask(kind: ApprovalKind, target: User, *, actor: User, reason: str,
+        roles: Collection[Role] = frozenset()) -> Approval:
     """Record the request (or return the one already waiting) and tell the owner."""
     if target.id == actor.id:
         raise ApprovalError(_l("An administrator cannot do this to their own account; another administrator can."))

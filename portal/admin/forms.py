@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
@@ -59,4 +59,20 @@ class SigningForm(PortalForm):
                            description=_l("Printed under the signer's name in the mark on every signed PDF. Name the "
                                           "certification authority (for example BSrE) only when the certificate was "
                                           "issued by it. Empty: no footer text."))
+
+
+class GovernmentForm(PortalForm):
+    name = StringField(_l("Name of the government"), validators=[
+        DataRequired(message=_l("Write the name of the government.")), max_len(200)],
+        description=_l("As it is written on the portal and its documents: Pemerintah Kota or Kabupaten and the name."))
+    inspectorate = StringField(_l("Name of the Inspectorate"), validators=[
+        DataRequired(message=_l("Write the name of the Inspectorate.")), max_len(200)])
+    head_office = StringField(_l("Office of the head of region"), validators=[max_len(200)], description=_l(
+        "Wali Kota or Bupati and the name of the region: to whom the Inspectorate's reports are addressed."))
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired(message=_l("Choose the time zone."))],
+                           description=_l("Deadlines, dates and years are counted on this calendar, and every time "
+                                          "shown carries its abbreviation."))
+    place = StringField(_l("Place written on documents"), validators=[max_len(80)],
+                        description=_l("Before the date above a signature, as in “<place>, 9 Agustus 2026”. "
+                                       "Leave empty to write the date alone."))
     submit = SubmitField(_l("Save"))

@@ -4,13 +4,22 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
-from portal.admin import approvals, services
-from portal.admin.forms import AccountForm, DecisionForm, HolidayForm, NewAccountForm, ResetForm, SigningForm
+from portal.admin import approvals, services, setup
+from portal.admin.forms import (
+    AccountForm,
+    DecisionForm,
+    GovernmentForm,
+    HolidayForm,
+    NewAccountForm,
+    ResetForm,
+    SigningForm,
+)
 from portal.admin.models import Approval, ApprovalKind
 from portal.auth import mfa
 from portal.auth.models import User
-from portal.core import settings, signature_check, signing
+from portal.core import clock, settings, signature_check, signing
 from portal.core.errors import PortalError
 from portal.core.roles import Role
 from portal.extensions import db
@@ -26,7 +35,31 @@ bp.before_request(guard(Role.ADMIN))
 def index():
     verify = request.args.get("periksa") == "1"
     return render_template("admin/index.html", status=services.system_status(current_app, verify_audit=verify),
-                           waiting=approvals.waiting_for(current_user))
+                           waiting=approvals.waiting_for(current_user), setup_items=setup.items())
+
+
+@bp.route("/persiapan")
+def setup_checklist():
+    return render_template("admin/setup.html", items=setup.items())
+
+
+@bp.route("/pemerintah", methods=["GET", "POST"])
+def government_settings():
+    form = GovernmentForm(data={"name": settings.government_name(), "inspectorate": settings.inspectorate_name(),
+                                "head_office": settings.head_office(), "timezone": settings.get(clock.SETTING, ""),
+                                "place": settings.place()})
+    form.timezone.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(k, v)
+                                                                  for k, v in setup.ZONE_LABELS.items()]
+    if form.validate_on_submit():
+        settings.save({settings.GOVERNMENT: form.name.data.strip(),
+                       settings.INSPECTORATE: form.inspectorate.data.strip(),
+                       settings.HEAD_OFFICE: (form.head_office.data or "").strip(),
+                       settings.PLACE: (form.place.data or "").strip(), clock.SETTING: form.timezone.data},
+                      actor=current_user, action="admin.government_settings_changed")
+        db.session.commit()
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("admin.government_settings"))
+    return render_template("admin/government.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/akun")
@@ -68,7 +101,8 @@ def account(user_id: int):
                                               reason=form.reason.data or "")
         except PortalError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "roles", form.roles).errors.append(exc.message)
+            field = getattr(form, exc.field or "roles", None) or form.roles
+            field.errors.append(exc.message)
         else:
             db.session.commit()
             flash(_("The account has been saved."), "success")

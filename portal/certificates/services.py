@@ -50,7 +50,13 @@ class CertificateError(PortalError):
 
 
 def config() -> dict:
-    return settings.get_many(DEFAULTS)
+    return settings.get_many({**DEFAULTS, "cert.signatory_title": default_signatory_title()})
+
+
+def default_signatory_title() -> str:
+    """The head of the configured Inspectorate: "Inspektorat Kota X" is headed by the "Inspektur Kota X"."""
+    name = settings.inspectorate_name().strip()
+    return "Inspektur" + name[len("Inspektorat"):] if name.startswith("Inspektorat") else ""
 
 
 # --- codes --------------------------------------------------------------------------------------
@@ -261,7 +267,7 @@ def labels() -> dict:
 
 
 def context(cert: Certificate, base: str, cfg: dict) -> dict:
-    """One certificate's page; `cfg` is config(), read once per document."""
+    """One certificate's page; `cfg` is config() and the place, read once per document."""
     url = verify_url(cert, base)
     qr = segno.make(url, error="m").svg_inline(scale=4, border=0, omitsize=True)
     return {
@@ -288,7 +294,7 @@ def _document_context(certs: list[Certificate], base: str) -> dict:
     from portal.documents import services as documents
 
     cfg = config()
-    return {"kop": documents.kop(documents.inspectorate_id()), "place": documents.profile()["gov.place"],
+    return {"kop": documents.kop(documents.inspectorate_id()), "place": settings.place(),
             "signature": documents.signature_block(CERTIFICATE),
             "labels": labels(), "certificates": [context(c, base, cfg) for c in certs]}
 

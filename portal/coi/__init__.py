@@ -1,12 +1,12 @@
-"""Conflicts of interest (Perwako 27/2019): declarations, the superior's decision, the register,
-the Inspectorate's oversight and yearly evaluation, and the lists they use."""
+"""Conflicts of interest (in the first deployment, Perwako 27/2019): declarations, the superior's
+decision, the register, the Inspectorate's oversight and yearly evaluation, and the lists they use."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.coi import attachments, cli, lists, oversight_views, privacy_notice, services, views
+    from portal.coi import attachments, checks, cli, lists, oversight_views, privacy_notice, services, views
     from portal.coi.models import Attachment
     from portal.core import contributions
 
@@ -22,3 +22,6 @@ def init_app(app) -> None:
     contributions.add_document_kind(app, "coi.evaluation", _l("Yearly evaluation of conflict-of-interest handling"),
                                     numbered=True)
     privacy_notice.register_notice(app)
+    contributions.add_setup_check(app, "coi_types", _l("Types of conflict of interest"), checks.types, position=60)
+    contributions.add_setup_check(app, "coi_decision_deadline", _l("Deadline for the superior's decision"),
+                                  checks.decision_deadline, position=65)

@@ -5,7 +5,8 @@ from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
 from portal.coi.queries import Evaluation
-from portal.core import formatting, pdf, signing, tables
+from portal.core import formatting, pdf, settings, signing, tables
+from portal.home.services import article
 
 EVALUATION = "coi.evaluation"  # declared in portal/coi/__init__.py
 
@@ -35,7 +36,13 @@ def evaluation_context(ev: Evaluation, opd_name: str, locale: str) -> dict:
         "by_type": [list(p) for p in ev.by_type], "by_source": [list(p) for p in ev.by_source],
         "by_decision": [list(p) for p in ev.by_decision],
         "rows": _register_rows(ev, locale),
+        "types_basis": _citation("coi-types"),
     }
+
+
+def _citation(key: str) -> str:
+    item = article(key)
+    return item.citation if item else ""
 
 
 def evaluation_pdf(opd, year: int, *, on, actor) -> bytes:
@@ -51,7 +58,7 @@ def evaluation_pdf(opd, year: int, *, on, actor) -> bytes:
         official = documents.official(EVALUATION, opd_id=documents.inspectorate_id(), title=title, actor=actor,
                                       numbered_as=f"coi_evaluation:{opd.id}:{year}")
         return pdf.render("pdf/coi_evaluation.html", {**evaluation_context(ev, opd.name, "id"), **official,
-                                                      "head_office": documents.profile()["gov.head_office"]},
+                                                      "head_office": settings.head_office()},
                           sign_as=signing.Document.COI_EVALUATION)
 
 

@@ -1,6 +1,7 @@
 """The admin-editable lists: types, sources and decision options, seeded from
-portal/content/coi_lists.json. Article 6 of Perwako 27/2019 lists 11 types whose wording
-the portal team could not obtain; the seed is the standard list of 9 plus "other"."""
+portal/content/coi_lists.json. The seed's types are the standard list of 9 (the Permenpan RB
+37/2012 lineage) plus "other"; the Inspectorate aligns them with the regulation's own article,
+which the regulation library records (article "coi-types") and the setup checklist tracks."""
 from __future__ import annotations
 
 import json

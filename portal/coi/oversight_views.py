@@ -14,6 +14,7 @@ from portal.core import audit, settings
 from portal.core.roles import Role
 from portal.core.workdays import today
 from portal.extensions import db
+from portal.home.services import article
 from portal.org.models import Opd
 from portal.org.services import list_opds
 from portal.web.params import int_arg, paginate
@@ -135,7 +136,8 @@ def list_index():
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("coi_oversight.list_index"))
     return render_template("coi/lists.html", kinds=list(ListKind), items={k: lists.items(k) for k in ListKind},
-                           form=form, today=today())
+                           form=form, today=today(), types_article=article("coi-types"),
+                           deadline_article=article("coi-decision-deadline"))
 
 
 @bp.route("/daftar/<any(type, source, decision):kind>/baru", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from portal.coi.forms import DECLARATION_SCOPE, DecisionForm, DeclarationForm, N
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship
 from portal.core.workdays import today
 from portal.extensions import db
+from portal.home import services as regulations
 from portal.web import nonces
 from portal.web.params import int_arg
 from portal.web.permissions import guard
@@ -46,7 +47,8 @@ def index():
     mine = queries.mine(me.id) if me else []
     yearly = next((d for d in mine if d.kind == Kind.YEARLY and d.year == today().year), None)
     return render_template("coi/index.html", mine=mine, yearly=yearly, waiting=queries.waiting_for(current_user),
-                           overdue=services.overdue, year=today().year)
+                           overdue=services.overdue, year=today().year,
+                           regulations=regulations.list_regulations("coi"))
 
 
 def _choices(form: DeclarationForm) -> None:
@@ -105,7 +107,8 @@ def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | No
             flash(_("Submitted.") if form.send.data else _("Draft saved."), "success")
             return redirect(url_for("coi.detail", declaration_id=saved.id))
     return render_template("coi/form.html", form=form, declaration=declaration, kind=kind, changes=changes,
-                           decision_days=services.config()["coi.decision_days"]), 200 if not form.errors else 400
+                           decision_days=services.config()["coi.decision_days"],
+                           types_article=regulations.article("coi-types")), 200 if not form.errors else 400
 
 
 def _sent_before(claim: nonces.Claim):

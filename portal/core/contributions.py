@@ -1,8 +1,8 @@
 """What each area adds to the whole, registered by the area's init_app on the app it joins.
 
 The factory lists the areas once (portal/__init__.py); everything central that used to name
-every area (the menu, the default content, the stored-file owners, the key rotation) reads
-these lists instead, so a new area edits no central file.
+every area (the menu, the default content, the stored-file owners, the key rotation, the
+admin's setup checklist) reads these lists instead, so a new area edits no central file.
 """
 from __future__ import annotations
 
@@ -31,6 +31,25 @@ class DocumentKind:
     organiser_signs: bool = False  # signed by whoever organised it unless a signatory is set
 
 
+@dataclass(frozen=True)
+class SetupStatus:
+    """What a setup check found: done or not, what is left to do, and where to do it."""
+
+    done: bool
+    remaining: str = ""  # what is left, shown while not done (translated text)
+    endpoint: str = ""  # the page where it is fixed; empty when it is fixed outside the portal
+    args: dict = field(default_factory=dict)  # url_for arguments of that page
+    current: str = ""  # what is in place now (a value, a date), shown either way
+
+
+@dataclass(frozen=True)
+class SetupCheck:
+    key: str
+    label: object  # what it is (a lazy string)
+    status: Callable[[], SetupStatus]  # run inside a request, with the database
+    position: int = 50  # top to bottom
+
+
 @dataclass
 class Contributions:
     nav: list[NavItem] = field(default_factory=list)
@@ -42,6 +61,8 @@ class Contributions:
     key_rotators: list[Callable[[], str]] = field(default_factory=list)
     # the official documents each area produces, by code
     document_kinds: dict[str, DocumentKind] = field(default_factory=dict)
+    # what must be in place before a real launch: the admin's setup checklist (/admin/persiapan)
+    setup_checks: list[SetupCheck] = field(default_factory=list)
 
 
 def of(app: Flask | None = None) -> Contributions:
@@ -57,3 +78,12 @@ def add_nav(app: Flask, endpoint: str, label, *, roles: tuple = (), position: in
 
 def add_document_kind(app: Flask, code: str, label, **options) -> None:
     of(app).document_kinds[code] = DocumentKind(code, label, **options)
+
+
+def add_setup_check(app: Flask, key: str, label, status: Callable[[], SetupStatus], *, position: int = 50) -> None:
+    """One item of the admin's setup checklist; `status` answers whether it is done."""
+    checks = of(app).setup_checks
+    if any(check.key == key for check in checks):
+        raise ValueError(f"setup check {key!r} is registered twice")
+    checks.append(SetupCheck(key, label, status, position))
+    checks.sort(key=lambda check: check.position)

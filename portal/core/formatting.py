@@ -73,11 +73,12 @@ def filesize(size: int | None) -> str:
         return ""
     if size < 1000:
         return f"{number(size)} B"
+    scaled = float(size)
     for unit in ("kB", "MB", "GB"):
-        size /= 1000
-        if size < 1000:
-            return f"{number(size, 1)} {unit}"
-    return f"{number(size, 1)} TB"
+        scaled /= 1000
+        if scaled < 1000:
+            return f"{number(scaled, 1)} {unit}"
+    return f"{number(scaled, 1)} TB"
 
 
 FILTERS = {"day": day, "weekday_day": weekday_day, "clock": clock, "moment": moment, "number": number,

@@ -57,3 +57,47 @@ def put(key: str, value, *, actor=None) -> bool:
     row.updated_by_id = actor.id if actor is not None else None
     db.session.flush()
     return True
+
+
+# --- the government's own values --------------------------------------------------------------
+
+PLACE = "gov.place"
+GOVERNMENT = "gov.name"
+INSPECTORATE = "gov.inspectorate_name"
+HEAD_OFFICE = "gov.head_office"
+
+
+def government_name() -> str:
+    """The government's name as pages and documents write it: the admin's setting (another Pemda
+    sets itself up in the browser), else GOVERNMENT_NAME from the configuration."""
+    from flask import current_app
+
+    return str(get(GOVERNMENT, "") or current_app.config["GOVERNMENT_NAME"])
+
+
+def inspectorate_name() -> str:
+    from flask import current_app
+
+    return str(get(INSPECTORATE, "") or current_app.config["INSPECTORATE_NAME"])
+
+
+def head_office() -> str:
+    """The head of region's office (Wali Kota X, Bupati Y): the addressee of the
+    Inspectorate's reports."""
+    return str(get(HEAD_OFFICE, ""))
+
+
+def place() -> str:
+    """The place the government's documents are made in ("<place>, 9 Agustus 2026" above a
+    signature): the admin's setting, else the city named in the government's name, else nothing."""
+    return str(get(PLACE, city_of(government_name())))
+
+
+def city_of(government_name: str) -> str:
+    """"Pemerintah Kota Makassar" -> "Makassar". A regency's or a province's name does not say
+    where its offices are (the seat of a kabupaten often has another name), so: empty."""
+    words = (government_name or "").split()
+    lowered = [w.lower() for w in words]
+    if "kota" in lowered[:-1]:
+        return " ".join(words[lowered.index("kota") + 1:])
+    return ""

@@ -254,7 +254,7 @@ def official(pdf_bytes: bytes, kind: Document) -> bytes:
         return pdf_bytes
     with force_locale("id"):
         reason = str(kind.label)
-    return sign(pdf_bytes, reason=reason, location=current_app.config["GOVERNMENT_NAME"],
+    return sign(pdf_bytes, reason=reason, location=settings.government_name(),
                 signer_label=signer_label(kind), mark=MARKS.get(kind, DOCUMENT_MARK))
 
 

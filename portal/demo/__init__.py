@@ -13,7 +13,7 @@ def run(echo=print) -> None:
     from portal.home.services import load_regulations
 
     rng = random.Random(2019)
-    echo(f"Regulations: {load_regulations()} created")
+    echo(f"Regulations and the articles the portal relies on: {load_regulations()} created")
     org.load(rng, echo)
     documents.load(echo)
     wbs.load(rng, echo)

@@ -19,17 +19,16 @@ def load(echo) -> None:
     if services.letterhead(None) is not None:
         echo("Documents: already set")
         return
-    settings.put("gov.name", "Pemerintah Kota Padang")
-    settings.put("gov.place", "Padang")
-    settings.put("gov.head_office", "Wali Kota Padang")
+    settings.put(settings.PLACE, "Padang")
+    settings.put(settings.HEAD_OFFICE, "Wali Kota Padang")
     settings.put("gov.timezone", "Asia/Jakarta")
     services.save_letterhead(None, opd_id=None, government_line="Pemerintah Kota Padang", unit_line="", address="",
                              phone="", email="", website="padang.go.id", actor=None)
-    inspektorat = db.session.scalar(sa.select(Opd).where(Opd.code == "INSPEKTORAT"))
+    inspektorat = db.session.scalars(sa.select(Opd).where(Opd.code == "INSPEKTORAT")).one()
     services.save_letterhead(None, opd_id=inspektorat.id, government_line="Pemerintah Kota Padang",
                              unit_line="Inspektorat", address="", phone="", email="", website="padang.go.id",
                              actor=None)
-    head = db.session.scalar(sa.select(User).where(User.username == "inspektur")).employee
+    head = db.session.scalars(sa.select(User).where(User.username == "inspektur")).one().employee
     inspektur = {"office": "Inspektur Kota Padang", "name": head.name, "rank": head.rank or "Pembina Utama Muda (IV/c)",
                  "nip": head.nip, "capacity": ""}
     for kind in ("socialisation.invitation", "coi.evaluation", "certificates.certificate"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from portal.documents import models, views  # noqa: F401  (models: the tables)
+    from portal.documents import checks, models, views  # noqa: F401  (models: the tables)
 
     app.register_blueprint(views.bp)
+    checks.register(app)

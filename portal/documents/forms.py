@@ -3,27 +3,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
 
 from portal.web.forms import PortalForm, max_len
-
-ZONE_CHOICES = [SelectChoice("Asia/Jakarta", "WIB (Asia/Jakarta)"),
-                SelectChoice("Asia/Makassar", "WITA (Asia/Makassar)"),
-                SelectChoice("Asia/Jayapura", "WIT (Asia/Jayapura)")]
-
-
-class ProfileForm(PortalForm):
-    name = StringField(_l("Name of the government"), validators=[
-        DataRequired(message=_l("Write the name of the government.")), max_len(200)],
-        description=_l("As it is written on the portal and its documents: Pemerintah Kota or Kabupaten and the name."))
-    place = StringField(_l("Place written before the date"), validators=[max_len(100)],
-                        description=_l("On official documents: \"<place>, 6 Desember 2026\"."))
-    head_office = StringField(_l("Office of the head of region"), validators=[max_len(200)], description=_l(
-        "Wali Kota or Bupati and the name of the region; for documents the head of region signs."))
-    timezone = SelectField(_l("Time zone"), choices=ZONE_CHOICES,
-                           description=_l("Every time on pages and documents is written in it, with its name."))
-    submit = SubmitField(_l("Save"))
 
 
 class LogoForm(PortalForm):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -36,23 +35,6 @@ class DocumentError(PortalError):
 
 
 # --- the government ---------------------------------------------------------------------------------
-
-def profile() -> dict:
-    """The government's own facts: its name, the place written before the date, its head's office."""
-    values = settings.get_many({"gov.name": "", "gov.place": "", "gov.head_office": "", "gov.logo": None})
-    values["gov.name"] = values["gov.name"] or current_app.config["GOVERNMENT_NAME"]
-    return values
-
-
-def save_profile(*, name: str, place: str, head_office: str, timezone: str, actor) -> dict:
-    from portal.core.clock import SETTING as ZONE_SETTING
-    from portal.core.clock import ZONES
-
-    if timezone not in ZONES:
-        raise DocumentError(_l("Choose one of Indonesia's three time zones."), "timezone")
-    return settings.save({"gov.name": name.strip(), "gov.place": place.strip(), "gov.head_office": head_office.strip(),
-                          ZONE_SETTING: timezone}, actor=actor, action="documents.profile_changed")
-
 
 def set_logo(data: bytes, filename: str, *, actor) -> str | None:
     """The coat of arms (lambang daerah), judged by its content: PNG, JPEG or WebP. Returns the
@@ -109,7 +91,7 @@ def kop(opd_id: int | None) -> dict:
     has none, and the government's name alone when nothing is set yet."""
     row = letterhead(opd_id) or (letterhead(None) if opd_id is not None else None)
     if row is None:
-        return {"logo": logo_source(), "government": profile()["gov.name"].upper(), "unit": "", "address": "",
+        return {"logo": logo_source(), "government": settings.government_name().upper(), "unit": "", "address": "",
                 "contacts": ""}
     contacts = []
     with force_locale("id"):
@@ -268,7 +250,7 @@ def place_and_date(on=None) -> str:
     """<place>, 6 Desember 2026: in Indonesian, whatever the reader's language."""
     with force_locale("id"):
         date_text = day(on or today())
-    place = profile()["gov.place"]
+    place = settings.place()
     return f"{place}, {date_text}" if place else date_text
 
 
@@ -284,8 +266,10 @@ def official(kind: str, *, opd_id: int | None, organiser=None, numbered_as: str 
     if declared is not None and declared.numbered and numbered_as:
         number = issue_number(kind, numbered_as, title=title, actor=actor)
         # A numbered letter is dated the day it got its number, however often it is printed again.
-        on = on or local(db.session.scalar(sa.select(IssuedNumber.issued_at).where(
-            IssuedNumber.kind == kind, IssuedNumber.subject == numbered_as))).date()
+        if on is None:
+            issued_at = db.session.scalar(sa.select(IssuedNumber.issued_at).where(
+                IssuedNumber.kind == kind, IssuedNumber.subject == numbered_as))
+            on = local(issued_at).date() if issued_at else None
     return {
         "kop": kop(opd_id),
         "place_date": place_and_date(on),

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.core import storage
-from portal.core.clock import zone_name
+from portal.core import settings, storage
+from portal.core.clock import zone_abbreviation, zone_name
 from portal.core.errors import PortalError
 from portal.core.roles import Role
 from portal.documents import services
-from portal.documents.forms import LetterheadForm, LogoForm, ProfileForm, SchemeForm, SignatoryForm
+from portal.documents.forms import LetterheadForm, LogoForm, SchemeForm, SignatoryForm
 from portal.documents.models import Letterhead, NumberCounter
 from portal.extensions import db
 from portal.org.services import list_opds
@@ -35,27 +35,15 @@ def _fail(form, exc: PortalError, default: str):
     getattr(form, exc.field or default, getattr(form, default)).errors.append(exc.message)
 
 
-@bp.route("/", methods=["GET", "POST"])
+@bp.route("/")
 def index():
-    values = services.profile()
-    form = ProfileForm(data={"name": values["gov.name"], "place": values["gov.place"],
-                             "head_office": values["gov.head_office"], "timezone": zone_name()})
-    if form.validate_on_submit():
-        try:
-            services.save_profile(name=form.name.data, place=form.place.data or "",
-                                  head_office=form.head_office.data or "", timezone=form.timezone.data,
-                                  actor=current_user)
-        except PortalError as exc:
-            _fail(form, exc, "name")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("documents.index"))
-    return _index(form=form, status=400 if form.errors else 200)
+    return _index()
 
 
-def _index(*, form=None, logo_form=None, status=200):
-    return render_template("documents/index.html", form=form, logo_form=logo_form or LogoForm(formdata=None),
+def _index(*, logo_form=None, status=200):
+    return render_template("documents/index.html", logo_form=logo_form or LogoForm(formdata=None),
+                           place=settings.place(), head_office=settings.head_office(),
+                           zone=f"{zone_name()} ({zone_abbreviation()})",
                            logo=services.logo_source(), has_logo=services.has_logo(),
                            kinds=services.kinds()), status
 
@@ -76,10 +64,7 @@ def logo():
             return redirect(url_for("documents.index"))
     elif not form.errors:
         form.logo.errors.append(_("Choose a picture."))
-    values = services.profile()
-    profile_form = ProfileForm(formdata=None, data={"name": values["gov.name"], "place": values["gov.place"],
-                                                    "head_office": values["gov.head_office"], "timezone": zone_name()})
-    return _index(form=profile_form, logo_form=form, status=400)
+    return _index(logo_form=form, status=400)
 
 
 @bp.route("/kop")

@@ -1,12 +1,16 @@
-"""The public home page, the personal home, and the load balancer's health check."""
+"""The public home page, the personal home, the regulation library, and the load balancer's health check."""
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from portal.core import notices
 from portal.extensions import db
+from portal.home import library
+from portal.home.models import Regulation
 from portal.home.services import list_regulations
 from portal.web.forms import ActionForm
 
@@ -23,6 +27,23 @@ def index():
                                notices=notices.recent(current_user.id, unread_only=True, limit=5),
                                notice_text=notices.text, action_form=ActionForm())
     return render_template("home/public.html", regulations=list_regulations())
+
+
+@bp.route("/peraturan")
+def regulations():
+    return render_template("home/regulations.html", regulations=list_regulations())
+
+
+@bp.route("/peraturan/<int(max=2147483647):regulation_id>/teks")
+def regulation_text(regulation_id: int):
+    """The official text as uploaded: anyone may read it; a download, never rendered in the portal's origin."""
+    regulation = db.get_or_404(Regulation, regulation_id)
+    if not regulation.text_key:
+        abort(404)
+    response = send_file(io.BytesIO(library.read_text(regulation)), mimetype=library.PDF, as_attachment=True,
+                         download_name=f"{regulation.slug}.pdf")
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @bp.route("/pemberitahuan")

@@ -166,7 +166,7 @@ def item_from_row(row: Mapping, lang: str) -> Item:
     prompt = str(row.get(f"prompt_{lang}") or "")
     if kind == "true_false" and isinstance(row.get("answer"), bool):
         true_text, false_text = TRUE_FALSE_TEXTS[lang]
-        choices = ((true_text, row["answer"]), (false_text, not row["answer"]))
+        choices: tuple[tuple[str, bool], ...] = ((true_text, row["answer"]), (false_text, not row["answer"]))
     else:
         choices = tuple((str(c.get(lang) or ""), bool(c.get("correct"))) for c in row.get("choices") or ())
     return Item(kind, prompt, choices, key=str(row.get("key") or ""))
@@ -573,8 +573,9 @@ if __name__ == "__main__":  # python portal/learning/bank_quality.py <questions.
     path = sys.argv[1]
     with open(path, encoding="utf-8") as handle:
         bank = json.load(handle)
-    args = [int(a) for a in sys.argv[2:4]]
-    print(check_bank(bank, **dict(zip(("drawn", "pass_mark_percent"), args, strict=False))).summary())
+    drawn = int(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_DRAWN
+    pass_mark = int(sys.argv[3]) if len(sys.argv) > 3 else DEFAULT_PASS_MARK_PERCENT
+    print(check_bank(bank, drawn=drawn, pass_mark_percent=pass_mark).summary())
     for row in bank:
         codes = lint_row(row)
         if codes:

@@ -69,7 +69,7 @@ def seed_command():
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Load Padang's demo data (idempotent)."""
+    """Load the demo data: the first deployment's OPDs, staff, cases and sessions (idempotent)."""
     from portal import demo
 
     demo.run(echo=click.echo)

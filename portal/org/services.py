@@ -104,7 +104,7 @@ def save_employee(employee: Employee | None, *, nip: str, name: str, position: s
         raise OrgError(_l("Another employee already has this NIP."), "nip")
     _check_superior(employee, superior)
     created = employee is None
-    if created:
+    if employee is None:
         employee = Employee()
         db.session.add(employee)
     before = None if created else _employee_snapshot(employee)

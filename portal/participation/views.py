@@ -95,7 +95,7 @@ def staff_export(fmt: str):
     if fmt == "csv":
         body, mimetype = exports.staff_csv(rows), "text/csv"
     else:
-        body = exports.staff_xlsx(rows, f"{opd.name if opd else current_app.config['GOVERNMENT_NAME']} · {year}")
+        body = exports.staff_xlsx(rows, f"{opd.name if opd else settings.government_name()} · {year}")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record("participation.exported", opd, object_type="org_opd" if opd else "city", actor=current_user,
                  data={"format": fmt, "rows": len(rows)})
@@ -110,7 +110,7 @@ def evidence():
     counted = figures.load(year, opd.id if opd else None)
     rows = [r for r in counted.rows if r.headcount] if opd is None else counted.rows
     total = queries.city_total(rows) if opd is None else rows[0]
-    body = exports.evidence_pdf(opd=opd, title=opd.name if opd else current_app.config["GOVERNMENT_NAME"], year=year,
+    body = exports.evidence_pdf(opd=opd, title=opd.name if opd else settings.government_name(), year=year,
                                 rows=rows, total=total, modules=modules, per_unit=opd is None, as_of=counted.as_of,
                                 maker=current_user.employee)
     return Response(body, mimetype="application/pdf", headers={

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-
 from portal.core import settings
 
 ROLES = ("controller", "dpo")
@@ -53,11 +51,11 @@ def for_notice() -> dict:
     """The controller and the DPO as the notices show them, with the Inspectorate to ask when
     a contact has no address, e-mail or telephone yet."""
     values = stored()
-    config = current_app.config
+    inspectorate = settings.inspectorate_name()
     return {
-        "controller": _contact(values, "controller", config["GOVERNMENT_NAME"]),
-        "dpo": _contact(values, "dpo", config["INSPECTORATE_NAME"]),
-        "inspectorate": config["INSPECTORATE_NAME"],
+        "controller": _contact(values, "controller", settings.government_name()),
+        "dpo": _contact(values, "dpo", inspectorate),
+        "inspectorate": inspectorate,
     }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.certificates.models import Certificate
 from portal.coi.models import Declaration, Status
+from portal.core import settings
 from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.learning.models import Attempt, AttemptQuestion, Completion, Lesson, LessonRead, Question
@@ -41,7 +42,7 @@ def collect(user, locale: str) -> dict:
         "version": VERSION,
         "language": locale,
         "generated_at": utcnow(),
-        "controller": current_app.config["GOVERNMENT_NAME"],
+        "controller": settings.government_name(),
         "profile": _profile(employee),
         "account": _account(user),
         "learning": _learning(employee, locale),
@@ -160,7 +161,7 @@ def _attendance(e) -> list[dict]:
         sa.select(Participant, SocialisationSession).join(SocialisationSession,
                                                           SocialisationSession.id == Participant.session_id)
         .where(Participant.employee_id == e.id).order_by(SocialisationSession.starts_at)).all()
-    inspectorate = current_app.config["INSPECTORATE_NAME"]
+    inspectorate = settings.inspectorate_name()
     return [{
         "session": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at, "venue": s.venue,
         "organiser": s.owner_opd.name if s.owner_opd else inspectorate,

@@ -2,10 +2,11 @@
 periods with what a run would delete now, and the employees' correction requests."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.core import settings
 from portal.core.clock import today, utcnow
 from portal.core.roles import Role
 from portal.extensions import db
@@ -33,7 +34,7 @@ def settings_page():
         getattr(form, name).description = _("Not set yet.")
     return render_template("privacy/manage/settings.html", form=form, missing=missing,
                            shown=contacts.for_notice(), open_requests=corrections.open_count(),
-                           government=current_app.config["GOVERNMENT_NAME"]), 400 if form.errors else 200
+                           government=settings.government_name()), 400 if form.errors else 200
 
 
 @bp.route("/retensi", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 
-from portal.core import audit, pdf
+from portal.core import audit, pdf, settings
 from portal.core.clock import local
 from portal.privacy import export
 
@@ -62,8 +62,8 @@ def pdf_context(data: dict) -> dict:
     learning = data["learning"]
     return {
         "lang": data["language"],
-        "government": current_app.config["GOVERNMENT_NAME"],
-        "inspectorate": current_app.config["INSPECTORATE_NAME"],
+        "government": settings.government_name(),
+        "inspectorate": settings.inspectorate_name(),
         "generated": _shown(data["generated_at"]),
         "profile": _shown_all(profile),
         "account": _shown_all(data["account"]),

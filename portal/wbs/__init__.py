@@ -1,4 +1,5 @@
-"""The Whistleblowing System (Perwako 15/2019): the public's reports and the WBS team's handling.
+"""The Whistleblowing System (in the first deployment, Perwako 15/2019): the public's reports and
+the WBS team's handling.
 
 The public part is an anonymous area: it never consults the login (portal/web/i18n.py).
 """
@@ -10,7 +11,7 @@ def init_app(app) -> None:
 
     from portal.core import contributions, jobs
     from portal.core.roles import Role
-    from portal.wbs import cli, content, manage_views, privacy_notice, public_views, services
+    from portal.wbs import cli, content, deadlines, manage_views, privacy_notice, public_views, services
     from portal.wbs.models import Evidence
 
     app.register_blueprint(public_views.bp)
@@ -24,3 +25,4 @@ def init_app(app) -> None:
     found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} report keys under the newest master key.")
     contributions.add_nav(app, "wbs_manage.queue", _l("WBS cases"), roles=(Role.WBS_HANDLER,), position=60)
     privacy_notice.register_notice(app)
+    contributions.add_setup_check(app, "wbs_deadlines", _l("WBS deadlines"), deadlines.setup_status, position=70)

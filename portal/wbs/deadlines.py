@@ -1,15 +1,20 @@
 """Deadlines in Indonesian working days; waiting for the reporter pauses the clock.
 
-Perwako 15/2019's own time limits could not be found, so these are defaults the admin can
-change (wbs.md §3.3: 7 and 15 working days are common in Indonesian WBS regulations; the EU
-directive asks for an acknowledgement within 7 days and feedback within 3 months).
+These are defaults the admin keeps in line with the regulation's own time limits (the article
+"wbs-deadlines" of the regulation library, on the setup checklist until it has been checked):
+wbs.md §3.3, 7 and 15 working days are common in Indonesian WBS regulations; the EU directive
+asks for an acknowledgement within 7 days and feedback within 3 months.
 """
 from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from portal.core import settings
+from portal.core.contributions import SetupStatus
 from portal.core.workdays import add_workdays, today, workdays_between
+from portal.home.checks import article_status
 from portal.wbs.workflow import Status
 
 DEFAULTS = {
@@ -24,6 +29,11 @@ DEFAULTS = {
 
 def config() -> dict:
     return settings.get_many(DEFAULTS)
+
+
+def setup_status() -> SetupStatus:
+    return article_status("wbs-deadlines", endpoint="wbs_manage.settings_page", remaining=_(
+        "Compare the deadlines in the WBS settings with the official text and set them to its own time limits."))
 
 
 def set_due_dates(report, filed_on: date) -> None:

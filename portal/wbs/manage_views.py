@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.core import audit, settings, tables
 from portal.core.roles import Role
 from portal.extensions import db
+from portal.home.services import article
 from portal.org.services import list_opds
 from portal.wbs import deadlines, handling, retention, stats, workflow
 from portal.wbs.forms import (
@@ -234,7 +235,7 @@ def _render_settings(*, form=None, retention_form=None):
     retention_form = retention_form or RetentionForm(formdata=None, retention_months=retention.period_months())
     return render_template("wbs_manage/settings.html", form=form, retention_form=retention_form,
                            retention=retention.summary(), handlers=handling.handlers(),
-                           requests=handling.pending_identity_requests())
+                           requests=handling.pending_identity_requests(), deadlines_article=article("wbs-deadlines"))
 
 
 @bp.route("/pengaturan/retensi", methods=["POST"])

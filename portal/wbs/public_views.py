@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.core.workdays import today
 from portal.extensions import db
+from portal.home.services import list_regulations
 from portal.org.models import Opd
 from portal.org.services import list_opds
 from portal.wbs import deadlines, services
@@ -51,7 +52,8 @@ def _uploads(field) -> list[Upload]:
 
 @bp.route("/")
 def index():
-    return render_template("wbs/index.html", deadlines=deadlines.config(), categories=services.categories())
+    return render_template("wbs/index.html", deadlines=deadlines.config(), categories=services.categories(),
+                           regulations=list_regulations("wbs"))
 
 
 @bp.route("/lapor", methods=["GET", "POST"])

@@ -6,8 +6,8 @@ every ciphertext sealed under it (report text, identity, messages, notes, event 
 evidence names and the evidence files in storage). What the statistics read stays: the
 category, OPD, mode, status, referral and dates, and the events' kinds and dates.
 
-The period is the Inspectorate's choice (an admin setting): Perwako 15/2019, as far as the
-portal team could find, sets none. Run `flask --app portal wbs-retention` once a day.
+The period is the Inspectorate's choice (an admin setting), unless the regulation sets one.
+Run `flask --app portal wbs-retention` once a day.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
 
-from portal.core import contributions, formatting
+from portal.core import contributions, formatting, settings
 from portal.core.roles import Role
 from portal.web.i18n import is_anonymous_area, lang_url
 from portal.web.permissions import has_role
@@ -23,8 +23,8 @@ def nav_for(user) -> list[tuple[str, str]]:
 
 def _context():
     if not has_request_context():  # a template rendered by a CLI command or the job worker
-        return {"government_name": current_app.config["GOVERNMENT_NAME"],
-                "inspectorate_name": current_app.config["INSPECTORATE_NAME"]}
+        return {"government_name": settings.government_name(),
+                "inspectorate_name": settings.inspectorate_name()}
     # The anonymous areas never touch the login: no user menu there.
     user = None if is_anonymous_area() else (current_user if current_user.is_authenticated else None)
     return {
@@ -33,8 +33,8 @@ def _context():
         "nav_items": nav_for(user) if user else [],
         "languages": LANGUAGE_NAMES,
         "lang_url": lang_url,
-        "government_name": current_app.config["GOVERNMENT_NAME"],
-        "inspectorate_name": current_app.config["INSPECTORATE_NAME"],
+        "government_name": settings.government_name(),
+        "inspectorate_name": settings.inspectorate_name(),
         "Role": Role,
         "anonymous_area": is_anonymous_area(),
         "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),

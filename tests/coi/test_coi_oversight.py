@@ -49,7 +49,8 @@ def audit_actions(app, action: str) -> list[dict]:
     from portal.core.audit import AuditEvent
 
     with app.app_context():
-        return [e.data for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action))]
+        return [e.data for e in db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq))]
 
 
 @pytest.fixture
@@ -171,9 +172,16 @@ def test_refused_take_over_explains_why(app, world, inspektur, login_as, items):
 
 # --- lists and settings --------------------------------------------------------------------------
 
-def test_lists_page_explains_article_6(app, world, inspektur, login_as, items):
+def test_lists_page_says_the_types_are_the_list_the_portal_applies(app, world, inspektur, login_as, items):
+    from portal.home.services import load_regulations
+
+    with app.app_context():
+        load_regulations()
+        db.session.commit()
     page = text(inspektur.get(f"{OVERSIGHT}/daftar?lang=en"))
-    assert "Article 6 of Perwako 27/2019 lists 11 types" in page and "Declarations that used an entry keep it." in page
+    assert "below are the list this portal applies. Keep them in line with Perwako Padang No. 27 Tahun 2019, " \
+           "Pasal 6" in page and "Declarations that used an entry keep it." in page
+    assert "has not yet been checked against the official text" in page
     codes = re.findall(r'/daftar/entri/\d+">([A-Z0-9_]+)</a>', page)
     assert sum(c.startswith("BK") for c in codes) == 9 and "LAINNYA" in codes
     assert sum(re.fullmatch(r"S\d", c) is not None for c in codes) == 6 and "RECUSAL" in codes

@@ -28,21 +28,33 @@ def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def test_the_profile_sets_the_place_and_the_time_zone_of_every_document(app, world, login_as):
+def test_the_governments_settings_set_the_place_the_names_and_the_time_zone_of_every_document(app, world, login_as):
+    """Another government sets itself up in the browser: its names on every page and document."""
+    from datetime import UTC, date, datetime
+
     admin = login_as(world.admin)
-    response = admin.post(f"{BASE}/?lang=en", data={"name": "Pemerintah Kota Contoh", "place": "Kota Contoh",
-                                                    "head_office": "Wali Kota Contoh", "timezone": "Asia/Makassar"})
+    response = admin.post("/admin/pemerintah?lang=en", data={
+        "name": "Pemerintah Kota Contoh", "inspectorate": "Inspektorat Kota Contoh", "place": "Kota Contoh",
+        "head_office": "Wali Kota Contoh", "timezone": "Asia/Makassar"})
     assert response.status_code == 302
     from portal.core import clock, formatting
     from portal.documents import services
 
     with app.test_request_context("/?lang=id"):
         assert clock.zone_abbreviation() == "WITA"
-        assert services.place_and_date(__import__("datetime").date(2026, 12, 6)) == "Kota Contoh, 6 Desember 2026"
-        moment = __import__("datetime").datetime(2026, 12, 6, 1, 0, tzinfo=__import__("datetime").UTC)
-        assert formatting.clock(moment) == "09.00 WITA"
-    refused = admin.post(f"{BASE}/?lang=en", data={"name": "X", "place": "", "head_office": "", "timezone": "UTC"})
-    assert refused.status_code == 400 and "Not a valid choice" in _text(refused)
+        assert services.place_and_date(date(2026, 12, 6)) == "Kota Contoh, 6 Desember 2026"
+        assert formatting.clock(datetime(2026, 12, 6, 1, 0, tzinfo=UTC)) == "09.00 WITA"
+        assert services.kop(None)["government"] == "PEMERINTAH KOTA CONTOH"  # no letterhead: the name
+    page = _text(admin.get(f"{BASE}/?lang=en"))
+    assert "Kota Contoh" in page and "Wali Kota Contoh" in page and "WITA" in page
+    footer = _text(admin.get("/?lang=en")).split("<footer", 1)[1]
+    assert "Pemerintah Kota Contoh" in footer and "Inspektorat Kota Contoh" in footer
+
+    refused = admin.post("/admin/pemerintah?lang=en", data={"name": "", "inspectorate": "X", "place": "Kota Contoh",
+                                                            "head_office": "", "timezone": "UTC"})
+    assert refused.status_code == 400
+    assert "Not a valid choice" in _text(refused) and "Write the name of the government." in _text(refused)
+    assert 'value="Kota Contoh"' in _text(refused)  # nothing typed is lost
 
 
 def test_the_coat_of_arms_is_judged_by_its_content(app, world, login_as):
@@ -158,3 +170,52 @@ def test_numbers_given_at_the_same_moment_never_repeat(app, world, database):
     with app.app_context():
         sequences = sorted(db.session.scalars(sa.select(IssuedNumber.sequence)))
     assert sequences == list(range(1, 9))
+
+
+def test_the_setup_checklist_says_what_official_documents_still_lack(app, world, login_as, signing_pki):
+    """Each item turns done once the admin has done it on the page the item links to."""
+    import html
+    import re
+
+    def items(client):
+        page = client.get("/admin/persiapan?lang=en").get_data(as_text=True)
+        found = re.findall(r'<li class="list-group-item[^"]*" id="setup-([a-z_]+)">(.*?)</li>', page, re.S)
+        return {key: re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))) for key, body in found}
+
+    admin = login_as(world.admin)
+    shown = items(admin)
+    keys = ("government", "coat_of_arms", "letterheads", "signatories", "numbering", "electronic_signature")
+    assert all("To do" in shown[key] for key in keys), shown
+    assert "Yearly evaluation of conflict-of-interest handling" in shown["signatories"]
+    assert 'href="/admin/naskah/kop"' in admin.get("/admin/persiapan").get_data(as_text=True)
+
+    assert admin.post("/admin/pemerintah", data={
+        "name": "Pemerintah Kota Contoh", "inspectorate": "Inspektorat Kota Contoh", "place": "Contoh",
+        "head_office": "Wali Kota Contoh", "timezone": "Asia/Jakarta"}).status_code == 302
+    assert admin.post(f"{BASE}/lambang", data={"logo": (io.BytesIO(_png()), "lambang.png")},
+                      content_type="multipart/form-data").status_code == 302
+    letterhead = {"opd": str(world.inspektorat), "government_line": "Pemerintah Kota Contoh",
+                  "unit_line": "Inspektorat", "address": ""}
+    assert admin.post(f"{BASE}/kop/baru", data=letterhead).status_code == 302
+    assert "Add the Inspectorate's address" in items(admin)["letterheads"]  # a letterhead carries the address
+    with app.app_context():
+        from portal.documents import services
+
+        row_id = services.letterhead(world.inspektorat).id
+    assert admin.post(f"{BASE}/kop/{row_id}", data={**letterhead, "address": "Jalan Contoh No. 1"}).status_code == 302
+    for kind in ("socialisation.invitation", "coi.evaluation", "certificates.certificate"):
+        assert admin.post(f"{BASE}/penandatangan/{kind}/sign", data={
+            "office": "Inspektur Kota Contoh", "name": "Nama Inspektur", "rank": "", "nip": ""}).status_code == 302
+    for kind in ("socialisation.invitation", "coi.evaluation"):
+        assert admin.post(f"{BASE}/penomoran/{kind}", data={
+            "classification": "700.1", "unit_code": "INSP", "pattern": "{klasifikasi}/{nomor}/{unit}/{tahun}"
+        }).status_code == 302
+    shown = items(admin)
+    assert all("Done" in shown[key] for key in keys[:-1]), {key: shown[key] for key in keys}
+    assert "To do" in shown["electronic_signature"]  # set in the server's environment, not here
+
+    from portal.core import signing
+
+    app.config.update(signing_pki.signer())
+    assert signing.configured(app.config)
+    assert "Done" in items(admin)["electronic_signature"]

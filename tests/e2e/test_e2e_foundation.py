@@ -24,10 +24,12 @@ LANGS = ("id", "en")
 
 # Who sees which pages: "public" is a visitor without an account.
 PAGES = {
-    "public": ["/", "/login", "/tidak-ada", "/privasi", "/privasi/wbs", "/privasi/benturan-kepentingan"],
+    "public": ["/", "/login", "/tidak-ada", "/privasi", "/privasi/wbs", "/privasi/benturan-kepentingan", "/peraturan"],
     "asn.dinkes": ["/", "/akun", "/akun/kata-sandi", "/akun/mfa", "/akun/data-saya", "/akun/data-saya/koreksi"],
     "admin": ["/admin/", "/admin/akun", "/admin/audit", "/org/opd", "/org/opd/baru", "/org/pegawai",
-              "/org/pegawai/baru", "/org/impor", "/admin/privasi", "/admin/privasi/retensi", "/admin/privasi/koreksi"],
+              "/org/pegawai/baru", "/org/impor", "/admin/privasi", "/admin/privasi/retensi", "/admin/privasi/koreksi",
+              "/admin/persiapan", "/admin/pemerintah", "/admin/peraturan/",
+              "/admin/peraturan/baru", "/admin/peraturan/1", "/admin/peraturan/pasal/1"],  # the demo's first ones
     "sekretaris.dinkes": ["/org/staf"],
 }
 EXPECTED_STATUS = {"/tidak-ada": 404}
@@ -295,8 +297,9 @@ def _screenshots(new_context, log_in, screens: dict) -> None:
 
 def test_screenshots_desktop_and_phone_in_both_languages(new_context, log_in):
     _screenshots(new_context, log_in, {
-        "public": [("home", "/"), ("login", "/login"), ("privacy-wbs", "/privasi/wbs")],
+        "public": [("home", "/"), ("login", "/login"), ("privacy-wbs", "/privasi/wbs"), ("regulations", "/peraturan")],
         "asn.dinkes": [("personal-home", "/"), ("profile", "/akun"), ("my-data", "/akun/data-saya")],
         "admin": [("admin-employees", "/org/pegawai"), ("admin-privacy-retention", "/admin/privasi/retensi"),
-                  ("admin-corrections", "/admin/privasi/koreksi")],
+                  ("admin-corrections", "/admin/privasi/koreksi"), ("admin-setup", "/admin/persiapan"),
+                  ("admin-regulations", "/admin/peraturan/")],
     })
