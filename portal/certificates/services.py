@@ -14,7 +14,6 @@ from datetime import date, datetime
 
 import segno
 import sqlalchemy as sa
-from babel.dates import format_date
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -22,7 +21,7 @@ from markupsafe import Markup
 from portal.certificates.models import Certificate, CertificateChange, CertificateKind, CertificateStatus
 from portal.coi.models import Declaration, Kind
 from portal.coi.models import Status as DeclarationStatus
-from portal.core import audit, codes, pdf, settings, signing, storage
+from portal.core import audit, codes, formatting, pdf, settings, signing, storage
 from portal.core.clock import local_zone, utcnow
 from portal.core.errors import PortalError
 from portal.core.rows import insert_unless_present
@@ -266,6 +265,11 @@ def labels() -> dict:
     }
 
 
+def _day_in(on, locale: str) -> str:
+    with force_locale(locale):
+        return formatting.day(on)
+
+
 def context(cert: Certificate, base: str, cfg: dict) -> dict:
     """One certificate's page; `cfg` is config() and the place, read once per document."""
     url = verify_url(cert, base)
@@ -281,8 +285,8 @@ def context(cert: Certificate, base: str, cfg: dict) -> dict:
         "subject_id": cert.subject_id,
         "subject_en": cert.subject_en,
         "regulation": cert.regulation,
-        "date_id": format_date(cert.issued_on, "long", locale="id"),
-        "date_en": format_date(cert.issued_on, "long", locale="en"),
+        "date_id": _day_in(cert.issued_on, "id"),
+        "date_en": _day_in(cert.issued_on, "en"),
         "year": cert.year or cert.issued_on.year,
         "revoked": cert.status == CertificateStatus.REVOKED,
         "version": cert.version,

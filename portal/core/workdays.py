@@ -6,14 +6,14 @@ not know yet (a new SKB, a local day off) in the `workdays_holiday` table.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core import clock
 from portal.extensions import db
 
 
@@ -25,12 +25,9 @@ class ExtraHoliday(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
 
 
-LOCAL_TZ = ZoneInfo("Asia/Jakarta")
-
-
 def today() -> date:
-    """Today in Indonesia (WIB): working days are counted on the local calendar."""
-    return datetime.now(LOCAL_TZ).date()
+    """Today on the government's calendar (its zone is a setting): working days are counted on it."""
+    return clock.today()
 
 
 @lru_cache(maxsize=64)

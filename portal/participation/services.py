@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.auth.models import User, UserRole
-from portal.core import audit, mail, settings
+from portal.core import audit, formatting, mail, settings
 from portal.core.clock import utcnow
 from portal.core.errors import PortalError
 from portal.core.roles import Role
@@ -151,7 +151,7 @@ def send_reminders(opd: Opd, employee_ids: list[int], *, actor, now: datetime | 
 def digest_text(opd: Opd, year: int) -> tuple[str, str]:
     modules = queries.counted_modules()
     row = figures.load(year, opd.id).rows[0]
-    lines = [gettext("Participation of %(opd)s, %(date)s", opd=opd.name, date=today().isoformat()), "",
+    lines = [gettext("Participation of %(opd)s, %(date)s", opd=opd.name, date=formatting.day(today())), "",
              gettext("Employees: %(n)d", n=row.headcount)]
     for m in modules:
         lines.append(gettext("%(module)s: %(done)d completed (%(percent)d%%)", module=m.title_id,

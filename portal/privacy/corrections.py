@@ -10,12 +10,12 @@ import smtplib
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.core import audit, mail
-from portal.core.clock import local, utcnow
+from portal.core import audit, formatting, mail
+from portal.core.clock import utcnow
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.privacy.models import CorrectionRequest, CorrectionStatus, CorrectionTopic
@@ -89,7 +89,7 @@ def _tell(item: CorrectionRequest) -> bool:
         subject = _("Your correction request has been answered")
         body = _("Your request of %(date)s to correct your data (%(topic)s) has been answered: %(outcome)s.\n\n"
                  "Read the answer on your data page in the Integrity Portal:\n%(url)s",
-                 date=format_date(local(item.created_at).date(), "long"), topic=item.topic.label,
+                 date=formatting.day(item.created_at), topic=item.topic.label,
                  outcome=item.status.label, url=absolute_url("privacy_rights.my_data"))
     try:
         mail.send(employee.email, subject, body)

@@ -9,10 +9,10 @@ import zipfile
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal.core import audit, pdf, settings
+from portal.core import audit, formatting, pdf, settings
 from portal.core.clock import local
 from portal.privacy import export
 
@@ -39,9 +39,9 @@ def _shown(value):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
-        return format_datetime(value, "medium")
+        return formatting.moment(value)
     if isinstance(value, date):
-        return format_date(value, "long")
+        return formatting.day(value)
     if isinstance(value, dict) and "label" in value:
         return value["label"]
     if isinstance(value, list):

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
+from portal.core.clock import zone_abbreviation
 from portal.socialisation.models import AttendanceStatus
 from portal.web.forms import MultiCheckboxField, PortalForm, max_len
 
@@ -16,9 +18,9 @@ class SessionForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title.")), max_len(200)])
     description = TextAreaField(_l("Description (optional)"), validators=[max_len(5000)])
     day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date."))])
-    start = TimeField(_l("Starts at (WIB)"), validators=[InputRequired(message=_l("Enter the start time."))])
-    end = TimeField(_l("Ends at (WIB)"), validators=[InputRequired(message=_l("Enter the end time."))])
-    late_after = TimeField(_l("Late after (WIB)"), validators=[InputRequired(message=_l("Enter the late cut-off."))],
+    start = TimeField(_l("Starts at"), validators=[InputRequired(message=_l("Enter the start time."))])
+    end = TimeField(_l("Ends at"), validators=[InputRequired(message=_l("Enter the end time."))])
+    late_after = TimeField(_l("Late after"), validators=[InputRequired(message=_l("Enter the late cut-off."))],
                            description=_l("People who check in after this time are recorded as late."))
     venue = StringField(_l("Venue"), validators=[DataRequired(message=_l("Enter the venue.")), max_len(200)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=100000)],
@@ -32,6 +34,14 @@ class SessionForm(PortalForm):
     invite_nips = TextAreaField(_l("Invite people by NIP (optional)"), validators=[max_len(20000)],
                                 description=NIPS_HELP)
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Times are the government's wall clock; its zone is a setting, so it joins the label here.
+        zone = zone_abbreviation()
+        self.start.label.text = _("Starts at (%(zone)s)", zone=zone)
+        self.end.label.text = _("Ends at (%(zone)s)", zone=zone)
+        self.late_after.label.text = _("Late after (%(zone)s)", zone=zone)
 
 
 class NipsForm(PortalForm):

@@ -71,7 +71,7 @@ def test_create_session(app, world, inspektur):
     assert {(r["source"], r["status"]) for r in rows} == {("invited", "expected")}
 
     page = page_text(inspektur.get(f"/sosialisasi/{sid}")).replace("\u202f", " ")
-    assert TITLE in page and "9:00 AM" in page and "11:30 AM" in page  # shown in WIB, not UTC
+    assert TITLE in page and "09:00–11:30 WIB" in page  # in the government's zone, not UTC, and named
     assert asn["name"] in page and asn["nip_formatted"] in page
 
 
