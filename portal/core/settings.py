@@ -70,15 +70,22 @@ HEAD_OFFICE = "gov.head_office"
 def government_name() -> str:
     """The government's name as pages and documents write it: the admin's setting (another Pemda
     sets itself up in the browser), else GOVERNMENT_NAME from the configuration."""
-    from flask import current_app
-
-    return str(get(GOVERNMENT, "") or current_app.config["GOVERNMENT_NAME"])
+    return _named(GOVERNMENT, "GOVERNMENT_NAME")
 
 
 def inspectorate_name() -> str:
-    from flask import current_app
+    return _named(INSPECTORATE, "INSPECTORATE_NAME")
 
-    return str(get(INSPECTORATE, "") or current_app.config["INSPECTORATE_NAME"])
+
+def _named(key: str, config_key: str) -> str:
+    from flask import current_app
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        value = get(key, "")
+    except SQLAlchemyError:  # the 503 page, drawn while the database is away, still names the government
+        value = ""
+    return str(value or current_app.config[config_key])
 
 
 def head_office() -> str:

@@ -89,20 +89,28 @@ def letterhead(opd_id: int | None) -> Letterhead | None:
 def kop(opd_id: int | None) -> dict:
     """The kop naskah dinas of an issuing unit as primitives; the government's own when the unit
     has none, and the government's name alone when nothing is set yet."""
-    row = letterhead(opd_id) or (letterhead(None) if opd_id is not None else None)
+    own = letterhead(opd_id)
+    row = own or (letterhead(None) if opd_id is not None else None)
     if row is None:
         return {"logo": logo_source(), "government": settings.government_name().upper(), "unit": "", "address": "",
                 "contacts": ""}
+    unit, address, phone, email = row.unit_line, row.address, row.phone, row.email
+    if own is None and opd_id is not None:
+        # A unit without its own kop still names itself under the government's; the government's
+        # address and telephone are not the unit's, so they stay off until the unit has its own.
+        from portal.org.models import Opd
+
+        opd = db.session.get(Opd, opd_id)
+        unit, address, phone, email = (opd.name if opd else ""), "", "", ""
     contacts = []
-    with force_locale("id"):
-        if row.phone:
-            contacts.append(f"Telepon {row.phone}")
-        if row.website:
-            contacts.append(f"Laman {row.website}")
-        if row.email:
-            contacts.append(f"Pos-el {row.email}")
-    return {"logo": logo_source(), "government": row.government_line.upper(), "unit": row.unit_line.upper(),
-            "address": row.address, "contacts": " · ".join(contacts)}
+    if phone:
+        contacts.append(f"Telepon {phone}")
+    if row.website:
+        contacts.append(f"Laman {row.website}")
+    if email:
+        contacts.append(f"Pos-el {email}")
+    return {"logo": logo_source(), "government": row.government_line.upper(), "unit": unit.upper(),
+            "address": address, "contacts": " · ".join(contacts)}
 
 
 def save_letterhead(row: Letterhead | None, *, opd_id: int | None, government_line: str, unit_line: str,

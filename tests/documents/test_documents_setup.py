@@ -90,7 +90,11 @@ def test_a_letterhead_per_unit_and_the_governments_as_fallback(app, world, login
         kop = services.kop(world.inspektorat)
         assert (kop["government"], kop["unit"]) == ("PEMERINTAH KOTA CONTOH", "INSPEKTORAT")
         assert kop["contacts"] == "Telepon (0751) 123 · Laman inspektorat.contoh.go.id · Pos-el inspektorat@contoh.go.id"
-        assert services.kop(world.dinkes)["unit"] == ""  # no kop of its own: the government's
+        # No kop of its own: the government's, naming the unit, without the government's address
+        # and telephone (they are not the unit's).
+        fallback = services.kop(world.dinkes)
+        assert fallback["government"] == "PEMERINTAH KOTA CONTOH" and fallback["unit"] == "DINAS KESEHATAN"
+        assert (fallback["address"], fallback["contacts"]) == ("", "")
 
 
 def test_signatories_by_office_with_nip_and_rank_or_the_organiser(app, world, login_as):
