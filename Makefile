@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app portal
 PORT   ?= 5000
 
-.PHONY: run test lint lint-baseline setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots bench clean
+.PHONY: run test lint lint-baseline setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots document-pictures bench clean
 
 ## make run: set everything up, load demo data into an empty database, serve on 127.0.0.1:$(PORT) with a job worker
 run: system-deps setup db
@@ -65,6 +65,10 @@ check-translations: setup
 
 screenshots: setup
 	$(BIN)/python -m pytest tests/e2e -k screenshot -p no:cacheprovider
+
+## Pictures of every official document from the demo data, for reviewers (docs/documents.md)
+document-pictures: system-deps-test setup
+	$(BIN)/python scripts/document_pictures.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
