@@ -18,6 +18,25 @@ errorlog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+
+
+def when_ready(server):
+    """Say where to open the portal once it answers: gunicorn's own log hides the address (the
+    filter below removes addresses), and a newcomer running `make run` needs it. Outside
+    production the demo logins are named too."""
+    host, _, port = bind.rpartition(":")
+    lines = [f"Portal Integritas is ready: open http://{host or '127.0.0.1'}:{port}/"]
+    if os.environ.get("PORTAL_ENV", "development") != "production":
+        try:
+            from portal.demo.org import DEMO_PASSWORD, LOGINS
+        except ImportError:  # pragma: no cover - an installation without the demo package
+            pass
+        else:
+            names = ["admin", *(login for login, *_ in LOGINS)]
+            lines.append(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(names))
+    print("\n".join(lines), flush=True)
+
+
 # Every gunicorn log line passes through a filter that removes IP addresses.
 logconfig_dict = {
     "version": 1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,27 @@ def test_the_example_environment_configures_a_production_app(monkeypatch):
         hsts = response.headers["Strict-Transport-Security"]
         response.close()
     assert hsts.startswith("max-age=31536000")
+
+
+def test_the_readme_lists_every_demo_login():
+    from portal.demo.org import LOGINS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Demo logins", 1)[1].split("\n## ", 1)[0]
+    missing = [login for login, *_ in LOGINS if f"`{login}`" not in table]
+    assert not missing, missing
+
+
+def test_make_run_says_where_to_open_the_portal_and_the_demo_logins(monkeypatch, capsys):
+    import runpy
+
+    monkeypatch.setenv("PORT", "5123")
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    settings["when_ready"](None)
+    said = capsys.readouterr().out
+    assert "http://127.0.0.1:5123/" in said and "integritas-2019" in said and "kadis.disdik" in said
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    settings["when_ready"](None)
+    assert "integritas-2019" not in capsys.readouterr().out  # production names no demo account
