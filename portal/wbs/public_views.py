@@ -8,7 +8,7 @@ import time
 from datetime import date
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -167,6 +167,7 @@ def case():
                 getattr(form, exc.field).errors.append(exc.message)
             else:
                 db.session.commit()
+                flash(_("Your message has been sent to the WBS team."), "success")
                 return redirect(url_for("wbs.case"))
     return render_template("wbs/case.html", view=services.reporter_view(report), form=form)
 

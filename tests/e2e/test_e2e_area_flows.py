@@ -33,21 +33,7 @@ def _submit(page, locator) -> None:
         locator.click()
 
 
-# --- (a) the WBS without JavaScript --------------------------------------------------------------
-
-
-def test_anonymous_report_and_follow_up_work_without_javascript(new_context, browser):
-    context = _no_script_context(new_context, browser)
-    page = context.new_page()
-    visited = []
-    page.on("framenavigated", lambda frame: visited.append(frame.url))
-
-    page.goto("/wbs/lapor?lang=en")
-    assert html_lang(page) == "en"
-    # portal.js marks a scripted page with class="js" on <html>: here nothing ran.
-    assert "js" not in (page.locator("html").get_attribute("class") or "").split()
-
-    what = "The cashier asked for Rp 150.000 to speed up a birth certificate; no receipt was given."
+def _fill_report(page, what: str) -> None:
     page.check("input[name=mode][value=anonymous]")
     page.fill("#reported_name", "Tidak diketahui")
     page.fill("#reported_position", "Petugas loket")
@@ -63,9 +49,29 @@ def test_anonymous_report_and_follow_up_work_without_javascript(new_context, bro
     page.set_input_files("#evidence", files=[{"name": "kuitansi.png", "mimeType": "image/png",
                                               "buffer": png_bytes()}])
     page.check("#good_faith")
+
+
+# --- (a) the WBS without JavaScript --------------------------------------------------------------
+
+
+def test_anonymous_report_and_follow_up_work_without_javascript(new_context, browser):
+    context = _no_script_context(new_context, browser)
+    page = context.new_page()
+    visited = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url))
+
+    page.goto("/wbs/lapor?lang=en")
+    assert html_lang(page) == "en"
+    # portal.js marks a scripted page with class="js" on <html>: here nothing ran.
+    assert "js" not in (page.locator("html").get_attribute("class") or "").split()
+
+    what = "The cashier asked for Rp 150.000 to speed up a birth certificate; no receipt was given."
+    _fill_report(page, what)
     _submit(page, page.get_by_role("button", name="Send the report"))
 
     assert page.get_by_role("heading", level=1).inner_text() == "Your report has been received"
+    # The Print and Copy buttons need JavaScript: without it they are not offered.
+    assert page.locator("#receipt-print").is_hidden() and page.locator("#receipt-copy").is_hidden()
     receipt = page.locator(".receipt-code").inner_text().strip()
     assert RECEIPT_RE.match(receipt), receipt
     case_no = page.locator("xpath=//dt[normalize-space()='Case number']/following-sibling::dd[1]").inner_text()
@@ -85,6 +91,7 @@ def test_anonymous_report_and_follow_up_work_without_javascript(new_context, bro
     page.fill("#body", reply)
     _submit(page, page.get_by_role("button", name="Send", exact=True))
     assert path_of(page) == "/wbs/pantau/laporan"
+    assert "Your message has been sent to the WBS team." in page.locator("main").inner_text()
     sent = page.locator(".card").filter(has_text=reply)
     assert sent.count() == 1 and "You" in sent.inner_text()
 
@@ -94,6 +101,25 @@ def test_anonymous_report_and_follow_up_work_without_javascript(new_context, bro
     leaked = [u for u in addresses if any(v in unquote(u) for v in variants)]
     assert not leaked, f"the receipt code appeared in URLs: {leaked}"
     assert {urlsplit(u).path for u in visited} >= {"/wbs/lapor", "/wbs/pantau", "/wbs/pantau/laporan"}
+
+
+def test_on_a_phone_the_receipt_offers_print_and_copy(new_context):
+    context = new_context(viewport=PHONE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto("/wbs/lapor?lang=en")
+    _fill_report(page, "A vendor paid for a trip of the procurement committee; the tender followed.")
+    _submit(page, page.get_by_role("button", name="Send the report"))
+    receipt = page.locator(".receipt-code").inner_text().strip()
+    assert page.get_by_role("button", name="Print the receipt").is_visible()
+    copy = page.get_by_role("button", name="Copy the receipt code")
+    box = copy.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+    copy.click()
+    page.get_by_text("The receipt code has been copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == receipt
+    # The full public address to follow up from, not a bare path.
+    assert re.search(r"Follow up at https?://\S+/wbs/pantau with the receipt code", page.locator("main").inner_text())
 
 
 # --- (b) a conflict-of-interest declaration ------------------------------------------------------

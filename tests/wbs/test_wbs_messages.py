@@ -62,6 +62,7 @@ def test_a_reporter_reply_reaches_the_handler_and_is_marked_read(app, handler, c
     reporter = reporter_client(app, case["receipt"])
     response = reporter.post("/wbs/pantau/laporan", data={"body": "Salinan kontrak saya kirim minggu depan."})
     assert response.status_code == 302
+    assert "Your message has been sent to the WBS team." in text(reporter.get(response.location))  # it says so
     assert report_row(app, case["public_id"])["messages"] == [(True, False)]
     page = text(handler.get(case_url(case["public_id"])))
     assert "Salinan kontrak saya kirim minggu depan." in page
