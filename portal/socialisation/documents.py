@@ -111,10 +111,18 @@ def evidence_pack(session: SocialisationSession, opd_id: int, opd_name: str) -> 
                   tables.csv_bytes(header, table)))
     index = [_("Evidence of a socialisation session"), "", f"{session.title}", f"{opd_name}",
              f"{formatting.day(session.starts_at)}, {session.venue}", ""]
-    index += [f"{name}: {what}" for name, what, _data in files]
+    contents = [f"{name}: {what}" for name, what, _data in files]
+    # The numbers stay fixed (03 is always the minutes), so a gap is said, not left to puzzle over.
+    if not session.minutes:
+        contents.append("03-notula.pdf: " + _("not in this pack: the minutes have not been written"))
+    if not session.photos:
+        contents.append("04-foto: " + _("not in this pack: no photos have been uploaded"))
+    index += sorted(contents)
+    # Entries carry the government's wall-clock time, as the office's file manager shows it.
+    stamp = local(utcnow()).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("00-daftar-isi.txt", "\n".join(index) + "\n")
-        for name, _what, data in files:
-            zf.writestr(name, data)
+        for name, data in [("00-daftar-isi.txt", ("\n".join(index) + "\n").encode("utf-8")),
+                           *((name, data) for name, _what, data in files)]:
+            zf.writestr(zipfile.ZipInfo(name, date_time=stamp), data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()

@@ -173,6 +173,19 @@ def test_evidence_pack_without_minutes_has_no_minutes_file(app, world, inspektur
     pack = zipfile.ZipFile(io.BytesIO(response.data))
     assert pack.namelist() == ["00-daftar-isi.txt", "01-undangan.pdf", "02-daftar-hadir.pdf",
                                "05-peserta-dan-sertifikat.csv"]
+    # The index says why 03 and 04 are missing, in the order of the numbers.
+    index = pack.read("00-daftar-isi.txt").decode("utf-8").splitlines()
+    listed = [line.split(":", 1)[0] for line in index if line[:2] in ("01", "02", "03", "04", "05")]
+    assert listed == ["01-undangan.pdf", "02-daftar-hadir.pdf", "03-notula.pdf", "04-foto",
+                      "05-peserta-dan-sertifikat.csv"]
+    assert "03-notula.pdf: not in this pack: the minutes have not been written" in index
+    assert "04-foto: not in this pack: no photos have been uploaded" in index
+    # Entries are dated on the government's wall clock (WIB here), not UTC.
+    from datetime import datetime, timedelta, timezone
+
+    wib = datetime.now(timezone(timedelta(hours=7)))
+    stamped = datetime(*pack.getinfo("01-undangan.pdf").date_time, tzinfo=wib.tzinfo)
+    assert abs((wib - stamped).total_seconds()) < 300
     table = list(csv.reader(io.StringIO(pack.read("05-peserta-dan-sertifikat.csv").decode("utf-8-sig"))))
     assert [row[0] for row in table[1:]] == [person(app, world.asn_disdik)["name"]]
 
