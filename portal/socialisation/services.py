@@ -321,6 +321,14 @@ def close(session: SocialisationSession, *, actor, now: datetime | None = None) 
     return len(attended)
 
 
+def close_preview(session: SocialisationSession) -> dict:
+    """What closing would do, for the confirmation page: who gets a certificate, who becomes absent."""
+    counts = dict(db.session.execute(sa.select(Participant.status, sa.func.count()).where(
+        Participant.session_id == session.id).group_by(Participant.status)).all())
+    return {"attended": sum(counts.get(s, 0) for s in ATTENDED),
+            "unmarked": counts.get(AttendanceStatus.EXPECTED, 0)}
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 def participants(session: SocialisationSession, opd_id: int | None = None) -> list[Participant]:

@@ -221,9 +221,15 @@ def walk_in(session_id: int):
                 _("The walk-in has been registered."), walk_in_form=form)
 
 
-@bp.route(f"/<{ID}:session_id>/tutup", methods=["POST"])
+@bp.route(f"/<{ID}:session_id>/tutup", methods=["GET", "POST"])
 def close(session_id: int):
+    """GET asks first (closing issues certificates and cannot be undone; no JavaScript needed),
+    POST closes."""
     session = _managed(session_id)
+    if request.method == "GET":
+        if services.phase(session) not in ("running", "ended"):
+            return redirect(url_for("socialisation.detail", session_id=session.id))
+        return render_template("socialisation/close.html", session=session, preview=services.close_preview(session))
     return _run(session, lambda: services.close(session, actor=current_user),
                 _("The attendance list is closed; the certificates of those who attended are issued."))
 

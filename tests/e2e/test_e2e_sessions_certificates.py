@@ -36,8 +36,9 @@ pytestmark = [DROPPED_STATIC_FILE]
 # the `sessions_ids` fixture.
 SESSION_PAGES = {
     "inspektur": ["/sosialisasi/", "/sosialisasi/baru", "/sosialisasi/{s2019}", "/sosialisasi/{upcoming}/ubah",
-                  "/sosialisasi/{s2019}/notula", "/sosialisasi/{running}/qr", "/sertifikat/daftar",
-                  "/sertifikat/{cert}", "/sertifikat/unduhan/{job}", "/partisipasi/", "/partisipasi/pegawai",
+                  "/sosialisasi/{s2019}/notula", "/sosialisasi/{running}/qr",
+                  "/sosialisasi/{running}/tutup", "/sertifikat/daftar", "/sertifikat/{cert}",
+                  "/sertifikat/unduhan/{job}", "/partisipasi/", "/partisipasi/pegawai",
                   "/partisipasi/deteksi-dini"],
     "sekretaris.dinkes": ["/sosialisasi/", "/sosialisasi/{upcoming}", "/sosialisasi/{own}", "/sertifikat/daftar",
                           "/partisipasi/", "/partisipasi/pegawai"],
@@ -52,6 +53,7 @@ STEMS = {
     "/": "home", "/sosialisasi/": "sessions-index", "/sosialisasi/baru": "session-new",
     "/sosialisasi/{s2019}": "session-2019", "/sosialisasi/{upcoming}/ubah": "session-edit",
     "/sosialisasi/{s2019}/notula": "session-minutes", "/sosialisasi/{running}/qr": "session-qr",
+    "/sosialisasi/{running}/tutup": "session-close",
     "/sosialisasi/{upcoming}": "session-upcoming-nominate", "/sosialisasi/{own}": "session-own-opd",
     "/hadir/": "checkin-code", "/sertifikat/": "certificates-mine", "/sertifikat/daftar": "certificates-list",
     "/sertifikat/{cert}": "certificate-detail", "/sertifikat/{asn_cert}": "certificate-detail",

@@ -261,9 +261,17 @@ def test_closing_marks_the_unmarked_absent_once(app, world, inspektur):
     assert inspektur.post(f"/sosialisasi/{sid}/peserta/{secretary_pid}/kehadiran",
                           data={"status": "excused"}).status_code == 302
 
+    # The button asks first, on a page of its own (no JavaScript needed), and changes nothing.
+    asked = page_text(inspektur.get(f"/sosialisasi/{sid}/tutup"))
+    assert "Close the attendance list?" in asked
+    assert "1 person attended and receives an attendance certificate" in asked
+    assert "1 person is not marked yet and will be recorded as absent" in asked
+    assert session_state(app, sid)["closed_at"] is None
     response = inspektur.post(f"/sosialisasi/{sid}/tutup")
     assert response.status_code == 302
     assert "The attendance list is closed" in flashed(inspektur)
+    # Once closed, asking again leads back to the session.
+    assert inspektur.get(f"/sosialisasi/{sid}/tutup").status_code == 302
     assert session_state(app, sid)["closed_at"] is not None
     statuses = {r["employee_id"]: r["status"] for r in participant_rows(app, sid)}
     assert statuses == {world.asn["employee_id"]: "absent", world.kadis["employee_id"]: "present",
