@@ -45,6 +45,8 @@ def _declaration_action(declaration_id: int, action, success: str):
     from portal.coi.views import detail
 
     declaration = db.get_or_404(Declaration, declaration_id)
+    if request.method == "GET":  # the failed form's address reopened: back to the declaration
+        return redirect(url_for("coi.detail", declaration_id=declaration.id))
     form = NoteForm()
     if form.validate_on_submit():
         try:
@@ -59,14 +61,14 @@ def _declaration_action(declaration_id: int, action, success: str):
     return detail(declaration.id, note_form=form, status=400)
 
 
-@bp.route("/<int(max=2147483647):declaration_id>/komentar", methods=["POST"])
+@bp.route("/<int(max=2147483647):declaration_id>/komentar", methods=["GET", "POST"])
 @reviewer
 def comment(declaration_id: int):
     return _declaration_action(declaration_id, lambda d, body: services.add_comment(d, body=body, actor=current_user),
                                _("The comment has been added."))
 
 
-@bp.route("/<int(max=2147483647):declaration_id>/ambil-alih", methods=["POST"])
+@bp.route("/<int(max=2147483647):declaration_id>/ambil-alih", methods=["GET", "POST"])
 @reviewer
 def take_over(declaration_id: int):
     return _declaration_action(declaration_id, lambda d, body: services.take_over(d, reason=body, actor=current_user),

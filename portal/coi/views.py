@@ -181,6 +181,12 @@ def _run(declaration: Declaration, action, success: str, **forms):
     return redirect(url_for("coi.detail", declaration_id=declaration.id))
 
 
+def _back_to(declaration):
+    # A form that failed validation is drawn at its POST address; reloading or reopening that
+    # address (a GET) returns to the declaration instead of answering 405.
+    return redirect(url_for("coi.detail", declaration_id=declaration.id))
+
+
 @bp.route("/<int(max=2147483647):declaration_id>/ajukan", methods=["POST"])
 def submit(declaration_id: int):
     declaration = _load(declaration_id)
@@ -196,9 +202,11 @@ def acknowledge(declaration_id: int):
                 _("You have acknowledged the decision."))
 
 
-@bp.route("/<int(max=2147483647):declaration_id>/putuskan", methods=["POST"])
+@bp.route("/<int(max=2147483647):declaration_id>/putuskan", methods=["GET", "POST"])
 def decide(declaration_id: int):
     declaration = _load(declaration_id)
+    if request.method == "GET":
+        return _back_to(declaration)
     form = DecisionForm()
     form.decision.choices = [SelectChoice(i.id, "") for i in lists.items(ListKind.DECISION)]
     if not form.validate_on_submit():
@@ -208,9 +216,11 @@ def decide(declaration_id: int):
                 _("The decision has been recorded."), decision_form=form)
 
 
-@bp.route("/<int(max=2147483647):declaration_id>/kembalikan", methods=["POST"])
+@bp.route("/<int(max=2147483647):declaration_id>/kembalikan", methods=["GET", "POST"])
 def return_for_information(declaration_id: int):
     declaration = _load(declaration_id)
+    if request.method == "GET":
+        return _back_to(declaration)
     form = NoteForm()
     if not form.validate_on_submit():
         return detail(declaration.id, note_form=form, status=400)

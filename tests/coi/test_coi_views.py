@@ -125,6 +125,11 @@ def test_decide_tampering_and_acknowledge(app, world, asn, kadis, items, submitt
         assert response.status_code == 400, bad
         assert field_error(text(response), "decision"), bad
     assert declaration(app, submitted)["status"] == "submitted"
+    # The refused form was drawn at the POST address; opening that address again (reloading it
+    # from the address bar) leads back to the declaration, not to a 405.
+    for action in ("putuskan", "kembalikan"):
+        reopened = kadis.get(f"{BASE}/{submitted}/{action}")
+        assert reopened.status_code == 302 and reopened.headers["Location"].endswith(f"{BASE}/{submitted}")
 
     recusal = items[("decision", "RECUSAL")]
     response = kadis.post(f"{BASE}/{submitted}/putuskan", data={"decision": recusal, "rationale": "Mundur dari panitia."})
@@ -191,6 +196,10 @@ def test_yearly_statement_no_conflict(app, world, asn):
     assert asn.post(f"{BASE}/baru/yearly", data={"no_conflict": "y", "send": "x"}).status_code == 302
     assert count(app) == 1
     assert "Filed" in text(asn.get(f"{BASE}/"))
+    # The statement shows what it says, not seven empty fields of a declaration.
+    page = text(asn.get(f"{BASE}/{did}"))
+    assert "I have no conflict of interest to declare this year" in page
+    assert "Type of conflict" not in page and "Related party" not in page
 
 
 @pytest.mark.parametrize("over, field, message", [
