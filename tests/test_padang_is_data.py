@@ -3,6 +3,7 @@ content only, and what a document needs of the government (the place it is signe
 follows the configured government and the admin's settings."""
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from datetime import date
@@ -78,3 +79,12 @@ def test_the_certificate_is_signed_in_the_place_the_admin_sets(app, world, login
     assert "Bukittinggi, 2 Maret 2026" in signed_text()
     assert admin.post("/admin/pemerintah", data={"timezone": "Asia/Jakarta", "place": ""}).status_code == 302
     assert ", 2 Maret 2026" not in signed_text() and "2 Maret 2026" in signed_text()
+
+
+def test_no_merge_conflict_markers_are_left_in_the_sources():
+    root = Path(__file__).resolve().parent.parent
+    marker = re.compile(r"^(<{7}|>{7})( |$)|^={7}$", re.M)
+    found = [str(path.relative_to(root)) for folder in ("portal", "templates", "tests", "docs", "static")
+             for path in (root / folder).rglob("*") if path.is_file() and path.suffix in
+             (".py", ".html", ".txt", ".md", ".json", ".js", ".css") and marker.search(path.read_text("utf-8"))]
+    assert not found, found
