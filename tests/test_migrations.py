@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 
 from portal import create_app
 from portal.extensions import db
-from tests.conftest import BASE_CONFIG
+from tests.helpers.config import BASE_CONFIG
 
 
 

@@ -219,7 +219,7 @@ def test_revoked_certificate_leaves_every_count(app, world, progress, client_of)
 def test_demo_data_numbers_agree(app):
     from portal import demo
     from portal.demo.org import DEMO_PASSWORD
-    from tests.conftest import login
+    from tests.helpers.accounts import login
     from tests.participation.support import english
     from portal.participation import figures, queries
     from portal.core.workdays import today
