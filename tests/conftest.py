@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.web.ratelimit import limiter
 from tests.helpers.accounts import PASSWORD, World, login, new_nip
-from tests.helpers.config import BACKENDS, fresh_app
+from tests.helpers.config import BACKENDS, fresh_app, worker_database
 from tests.helpers.pki import SigningPki
 
 
@@ -28,7 +28,7 @@ def database(request, tmp_path_factory):
             db.engine.dispose()
         yield {"kind": "sqlite", "template": template}
     else:
-        uri = os.environ["TEST_DATABASE_URL"]
+        uri = worker_database(os.environ["TEST_DATABASE_URL"], os.environ.get("PYTEST_XDIST_WORKER"))
         app = fresh_app(uri)
         with app.app_context():
             # The whole schema, not the models' tables: tables a migration renamed since the last

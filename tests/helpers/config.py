@@ -24,3 +24,25 @@ def fresh_app(uri: str, **extra):
     config = dict(BASE_CONFIG, SQLALCHEMY_DATABASE_URI=uri)
     config.update(extra)
     return create_app(config)
+
+
+def worker_database(uri: str, worker: str | None) -> str:
+    """The PostgreSQL database of one pytest-xdist worker: `<name>_<worker>` (portal_test_gw0),
+    created on first use, so parallel workers never empty each other's tables. Without a
+    worker (a plain serial run), the database named in `uri` itself."""
+    if not worker:
+        return uri
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(uri)
+    url = url.set(database=f"{url.database}_{worker}")
+    maintenance = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with maintenance.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                  {"name": url.database}).scalar()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        maintenance.dispose()
+    return url.render_as_string(hide_password=False)
