@@ -191,11 +191,11 @@ def test_city_numbers_agree(app, world, progress, client_of):
         8, 4, 2, 3, 8)
 
     pdf = pdf_text(inspektur.get(f"{BASE}/bukti-dukung.pdf").data)
-    assert "Units counted: 3 OPDs with 8 employees." in pdf
+    assert "Unit yang dihitung: 3 OPD dengan 8 pegawai." in pdf
     # Per unit: module A reached 2 of the 3 OPDs, module B one of them.
     assert re.search(r"Modul A 3 67% sebagian besar unit", pdf), pdf
     assert re.search(r"Modul B 1 33% sebagian kecil unit", pdf), pdf
-    assert re.search(r"Valid certificates issued 8\b", pdf), pdf
+    assert re.search(r"Sertifikat sah yang diterbitkan 8\b", pdf), pdf
 
 
 def test_revoked_certificate_leaves_every_count(app, world, progress, client_of):
@@ -213,7 +213,7 @@ def test_revoked_certificate_leaves_every_count(app, world, progress, client_of)
     secretary = client_of("secretary")
     assert cards(text(secretary.get(f"{BASE}/")))["Certificates issued"] == "5"
     assert _csv_totals(csv_rows(secretary.get(f"{BASE}/pegawai.csv")))["certificates"] == 5
-    assert re.search(r"Valid certificates issued 5\b", pdf_text(secretary.get(f"{BASE}/bukti-dukung.pdf").data))
+    assert re.search(r"Sertifikat sah yang diterbitkan 5\b", pdf_text(secretary.get(f"{BASE}/bukti-dukung.pdf").data))
 
 
 def test_demo_data_numbers_agree(app):
