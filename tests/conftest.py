@@ -74,6 +74,10 @@ def app_factory(database, tmp_path):
                 _empty_postgres(app)
         if app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
             limiter.reset()
+        # The limiter is one object for every app in the process, and init_app leaves its
+        # "storage is down" flag as the last test left it: a test after one with an unreachable
+        # Redis would start on the in-memory fallback, without the warning that switches to it.
+        limiter._storage_dead = False
         made.append(app)
         return app
 
