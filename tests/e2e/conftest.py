@@ -103,6 +103,8 @@ def live_server(tmp_path_factory):
             pass
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    # The addresses the portal writes (QR codes, links in PDFs) are this server's, whatever port it got.
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
