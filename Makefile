@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app portal
 PORT   ?= 5000
 
-.PHONY: run test lint lint-baseline setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots document-pictures bench clean
+.PHONY: run test test-fast lint lint-baseline setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots document-pictures bench clean
 
 ## make run: set everything up, load demo data into an empty database, serve on 127.0.0.1:$(PORT) with a job worker
 run: system-deps setup db
@@ -13,9 +13,16 @@ run: system-deps setup db
 	$(FLASK) demo-if-empty
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 
-## make test: the same set-up, then the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
+## make test: the same set-up, then the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
+## in random order (pytest-randomly; the seed is printed, `-p no:randomly` turns it off) on $(TEST_WORKERS)
+## pytest-xdist workers, each with its own PostgreSQL database (<name>_gw0, ...)
+TEST_WORKERS ?= 2
 test: system-deps-test setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## make test-fast: no set-up, no browser tests (tests/e2e), as many workers as CPUs
+test-fast:
+	$(BIN)/python -m pytest -n auto -m "not e2e" $(PYTEST_ARGS)
 
 ## make lint: ruff (lint, import order) and mypy on portal/; mypy's known errors are in mypy-baseline.txt,
 ## which may only shrink: a new error fails, and so does a fixed one until `make lint-baseline` records it.

@@ -10,30 +10,11 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from portal import create_app
 from portal.extensions import db
 from portal.web.ratelimit import limiter
-
-PASSWORD = "kata-sandi-uji-123"
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-
-BASE_CONFIG = {
-    "TESTING": True,
-    "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
-    "WTF_CSRF_ENABLED": False,
-    "WBS_RECEIPT_PEPPER": "test-pepper",
-    "DATA_KEYS": ["q4Z3VdQWm2jKJ0N5bC8m3l0kVfJjPq1m9uV8WkZ0y1A="],
-    # Argon2 at its floor: the real cost is measured in bench/, not paid in every test.
-    "ARGON2_TIME_COST": 1,
-    "ARGON2_MEMORY_COST": 8,
-    "ARGON2_PARALLELISM": 1,
-}
-
-
-def _fresh_app(uri: str, **extra):
-    config = dict(BASE_CONFIG, SQLALCHEMY_DATABASE_URI=uri)
-    config.update(extra)
-    return create_app(config)
+from tests.helpers.accounts import PASSWORD, World, login, new_nip
+from tests.helpers.config import BACKENDS, fresh_app, worker_database
+from tests.helpers.pki import SigningPki
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -41,14 +22,14 @@ def database(request, tmp_path_factory):
     """Per backend: the schema built once; each test gets it empty."""
     if request.param == "sqlite":
         template = tmp_path_factory.mktemp("db") / "template.db"
-        app = _fresh_app(f"sqlite:///{template}")
+        app = fresh_app(f"sqlite:///{template}")
         with app.app_context():
             db.create_all()
             db.engine.dispose()
         yield {"kind": "sqlite", "template": template}
     else:
-        uri = os.environ["TEST_DATABASE_URL"]
-        app = _fresh_app(uri)
+        uri = worker_database(os.environ["TEST_DATABASE_URL"], os.environ.get("PYTEST_XDIST_WORKER"))
+        app = fresh_app(uri)
         with app.app_context():
             # The whole schema, not the models' tables: tables a migration renamed since the last
             # run would otherwise survive and hold foreign keys to the ones being dropped.
@@ -87,12 +68,16 @@ def app_factory(database, tmp_path):
         else:
             uri = database["uri"]
         extra.setdefault("STORAGE_DIR", str(tmp_path / "files"))
-        app = _fresh_app(uri, **extra)
+        app = fresh_app(uri, **extra)
         if database["kind"] == "postgresql" and not made:
             with app.app_context():
                 _empty_postgres(app)
         if app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
             limiter.reset()
+        # The limiter is one object for every app in the process, and init_app leaves its
+        # "storage is down" flag as the last test left it: a test after one with an unreachable
+        # Redis would start on the in-memory fallback, without the warning that switches to it.
+        limiter._storage_dead = False
         made.append(app)
         return app
 
@@ -125,23 +110,6 @@ def ctx(app):
 
 
 # --- factories ------------------------------------------------------------------------------
-
-_NIP_SEQ = iter(range(1, 10**6))
-
-
-def new_nip(gender: str = "1", pppk: bool = False) -> str:
-    n = next(_NIP_SEQ)
-    birth = f"19{70 + n % 15:02d}{1 + n % 12:02d}{1 + n % 28:02d}"
-    seq = f"{1 + n % 999:03d}"
-    if pppk:
-        return f"{birth}202321{gender}{seq}"
-    return f"{birth}{2005 + n % 15}{1 + n % 12:02d}{gender}{seq}"
-
-
-class World:
-    """A small city: three OPDs and an account for every role. Ids only, so tests can use
-    them outside the app context."""
-
 
 @pytest.fixture
 def make_opd(app):
@@ -211,12 +179,6 @@ def world(app, make_opd, make_employee):
     return w
 
 
-def login(client, login_name: str, password: str = PASSWORD):
-    response = client.post("/login", data={"login": login_name, "password": password})
-    assert response.status_code == 302, response.data[:500]
-    return response
-
-
 @pytest.fixture
 def login_as(app):
     """A new client logged in as the given account (a dict from make_employee / world)."""
@@ -256,77 +218,6 @@ def items(app):
 
 
 # --- electronic signatures -------------------------------------------------------------------
-
-class SigningPki:
-    """A throwaway certification authority in a folder, and signing certificates it issues."""
-
-    def __init__(self, folder):
-        from datetime import UTC, datetime, timedelta
-
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-
-        self.folder = folder
-        self.now = datetime.now(UTC)
-        self.ca_key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA Uji Portal Integritas")])
-        self.ca_cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                        .public_key(self.ca_key.public_key()).serial_number(x509.random_serial_number())
-                        .not_valid_before(self.now - timedelta(days=1)).not_valid_after(self.now + timedelta(days=3650))
-                        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-                        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-                                       critical=True)
-                        .sign(self.ca_key, hashes.SHA256()))
-        self.roots = folder / "ca.pem"
-        self.roots.write_bytes(self.ca_cert.public_bytes(serialization.Encoding.PEM))
-
-    @property
-    def ca(self):
-        """The CA certificate as pyHanko's validation context takes it."""
-        from asn1crypto import x509 as asn1_x509
-        from cryptography.hazmat.primitives import serialization
-
-        return asn1_x509.Certificate.load(self.ca_cert.public_bytes(serialization.Encoding.DER))
-
-    def signer(self, *, name="Dr. Andi Saputra, S.E.", title="Inspektur", valid_from_days=-1, valid_days=365,
-               non_repudiation=True, passphrase="rahasia-uji-123", file="signer.p12", fetch_url=None) -> dict:
-        """A PKCS#12 with a signing certificate issued by the CA; returns the app settings for it.
-        `fetch_url`: the certificate names it for its CRL, OCSP responder and issuer."""
-        from datetime import timedelta
-
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.hazmat.primitives.serialization import pkcs12
-        from cryptography.x509.oid import NameOID
-
-        key = ec.generate_private_key(ec.SECP256R1())
-        attributes = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
-        if title:
-            attributes.append(x509.NameAttribute(NameOID.TITLE, title))
-        start = self.now + timedelta(days=valid_from_days)
-        cert = (x509.CertificateBuilder().subject_name(x509.Name(attributes)).issuer_name(self.ca_cert.subject)
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(start).not_valid_after(start + timedelta(days=valid_days))
-                .add_extension(x509.KeyUsage(True, non_repudiation, False, False, False, False, False, False, False),
-                               critical=True))
-        if fetch_url:
-            from cryptography.x509.oid import AuthorityInformationAccessOID
-
-            where = x509.UniformResourceIdentifier(fetch_url)
-            cert = cert.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint([where], None, None, None)]),
-                                      critical=False).add_extension(x509.AuthorityInformationAccess([
-                                          x509.AccessDescription(AuthorityInformationAccessOID.OCSP, where),
-                                          x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS, where)]),
-                                          critical=False)
-        cert = cert.sign(self.ca_key, hashes.SHA256())
-        path = self.folder / file
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"signer", key, cert, [self.ca_cert], serialization.BestAvailableEncryption(passphrase.encode())))
-        return {"SIGNING_PKCS12": str(path), "SIGNING_PASSPHRASE": passphrase, "SIGNING_TRUST_ROOTS": str(self.roots)}
-
 
 @pytest.fixture
 def signing_pki(tmp_path):

@@ -6,7 +6,7 @@ from flask import abort
 
 from portal import create_app
 from portal.config import PROJECT_ROOT, ConfigError
-from tests.conftest import BASE_CONFIG
+from tests.helpers.config import BASE_CONFIG
 
 
 def test_paths_are_top_level(app):

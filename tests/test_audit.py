@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from portal.core import audit
 from portal.extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import PASSWORD
 
 
 def _events(n):

@@ -11,7 +11,7 @@ import pytest
 
 from portal import create_app
 from portal.config import PROJECT_ROOT, ConfigError, DefaultConfig, new_keys
-from tests.conftest import BASE_CONFIG
+from tests.helpers.config import BASE_CONFIG
 
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX = (DEPLOY / "nginx" / "portal-integritas.conf").read_text()

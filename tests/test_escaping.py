@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from tests.nonce_support import form_nonce
+from tests.helpers.nonce_support import form_nonce
 from tests.org.test_org_import import csv_bytes, uploaded_token
 
 

@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 
 from portal import create_app
 from portal.extensions import db
-from tests.conftest import BASE_CONFIG
+from tests.helpers.config import BASE_CONFIG
 
 
 
@@ -22,14 +22,17 @@ def empty_database(request, tmp_path):
         return
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("TEST_DATABASE_URL not set")
-    base = os.environ["TEST_DATABASE_URL"]
+    base = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
+    # Named after the test database (and the xdist worker), so two runs on one server never share it.
+    name = f"{base.database}_migrations" + (f"_{os.environ['PYTEST_XDIST_WORKER']}"
+                                            if os.environ.get("PYTEST_XDIST_WORKER") else "")
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS portal_migrations"))
-        conn.execute(sa.text("CREATE DATABASE portal_migrations"))
-    yield base.rsplit("/", 1)[0] + "/portal_migrations"
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
     with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS portal_migrations WITH (FORCE)"))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 

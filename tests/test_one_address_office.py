@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
+from tests.helpers.accounts import PASSWORD
 
-PASSWORD = "kata-sandi-uji-123"
 HALL = 40
 
 

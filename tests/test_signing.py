@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests.helpers.accounts import PASSWORD
 
 MARK = "Ditandatangani secara elektronik oleh:"
 FOOTER = "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik."
 REFUSED = "This official document cannot be made right now"
-PASSWORD = "kata-sandi-uji-123"  # tests/conftest.py's
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from tests.helpers.accounts import PASSWORD
 
-PASSWORD = "kata-sandi-uji-123"
 REASON = "Petugas lupa kata sandi, sudah dikonfirmasi lewat telepon."
 
 

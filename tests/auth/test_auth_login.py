@@ -6,7 +6,7 @@ import time
 import pytest
 
 from portal.extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import PASSWORD
 
 
 def _post(client, login, password):

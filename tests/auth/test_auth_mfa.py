@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from portal.auth import mfa
 from portal.extensions import db
-from tests.conftest import PASSWORD, login
+from tests.helpers.accounts import PASSWORD, login
 
 
 def _code(secret: str, at: float | None = None) -> str:

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.conftest import PASSWORD, login
+from tests.helpers.accounts import PASSWORD, login
 
 
 def _closed_port() -> int:

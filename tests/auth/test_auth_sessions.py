@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from portal.extensions import db
-from tests.conftest import PASSWORD, login
+from tests.helpers.accounts import PASSWORD, login
 
 
 def _cookie(client, app):

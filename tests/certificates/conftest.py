@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from tests.nonce_support import with_nonce
-from tests.pages import english, field_error, flashed, pdf_text, poppler  # noqa: F401 (used by the tests)
-from tests.pages import page_text as text  # noqa: F401
+from tests.helpers.nonce_support import with_nonce
+from tests.helpers.pages import english, field_error, flashed, pdf_text, poppler  # noqa: F401 (used by the tests)
+from tests.helpers.pages import page_text as text  # noqa: F401
 
 BASE = "/sertifikat"
 

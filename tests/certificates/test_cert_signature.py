@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
+from tests.helpers.accounts import PASSWORD
 
 EXACT = "The PDF you gave is exactly the file issued under this code."
 NOT_IT = "The PDF you gave is NOT the file issued under this code"
@@ -20,7 +21,6 @@ BROKEN = "Electronic signature: BROKEN."
 NONE = "Electronic signature: none."
 NOT_SIGNING = "This portal does not sign its documents electronically"
 UNREADABLE = "Electronic signature: not checked."
-PASSWORD = "kata-sandi-uji-123"  # tests/conftest.py's
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from flask_migrate import downgrade, upgrade
 
 from portal import create_app
 from portal.extensions import db
+from tests.helpers.config import worker_database
 
 BEFORE, SEALING = "90f5828ad940", "138745fad1bf"
 MARKER = "SAHAM-KELUARGA-Q9"
@@ -51,7 +52,8 @@ def migrating(request, tmp_path):
         return
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("TEST_DATABASE_URL not set")
-    app = create_app(dict(CONFIG, SQLALCHEMY_DATABASE_URI=os.environ["TEST_DATABASE_URL"],
+    uri = worker_database(os.environ["TEST_DATABASE_URL"], os.environ.get("PYTEST_XDIST_WORKER"))
+    app = create_app(dict(CONFIG, SQLALCHEMY_DATABASE_URI=uri,
                           STORAGE_DIR=str(tmp_path / "files")))
     _wipe(app)
     yield app

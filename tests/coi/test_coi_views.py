@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from tests.coi.conftest import BASE, OVERSIGHT, english, field_error, text  # noqa: F401
-from tests.nonce_support import with_nonce
+from tests.helpers.nonce_support import with_nonce
 
 DESCRIPTION = "Adik kandung saya direktur CV Sehat Sentosa yang ikut tender alat kesehatan."
 

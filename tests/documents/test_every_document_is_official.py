@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from tests.pages import pdf_text
+from tests.helpers.pages import pdf_text
 from tests.test_signing import download_all, make_documents
 
 INSPEKTUR = {"office": "Inspektur Kota Contoh", "name": "Dr. Nama Lengkap, S.E., M.Si.",

@@ -76,11 +76,11 @@ def live_server(tmp_path_factory):
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from portal.extensions import db
-    from tests.conftest import BASE_CONFIG, _fresh_app
+    from tests.helpers.config import BASE_CONFIG, fresh_app
 
     base = tmp_path_factory.mktemp("e2e")
     # BASE_CONFIG turns CSRF off for the unit tests; the browser exercises real forms, so it is on.
-    app = _fresh_app(f"sqlite:///{base / 'e2e.db'}", WTF_CSRF_ENABLED=True, STORAGE_DIR=str(base / "files"))
+    app = fresh_app(f"sqlite:///{base / 'e2e.db'}", WTF_CSRF_ENABLED=True, STORAGE_DIR=str(base / "files"))
     assert BASE_CONFIG["WTF_CSRF_ENABLED"] is False and app.config["WTF_CSRF_ENABLED"] is True
     with app.app_context():
         from portal import demo
@@ -103,6 +103,8 @@ def live_server(tmp_path_factory):
             pass
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    # The addresses the portal writes (QR codes, links in PDFs) are this server's, whatever port it got.
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from portal import create_app
 from portal.extensions import db
 from tests.certificates.conftest import certificates
-from tests.conftest import BASE_CONFIG, login
+from tests.helpers.accounts import login
+from tests.helpers.config import BASE_CONFIG
 from tests.learning.factories import make_small_module
 from tests.wbs.builders import png_bytes
 

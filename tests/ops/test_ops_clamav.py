@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from portal.core import clamav
 from portal.extensions import db
-from tests.pages import english, field_error, flashed, page_text
+from tests.helpers.pages import english, field_error, flashed, page_text
 from tests.wbs.builders import png_bytes
 
 # The EICAR test file, put together here so that no file in the repository is itself one.
@@ -366,7 +366,7 @@ def scanning_line(page: str) -> str:
 def admin_status(app_factory, **config) -> str:
     from portal.auth import services as auth_services
     from portal.core.roles import Role
-    from tests.conftest import PASSWORD, login
+    from tests.helpers.accounts import PASSWORD, login
 
     app = app_factory(**config)
     with app.app_context():

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from portal.extensions import db
 from tests.learning.conftest import right_answers
 from tests.learning.factories import make_small_module
-from tests.nonce_support import form_nonce
+from tests.helpers.nonce_support import form_nonce
 from tests.ops.concurrency_support import HOLD, at_once, count, held, postgres_only
-from tests.pages import english, field_error, flashed, page_text
+from tests.helpers.pages import english, field_error, flashed, page_text
 from tests.socialisation.factories import make_session
 
 COI = "/benturan-kepentingan"

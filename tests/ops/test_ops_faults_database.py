@@ -372,7 +372,7 @@ def test_a_connection_lost_after_the_page_was_made_keeps_the_page(app):
 
 def test_logins_refused_by_an_outage_do_not_lock_the_account(app, world):
     """The login limit counts wrong passwords, not the server's failures (8 per account)."""
-    from tests.conftest import PASSWORD
+    from tests.helpers.accounts import PASSWORD
 
     client = app.test_client()
 

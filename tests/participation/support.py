@@ -15,9 +15,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from portal.extensions import db
-from tests import pages
-from tests.pages import english, field_error, flashed  # noqa: F401 (used by the tests)
-from tests.pages import page_text as text
+from tests.helpers import pages
+from tests.helpers.pages import english, field_error, flashed  # noqa: F401 (used by the tests)
+from tests.helpers.pages import page_text as text
 
 BASE = "/partisipasi"
 
@@ -220,7 +220,7 @@ _NIPS = itertools.count(1)
 
 
 def free_nip() -> str:
-    """A valid NIP nobody has yet (tests.conftest's counter restarts when imported by name)."""
+    """A valid NIP nobody in the database has yet."""
     from portal.org.services import get_employee_by_nip
 
     while True:

@@ -191,7 +191,7 @@ def test_city_numbers_agree(app, world, progress, client_of):
         8, 4, 2, 3, 8)
 
     pdf = pdf_text(inspektur.get(f"{BASE}/bukti-dukung.pdf").data)
-    assert "Unit yang dihitung: 3 OPD dengan 8 pegawai." in pdf  # official: Indonesian
+    assert "Unit yang dihitung: 3 OPD dengan 8 pegawai." in pdf
     # Per unit: module A reached 2 of the 3 OPDs, module B one of them.
     assert re.search(r"Modul A 3 67% sebagian besar unit", pdf), pdf
     assert re.search(r"Modul B 1 33% sebagian kecil unit", pdf), pdf
@@ -219,7 +219,7 @@ def test_revoked_certificate_leaves_every_count(app, world, progress, client_of)
 def test_demo_data_numbers_agree(app):
     from portal import demo
     from portal.demo.org import DEMO_PASSWORD
-    from tests.conftest import login
+    from tests.helpers.accounts import login
     from tests.participation.support import english
     from portal.participation import figures, queries
     from portal.core.workdays import today

@@ -50,7 +50,7 @@ def smtp(app_factory, world, tmp_path):
 
 
 def client(app, account):
-    from tests.conftest import PASSWORD, login
+    from tests.helpers.accounts import PASSWORD, login
 
     c = app.test_client()
     login(c, account["login"], PASSWORD)

@@ -181,7 +181,7 @@ def test_secretary_without_an_employee_record_is_refused(app, world):
     """A SECRETARY account not linked to an employee has no OPD: refused, never the city."""
     from portal.auth import services as auth_services
     from portal.core.roles import Role
-    from tests.conftest import PASSWORD, login
+    from tests.helpers.accounts import PASSWORD, login
 
     with app.app_context():
         auth_services.create_user(username="sekretaris.lepas", password=PASSWORD, roles={Role.SECRETARY})

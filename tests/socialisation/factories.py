@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.org.models import Employee
 from portal.socialisation import checkin, records, services
 from portal.socialisation.models import Method, SocialisationSession, Source
-from tests.pages import english, field_error, flashed, page_text, pdf_text  # noqa: F401 (used by the tests)
+from tests.helpers.pages import english, field_error, flashed, page_text, pdf_text  # noqa: F401 (used by the tests)
 
 
 def _fields(start, *, minutes_long=120, late_after=15, opd_ids=(), nips="", title="Sosialisasi Perwako 15 dan 27",

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from portal.socialisation import checkin
-from tests.conftest import login
+from tests.helpers.accounts import login
 from tests.socialisation.factories import (english, field_error, make_session, page_text, participant_row, participant_rows,
                                       running_session)
 

@@ -18,7 +18,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.socialisation import checkin, checkin_views, services
 from portal.socialisation.models import Participant, SocialisationSession
-from tests.conftest import PASSWORD
+from tests.helpers.accounts import PASSWORD
 from tests.socialisation.factories import (english, make_session, page_text, participant_row, participant_rows, person,
                                       running_session)
 

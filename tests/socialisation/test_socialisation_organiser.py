@@ -14,7 +14,7 @@ from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.socialisation import services
 from portal.socialisation.models import SocialisationSession, Source
-from tests.conftest import new_nip
+from tests.helpers.accounts import new_nip
 from tests.socialisation.factories import (check_in, english, field_error, flashed, make_session, page_text,
                                       participant_row, participant_rows, person, running_session, session_state)
 

@@ -16,7 +16,7 @@ from portal.core.clock import utcnow
 from portal.extensions import db
 from portal.socialisation import checkin
 from portal.socialisation.models import SocialisationSession
-from tests.conftest import new_nip
+from tests.helpers.accounts import new_nip
 from tests.socialisation.factories import (check_in, english, field_error, flashed, make_session, page_text, participant_row,
                                       participant_rows, pdf_text, person, session_state)
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from portal.core import codes
 from portal.extensions import db
 from portal.web.ratelimit import limiter
-from tests.nonce_support import with_nonce
+from tests.helpers.nonce_support import with_nonce
 
 MARKER = "PENANDA-RAHASIA-7Q2X"
 IP = "203.0.113.77"
@@ -148,7 +148,7 @@ def test_public_wbs_never_consults_the_login(wbs_app, world, monkeypatch):
     """A logged-in employee files a report: the WBS pages never load their account."""
     import flask_login.utils
 
-    from tests.conftest import login
+    from tests.helpers.accounts import login
 
     client = wbs_app.test_client()
     login(client, "asn.dinkes")

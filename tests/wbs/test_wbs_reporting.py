@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from tests.nonce_support import with_nonce
+from tests.helpers.nonce_support import with_nonce
 from tests.wbs.builders import jpeg_with_exif, png_bytes
 
 

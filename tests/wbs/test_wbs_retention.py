@@ -362,7 +362,7 @@ def test_only_the_admin_sets_the_period_and_only_handlers_hold(app, world, login
 # --- CSRF and stray files ----------------------------------------------------------------------
 
 def test_hold_and_retention_forms_need_the_csrf_token(app_factory, world, monkeypatch):
-    from tests.conftest import PASSWORD
+    from tests.helpers.accounts import PASSWORD
 
     app = app_factory(WTF_CSRF_ENABLED=True)
     case = file_case(app, world.dinkes)
