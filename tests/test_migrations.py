@@ -23,13 +23,15 @@ def empty_database(request, tmp_path):
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("TEST_DATABASE_URL not set")
     base = os.environ["TEST_DATABASE_URL"]
+    # Named after the test database, so two runs against different test databases never share it.
+    name = sa.engine.make_url(base).database + "_migrations"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS portal_migrations"))
-        conn.execute(sa.text("CREATE DATABASE portal_migrations"))
-    yield base.rsplit("/", 1)[0] + "/portal_migrations"
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield base.rsplit("/", 1)[0] + "/" + name
     with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS portal_migrations WITH (FORCE)"))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
@@ -115,4 +117,33 @@ def test_socialisation_names_keep_every_row_and_reference(empty_database):
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM soc_participant")).scalar() == 1
             assert conn.execute(sa.text("SELECT count(*) FROM cert_change")).scalar() == 1
+        db.engine.dispose()
+
+
+def test_learning_hours_leave_existing_modules_unset_and_old_certificates_blank(empty_database):
+    """4fa474a4ecb1: modules that exist get 0 JP (not set); certificates issued before get NULL (print nothing)."""
+    app = create_app(dict(BASE_CONFIG, SQLALCHEMY_DATABASE_URI=empty_database))
+    with app.app_context():
+        upgrade(revision="b8e431da4dc2")
+        with db.engine.begin() as conn:
+            t = {name: sa.Table(name, sa.MetaData(), autoload_with=conn) for name in (
+                "org_opd", "org_employee", "learning_module", "cert_certificate")}
+            conn.execute(t["org_opd"].insert(), _row(t["org_opd"], id=7, code="DINKES"))
+            conn.execute(t["org_employee"].insert(), _row(t["org_employee"], id=5, opd_id=7, superior_id=None,
+                                                          nip="198001012005011001", gender="1",
+                                                          employment_type="pns"))
+            conn.execute(t["learning_module"].insert(), _row(t["learning_module"], id=3, slug="wbs", topic="wbs",
+                                                             questions_per_attempt=10, pass_mark_percent=80))
+            conn.execute(t["cert_certificate"].insert(), _row(t["cert_certificate"], id=17, employee_id=5, opd_id=7,
+                                                              session_id=None, module_id=3, code="A" * 16))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT learning_hours FROM learning_module WHERE id = 3")).scalar() == 0
+            assert conn.execute(sa.text("SELECT learning_hours FROM cert_certificate WHERE id = 17")).scalar() is None
+        with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+            conn.execute(sa.text("UPDATE learning_module SET learning_hours = 101 WHERE id = 3"))
+        downgrade(revision="b8e431da4dc2")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM learning_module")).scalar() == 1
+            assert "learning_hours" not in {c["name"] for c in sa.inspect(conn).get_columns("cert_certificate")}
         db.engine.dispose()
