@@ -127,6 +127,8 @@ def test_the_secretary_sees_a_jp_column_and_exports_it(app, world, module, compl
 
         nip = db.session.get(Employee, world.asn["employee_id"]).nip
     assert rows[nip][f"Learning hours (JP) in {year}"] == "4"
+    person = main(secretary.get(f"/belajar/hasil/pegawai/{world.asn['employee_id']}"))
+    assert f"Learning hours (JP) earned in {year}: 4 JP" in person
     sheet = xlsx_sheet(secretary.get(f"{BASE}/pegawai.xlsx"))
     header = sheet[1]
     assert sheet[[r[1] for r in sheet].index(nip)][header.index(f"Learning hours (JP) in {year}")] == 4
