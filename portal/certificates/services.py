@@ -129,7 +129,7 @@ def issue_for_module(completion: Completion) -> Certificate:
     return issue(CertificateKind.MODULE, employee, subject_key=f"module:{module.id}", subject_id=module.title_id,
                  subject_en=module.title_en, regulation=_regulations([module.topic]),
                  issued_on=completion.completed_at.astimezone(local_zone()).date(), module_id=module.id,
-                 learning_hours=module.learning_hours)  # kept: a later change of the module's JP prints nothing here
+                 learning_hours=completion.module.learning_hours)  # kept: a later change of the JP prints nothing here
 
 
 
