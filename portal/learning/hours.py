@@ -76,7 +76,7 @@ class Record:
 
 
 def records(year: int, opd_id: int | None = None) -> list[Record]:
-    """Every completion of `year` by the active employees of one OPD (None: every OPD), by OPD,
+    """Every completion of `year` by the active employees of one OPD (None: every active OPD), by OPD,
     name and date. Revoked certificates are left out; JP 0 means the module's JP is not set."""
     stmt = (_completions(year, Employee.nip, Employee.name, Opd.name, Module.title_id, Completion.completed_at,
                          _earned(), Certificate.code)
@@ -85,5 +85,7 @@ def records(year: int, opd_id: int | None = None) -> list[Record]:
             .order_by(Opd.name, Employee.name, Employee.id, Completion.completed_at, Completion.id))
     if opd_id is not None:
         stmt = stmt.where(Employee.opd_id == opd_id)
+    else:  # the city: the OPDs the staff list counts
+        stmt = stmt.where(Opd.active.is_(True))
     return [Record(nip, name, opd, title, at, int(jp or 0), code)
             for nip, name, opd, title, at, jp, code in db.session.execute(stmt)]
