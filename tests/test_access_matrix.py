@@ -181,6 +181,7 @@ ENDPOINTS = {
     "participation.dashboard": COVERAGE,
     "participation.staff": COVERAGE,
     "participation.staff_export": COVERAGE,
+    "participation.learning_hours_export": COVERAGE,
     "participation.evidence": COVERAGE,
     "participation.reminder_preview": SECRETARY,
     "participation.reminder_send": SECRETARY,
@@ -232,6 +233,7 @@ SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind"
                     "documents.scheme": {"kind": "coi.evaluation"}, "coi_oversight.list_item": {"kind": "type"},
                     "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"},
                     "certificates.session_bulk": {"fmt": "pdf"}, "participation.staff_export": {"fmt": "xlsx"},
+                    "participation.learning_hours_export": {"fmt": "xlsx"},
                     "privacy.notice": {"purpose": "wbs"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {

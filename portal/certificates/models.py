@@ -40,6 +40,8 @@ class Certificate(db.Model):
     subject_id: Mapped[str] = mapped_column(sa.Text)
     subject_en: Mapped[str] = mapped_column(sa.Text)
     regulation: Mapped[str] = mapped_column(sa.Text, default="")
+    # A module certificate's learning hours (JP) when issued; None on those issued before JP existed.
+    learning_hours: Mapped[int | None]
     holder_name: Mapped[str] = mapped_column(sa.String(160))
     holder_nip: Mapped[str] = mapped_column(sa.String(18))
     opd_id: Mapped[int] = mapped_column(sa.ForeignKey("org_opd.id"), index=True)

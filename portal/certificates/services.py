@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import segno
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -90,11 +90,12 @@ def find(code: str) -> Certificate | None:
 
 def issue(kind: CertificateKind, employee: Employee, *, subject_key: str, subject_id: str, subject_en: str,
           regulation: str, issued_on: date, session_id: int | None = None, module_id: int | None = None,
-          year: int | None = None) -> Certificate:
+          year: int | None = None, learning_hours: int | None = None) -> Certificate:
     """The certificate for this person and subject: made now, or the one made before."""
     new_id = insert_unless_present(Certificate, dict(
         code=new_code(), kind=kind, employee_id=employee.id, subject_key=subject_key, session_id=session_id,
         module_id=module_id, year=year, subject_id=subject_id, subject_en=subject_en, regulation=regulation,
+        learning_hours=learning_hours,
         holder_name=employee.name, holder_nip=employee.nip, opd_id=employee.opd_id, opd_name=employee.opd.name,
         issued_on=issued_on, issued_at=utcnow(), status=CertificateStatus.VALID, revoked_reason="", version=1,
     ), ["kind", "employee_id", "subject_key"])
@@ -127,7 +128,8 @@ def issue_for_module(completion: Completion) -> Certificate:
     employee = db.session.get(Employee, completion.employee_id)
     return issue(CertificateKind.MODULE, employee, subject_key=f"module:{module.id}", subject_id=module.title_id,
                  subject_en=module.title_en, regulation=_regulations([module.topic]),
-                 issued_on=completion.completed_at.astimezone(local_zone()).date(), module_id=module.id)
+                 issued_on=completion.completed_at.astimezone(local_zone()).date(), module_id=module.id,
+                 learning_hours=completion.module.learning_hours)  # kept: a later change of the JP prints nothing here
 
 
 
@@ -270,6 +272,11 @@ def _day_in(on, locale: str) -> str:
         return formatting.day(on)
 
 
+def learning_hours_text(n: int) -> dict:
+    """"2 jam pelajaran (JP)" and "2 learning hours (JP)", for the certificate's two languages."""
+    return _both(lambda: ngettext("%(num)d learning hour (JP)", "%(num)d learning hours (JP)", n))
+
+
 def context(cert: Certificate, base: str, cfg: dict) -> dict:
     """One certificate's page; `cfg` is config() and the place, read once per document."""
     url = verify_url(cert, base)
@@ -290,6 +297,8 @@ def context(cert: Certificate, base: str, cfg: dict) -> dict:
         "year": cert.year or cert.issued_on.year,
         "revoked": cert.status == CertificateStatus.REVOKED,
         "version": cert.version,
+        # Only a JP set when the certificate was issued is printed (none before JP existed, none when 0).
+        "hours": learning_hours_text(cert.learning_hours) if cert.learning_hours else None,
     }
 
 

@@ -22,3 +22,5 @@ def init_app(app) -> None:
                                   checks.articles_checked, position=45)
     contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
                                   checks.upg_deadline, position=80)
+    contributions.add_setup_check(app, "learning_hours_rule", _l("Yearly learning hours (JP) of ASN"),
+                                  checks.learning_hours_rule, position=85)

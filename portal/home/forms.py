@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from portal.web.forms import PortalForm, max_len
 
 TOPIC_LABELS = {"wbs": _l("Whistleblowing (WBS)"), "coi": _l("Conflicts of interest"),
-                "gratification": _l("Gratification")}
+                "gratification": _l("Gratification"), "competence": _l("ASN competence development")}
 
 
 def _required(message):

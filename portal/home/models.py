@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 
-TOPICS = ("wbs", "coi", "gratification")
+TOPICS = ("wbs", "coi", "gratification", "competence")
 
 
 class Regulation(db.Model):
@@ -18,7 +18,7 @@ class Regulation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    topic: Mapped[str] = mapped_column(sa.String(32))  # wbs | coi | gratification
+    topic: Mapped[str] = mapped_column(sa.String(32))  # wbs | coi | gratification | competence
     kind: Mapped[str] = mapped_column(sa.String(64), default="")  # "Perwako", "UU", "Peraturan KPK"
     number: Mapped[str] = mapped_column(sa.String(32), default="")  # "15" (text: "08/M.PAN-RB/06/2012" exists)
     year: Mapped[int | None] = mapped_column()

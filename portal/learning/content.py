@@ -24,7 +24,7 @@ from portal.learning.models import Module, QuestionKind
 from portal.learning.services import LearningError
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "learning"
-SETTINGS = ("questions_per_attempt", "pass_mark_percent", "attempts_per_day", "time_limit_minutes")
+SETTINGS = ("questions_per_attempt", "pass_mark_percent", "attempts_per_day", "time_limit_minutes", "learning_hours")
 TRUE_FALSE_TEXTS = (("Benar", "True"), ("Salah", "False"))
 
 
@@ -120,7 +120,7 @@ def _load_module(spec: dict, overwrite: bool, actor, report: LoadReport) -> None
     module = db.session.scalar(sa.select(Module).where(Module.slug == spec["slug"]))
     if module is None or overwrite:
         settings = {k: spec["settings"].get(k, default) for k, default in
-                    zip(SETTINGS, (10, 80, 3, None), strict=True)}
+                    zip(SETTINGS, (10, 80, 3, None, 0), strict=True)}
         editing.save_module(module, slug=spec["slug"], topic=spec["topic"], title_id=spec["title_id"],
                             title_en=spec["title_en"], summary_id=spec.get("summary_id", ""),
                             summary_en=spec.get("summary_en", ""), position=spec.get("position", 0),

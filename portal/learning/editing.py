@@ -20,6 +20,7 @@ from portal.learning.services import LearningError
 
 TOPICS = ("wbs", "coi", "gratification", "other")
 MAX_CHOICES = 6
+MAX_LEARNING_HOURS = 100  # the column's check constraint says the same
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def _summary(changed: dict) -> dict:
 
 def save_module(module: Module | None, *, slug: str, topic: str, title_id: str, title_en: str, summary_id: str,
                 summary_en: str, questions_per_attempt: int, pass_mark_percent: int, attempts_per_day: int | None,
-                time_limit_minutes: int | None, position: int = 0, active: bool = True, actor=None) -> Module:
+                time_limit_minutes: int | None, position: int = 0, active: bool = True, learning_hours: int = 0,
+                actor=None) -> Module:
     slug = slug.strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", slug):
         raise LearningError(_l("Use lower-case letters, digits and dashes."), "slug")
@@ -67,6 +69,8 @@ def save_module(module: Module | None, *, slug: str, topic: str, title_id: str, 
         raise LearningError(_l("Between 1 and 100 questions."), "questions_per_attempt")
     if not 1 <= pass_mark_percent <= 100:
         raise LearningError(_l("A pass mark between 1 and 100 per cent."), "pass_mark_percent")
+    if not 0 <= learning_hours <= MAX_LEARNING_HOURS:
+        raise LearningError(_l("Between 0 and %(max)d learning hours (JP).", max=MAX_LEARNING_HOURS), "learning_hours")
     created = module is None
     if created:
         module = Module()
@@ -76,12 +80,22 @@ def save_module(module: Module | None, *, slug: str, topic: str, title_id: str, 
         "summary_id": _clean(summary_id), "summary_en": _clean(summary_en),
         "questions_per_attempt": questions_per_attempt, "pass_mark_percent": pass_mark_percent,
         "attempts_per_day": attempts_per_day or None, "time_limit_minutes": time_limit_minutes or None,
-        "position": position, "active": active})
+        "position": position, "active": active, "learning_hours": learning_hours})
     db.session.flush()
     if changed:
         audit.record("learning.module_created" if created else "learning.module_updated", module, actor=actor,
                      data=_summary(changed))
     return module
+
+
+def set_learning_hours(module: Module, learning_hours: int, *, actor=None) -> None:
+    """Only the module's JP (the demo data's; the editor saves it with the rest)."""
+    if not 0 <= learning_hours <= MAX_LEARNING_HOURS:
+        raise LearningError(_l("Between 0 and %(max)d learning hours (JP).", max=MAX_LEARNING_HOURS), "learning_hours")
+    changed = _changes(module, {"learning_hours": learning_hours})
+    db.session.flush()
+    if changed:
+        audit.record("learning.module_updated", module, actor=actor, data=_summary(changed))
 
 
 # --- lessons --------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from portal.learning.editing import MAX_CHOICES, TOPICS
+from portal.learning.editing import MAX_CHOICES, MAX_LEARNING_HOURS, TOPICS
 from portal.learning.models import QuestionKind
 from portal.web.forms import PortalForm, max_len
 
@@ -95,6 +95,13 @@ class ModuleForm(PortalForm):
     pass_mark_percent = _number(_l("Pass mark (%)"), 1, 100)
     attempts_per_day = _number(_l("Attempts per day"), 0, 50, description=_l("0 means no limit."))
     time_limit_minutes = _number(_l("Time limit (minutes)"), 0, 600, description=_l("0 means no time limit."))
+    learning_hours = IntegerField(_l("Learning hours (JP)"), default=0, validators=[
+        Optional(),
+        NumberRange(min=0, max=MAX_LEARNING_HOURS, message=_l("Enter a number from %(min)s to %(max)s."))],
+        description=_l(
+        "The jam pelajaran (JP) a completion of this module counts towards the yearly competence development; "
+        "printed on its certificates and in the staff's yearly totals. 0 means not set (nothing is printed or "
+        "counted). A certificate keeps the JP it was issued with."))
     position = _number(_l("Order in the list"), 0, 999)
     active = BooleanField(_l("Open to learners"), default=True)
     submit = SubmitField(_l("Save"))

@@ -56,7 +56,8 @@ def module_form(module_id: int | None = None):
                 title_en=form.title_en.data, summary_id=form.summary_id.data, summary_en=form.summary_en.data,
                 questions_per_attempt=form.questions_per_attempt.data, pass_mark_percent=form.pass_mark_percent.data,
                 attempts_per_day=form.attempts_per_day.data, time_limit_minutes=form.time_limit_minutes.data,
-                position=form.position.data, active=form.active.data, actor=current_user)
+                position=form.position.data, active=form.active.data, learning_hours=form.learning_hours.data or 0,
+                actor=current_user)
         except services.LearningError as exc:
             _field_error(form, exc)
         else:

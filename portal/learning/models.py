@@ -37,6 +37,7 @@ class Module(db.Model):
         sa.CheckConstraint("pass_mark_percent BETWEEN 1 AND 100", name="pass_mark_range"),
         sa.CheckConstraint("attempts_per_day IS NULL OR attempts_per_day >= 1", name="attempts_per_day_positive"),
         sa.CheckConstraint("time_limit_minutes IS NULL OR time_limit_minutes >= 1", name="time_limit_positive"),
+        sa.CheckConstraint("learning_hours BETWEEN 0 AND 100", name="learning_hours_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +52,8 @@ class Module(db.Model):
     pass_mark_percent: Mapped[int] = mapped_column(default=80)
     attempts_per_day: Mapped[int | None] = mapped_column(default=3)  # None: unlimited
     time_limit_minutes: Mapped[int | None]  # None: no time limit
+    # Learning hours (jam pelajaran, JP) a completion earns, set by the admin; 0: not set.
+    learning_hours: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

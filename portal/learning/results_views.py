@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from portal.core.clock import today
 from portal.core.roles import Role
 from portal.extensions import db
-from portal.learning import attempts, results, services
+from portal.learning import attempts, hours, results, services
 from portal.org.models import Employee, Opd
 from portal.org.services import list_opds
 from portal.web.params import int_arg, paginate
@@ -45,6 +46,8 @@ def employee(employee_id: int):
     if not can_view_employee(current_user, employee):
         abort(404)
     modules = services.list_modules()
+    year = today().year
     return render_template("learning/results/employee.html", employee=employee, modules=modules,
                            progress=services.progress_for(employee.id, modules),
-                           history=attempts.list_attempts(employee.id))
+                           history=attempts.list_attempts(employee.id), year=year,
+                           learning_hours=hours.total(employee.id, year))

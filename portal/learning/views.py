@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from portal.core.clock import today
 from portal.extensions import db
-from portal.learning import attempts, services
+from portal.learning import attempts, hours, services
 from portal.learning.forms import AnswerFormatError, AttemptForm, parse_answers
 from portal.learning.manage_views import bp as manage_bp
 from portal.learning.manage_views import can_manage_content
@@ -57,7 +58,10 @@ def _own_attempt(attempt_id: int, *, display: bool = True) -> Attempt:
 def index():
     modules = services.list_modules()
     progress = services.progress_for(_employee_id(), modules) if _employee_id() else {}
-    return render_template("learning/index.html", modules=modules, progress=progress)
+    year = today().year
+    earned = hours.total(_employee_id(), year) if _employee_id() else None
+    return render_template("learning/index.html", modules=modules, progress=progress, year=year,
+                           learning_hours=earned, yearly_target=hours.YEARLY_TARGET)
 
 
 @bp.route(f"/modul/<{ID}:module_id>")

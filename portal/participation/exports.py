@@ -5,19 +5,19 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal.core import formatting, pdf, signing, tables
+from portal.core import codes, formatting, pdf, signing, tables
+from portal.core.clock import local
 from portal.extensions import db
+from portal.learning import hours
 from portal.participation import queries, services
 
 EVIDENCE = "participation.evidence"  # declared in portal/participation/__init__.py
 
 
-def _header() -> list[str]:
+def _header(year: int) -> list[str]:
     return [_("Name"), _("NIP"), _("Position"), _("OPD"), _("Modules completed"), _("Modules in total"),
             _("Failed quiz attempts"), _("Yearly statement filed"), _("Sessions attended"), _("Certificates"),
-            _("Status")]
-
-
+            _("Learning hours (JP) in %(year)d", year=year), _("Status")]
 
 
 def _status(row: queries.StaffRow) -> str:
@@ -27,17 +27,42 @@ def _status(row: queries.StaffRow) -> str:
 def _values(row: queries.StaffRow) -> list:
     e = row.employee
     return [e.name, e.nip, e.position, e.opd.name, row.completed, row.module_total, row.failed,
-            _("yes") if row.filed else _("no"), row.sessions, row.certificates, _status(row)]
+            _("yes") if row.filed else _("no"), row.sessions, row.certificates, row.learning_hours, _status(row)]
 
 
-def staff_csv(rows: list[queries.StaffRow]) -> bytes:
-    return tables.csv_bytes(_header(), (_values(row) for row in rows))
+def staff_csv(rows: list[queries.StaffRow], year: int) -> bytes:
+    return tables.csv_bytes(_header(year), (_values(row) for row in rows))
 
 
-def staff_xlsx(rows: list[queries.StaffRow], title: str) -> bytes:
+def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int) -> bytes:
     # The NIP stays text: 18 digits are not a number.
-    return tables.xlsx_bytes([tables.Sheet(_("Staff"), _header(), (_values(row) for row in rows),
+    return tables.xlsx_bytes([tables.Sheet(_("Staff"), _header(year), (_values(row) for row in rows),
                                            preamble=[[title]])])
+
+
+# --- learning hours (JP) for kepegawaian -------------------------------------------------------------
+
+def _hours_header() -> list[str]:
+    # The fields a competence-development record asks for: type of development, provider, material,
+    # time, JP earned and the proof of completion; with who, so kepegawaian can enter each row.
+    return [_("NIP"), _("Name"), _("OPD"), _("Type of development"), _("Provider"), _("Material"),
+            _("Date completed"), _("Learning hours (JP)"), _("Certificate code (proof)"), _("Verification address")]
+
+
+def _hours_values(records: list[hours.Record], provider: str, base: str):
+    for r in records:
+        code = codes.grouped(r.certificate_code) if r.certificate_code else ""
+        yield [r.nip, r.name, r.opd, _("E-learning"), provider, r.material_id, local(r.completed_at).date().isoformat(),
+               r.learning_hours or "", code, f"{base}/verifikasi/{r.certificate_code}" if r.certificate_code else ""]
+
+
+def learning_hours_csv(records: list[hours.Record], *, provider: str, base: str) -> bytes:
+    return tables.csv_bytes(_hours_header(), _hours_values(records, provider, base))
+
+
+def learning_hours_xlsx(records: list[hours.Record], *, provider: str, base: str, title: str) -> bytes:
+    return tables.xlsx_bytes([tables.Sheet(_("Learning hours (JP)"), _hours_header(),
+                                           _hours_values(records, provider, base), preamble=[[title]])])
 
 
 def evidence_pdf(*, opd, title: str, year: int, rows: list[queries.OpdRow], total: queries.OpdRow, modules,

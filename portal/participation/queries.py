@@ -12,7 +12,8 @@ Definitions (shown on the pages):
 - coverage of an OPD: the mean over the counted modules of complete / headcount;
 - statement filed: the yearly conflict-of-interest statement of the year, in any state but draft;
 - attended: present or late at a session that started in the year;
-- certificates: valid certificates whose holder was in the OPD when issued.
+- certificates: valid certificates whose holder was in the OPD when issued;
+- learning hours (JP): earned by completions in the year (learning/hours.py).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from portal.coi.models import Declaration, Kind
 from portal.coi.models import Status as DeclarationStatus
 from portal.core.clock import year_bounds, zone_name
 from portal.extensions import db
+from portal.learning import hours
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
 from portal.org import nip as nip_rules
 from portal.org.models import Employee, Opd
@@ -173,6 +175,7 @@ class StaffRow:
     sessions: int
     certificates: int
     module_total: int
+    learning_hours: int = 0  # JP earned in the year (learning/hours.py)
 
     @property
     def finished(self) -> bool:
@@ -205,12 +208,12 @@ def _columns(year: int, module_ids: list[int]):
     certificates = (sa.select(sa.func.count()).select_from(Certificate)
                     .where(Certificate.employee_id == e.id, Certificate.status == CertificateStatus.VALID)
                     .correlate(e).scalar_subquery())
-    return completed, sa.or_(read, attempted), failed, filed, sessions, certificates
+    return completed, sa.or_(read, attempted), failed, filed, sessions, certificates, hours.total_column(year)
 
 
 def _staff_select(columns, opd_id: int | None, year: int, module_ids: list[int], *, q: str, filter_: str,
                   sort: str, target_passed: bool):
-    completed, started, failed, filed, _sessions, _certificates = _columns(year, module_ids)
+    completed, started, failed, filed, *_ = _columns(year, module_ids)
     stmt = sa.select(*columns).where(Employee.active.is_(True))
     if opd_id is not None:
         stmt = stmt.where(Employee.opd_id == opd_id)
@@ -241,9 +244,10 @@ def _staff_select(columns, opd_id: int | None, year: int, module_ids: list[int],
 
 
 def _with_columns(year: int, module_ids: list[int]):
-    completed, started, failed, filed, sessions, certificates = _columns(year, module_ids)
+    completed, started, failed, filed, sessions, certificates, learning_hours = _columns(year, module_ids)
     return (Employee, completed.label("completed"), started.label("started"), failed.label("failed"),
-            filed.label("filed"), sessions.label("sessions"), certificates.label("certificates"))
+            filed.label("filed"), sessions.label("sessions"), certificates.label("certificates"),
+            learning_hours.label("learning_hours"))
 
 
 def staff_query(opd_id: int | None, year: int, module_ids: list[int], *, q: str = "", filter_: str = "",
@@ -279,7 +283,8 @@ def staff_page(opd_id: int | None, year: int, module_ids: list[int], *, page: in
 
 def staff_rows(result, module_total: int) -> list[StaffRow]:
     return [StaffRow(e, completed or 0, bool(started), failed or 0, bool(filed), sessions or 0, certificates or 0,
-                     module_total) for e, completed, started, failed, filed, sessions, certificates in result]
+                     module_total, int(learning_hours or 0))
+            for e, completed, started, failed, filed, sessions, certificates, learning_hours in result]
 
 
 # --- trends ------------------------------------------------------------------------------------------

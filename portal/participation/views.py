@@ -16,10 +16,12 @@ from portal.core.clock import utcnow
 from portal.core.roles import Role
 from portal.core.workdays import today
 from portal.extensions import db
+from portal.learning import hours
 from portal.org.models import Opd
 from portal.participation import early_detection as detection
 from portal.participation import exports, figures, queries, services
 from portal.participation.forms import ParticipationSettingsForm, StaffFilterForm
+from portal.web import urls
 from portal.web.params import MAX_ID, int_arg
 from portal.web.permissions import guard, has_role, own_opd_id, role_required
 
@@ -77,7 +79,8 @@ def staff():
                               per_page=50, **_staff_filters(form, target))
     rows = queries.staff_rows(page.items, len(module_ids))
     return render_template("participation/staff.html", opd=opd, year=year, form=form, page=page, rows=rows,
-                           target=target, can_remind=opd is not None and not _city_role())
+                           target=target, can_remind=opd is not None and not _city_role(),
+                           yearly_target=hours.YEARLY_TARGET)
 
 
 @bp.route("/pegawai.<any(csv, xlsx):fmt>")
@@ -93,12 +96,32 @@ def staff_export(fmt: str):
     name = f"partisipasi-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
     # The file is made before the commit below, which would expire every loaded employee.
     if fmt == "csv":
-        body, mimetype = exports.staff_csv(rows), "text/csv"
+        body, mimetype = exports.staff_csv(rows, year), "text/csv"
     else:
-        body = exports.staff_xlsx(rows, f"{opd.name if opd else settings.government_name()} · {year}")
+        body = exports.staff_xlsx(rows, f"{opd.name if opd else settings.government_name()} · {year}", year)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record("participation.exported", opd, object_type="org_opd" if opd else "city", actor=current_user,
                  data={"format": fmt, "rows": len(rows)})
+    db.session.commit()
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/jam-pelajaran.<any(csv, xlsx):fmt>")
+def learning_hours_export(fmt: str):
+    """For kepegawaian: one row per person and module completed in the year, with its JP and proof."""
+    opd, year = _scope(), _year()
+    records = hours.records(year, opd.id if opd else None)
+    provider, base = settings.inspectorate_name(), urls.base_url()
+    name = f"jam-pelajaran-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.learning_hours_csv(records, provider=provider, base=base), "text/csv"
+    else:
+        body = exports.learning_hours_xlsx(records, provider=provider, base=base, title=_(
+            "Learning hours (JP) from the e-learning, %(unit)s, %(year)d",
+            unit=opd.name if opd else settings.government_name(), year=year))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit.record("participation.learning_hours_exported", opd, object_type="org_opd" if opd else "city",
+                 actor=current_user, data={"format": fmt, "rows": len(records), "year": year})
     db.session.commit()
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 

@@ -13,7 +13,7 @@ from portal.extensions import db
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 ITEMS = ["public_address", "mail", "government", "timezone", "coat_of_arms", "letterheads", "signatories",
          "numbering", "electronic_signature", "regulation_texts", "regulation_articles", "coi_types",
-         "coi_decision_deadline", "wbs_deadlines", "upg_deadline"]
+         "coi_decision_deadline", "wbs_deadlines", "upg_deadline", "learning_hours_rule"]
 
 
 def text(fragment: str) -> str:
@@ -62,6 +62,8 @@ def test_the_checklist_shows_every_area_s_items_in_order_and_is_linked_from_admi
     # What each says, and the page where it is done.
     assert "PORTAL_PUBLIC_BASE_URL" in shown["public_address"] and "http://127.0.0.1" in shown["public_address"]
     assert "Perwako Padang No. 27 Tahun 2019, Pasal 6" in shown["coi_types"]
+    assert "learning hours (JP)" in shown["learning_hours_rule"]
+    assert "PP No. 11 Tahun 2017 jo. PP No. 17 Tahun 2020" in shown["learning_hours_rule"]
     page = admin.get("/admin/persiapan").get_data(as_text=True)
     for href in ('href="/admin/pemerintah"', 'href="/benturan-kepentingan/pengawasan/daftar"',
                  'href="/wbs/kelola/pengaturan"', 'href="/admin/peraturan/"'):
@@ -119,7 +121,7 @@ def test_regulation_texts_and_the_coi_types_turn_done_when_the_admin_records_and
     assert done(shown["coi_types"]) and "Perwako Padang No. 27 Tahun 2019, Pasal 6: checked" in shown["coi_types"]
     assert p27 in regulations
     # The other relied-on articles are still waiting, and say so.
-    assert not done(shown["regulation_articles"]) and "1 of 6 checked" in shown["regulation_articles"]
+    assert not done(shown["regulation_articles"]) and "1 of 7 checked" in shown["regulation_articles"]
     assert not done(shown["coi_decision_deadline"]) and not done(shown["wbs_deadlines"])
 
 

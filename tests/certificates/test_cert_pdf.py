@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from portal.extensions import db
 from tests.certificates.conftest import (BASE, attendance_certificate, certificate, dashed, pdf_info, pdf_text,
                                          person, sha256, text)
 
@@ -59,6 +60,38 @@ def test_module_and_compliance_pdfs_name_their_subject(app, world, module, clien
     assert "SERTIFIKAT" in module_text.upper()
     compliance_text = pdf_text(asn.get(f"{BASE}/{by_kind['compliance']['id']}/pdf").data)
     assert str(today().year) in compliance_text and dashed(by_kind["compliance"]["code"]) in compliance_text
+
+
+def test_a_module_certificate_prints_the_learning_hours_it_was_issued_with(app, world, module, client_of):
+    from portal.learning import editing
+    from portal.learning.models import Module
+    from tests.certificates.conftest import certificates, complete_module
+
+    module_id = module("modul-jp", learning_hours=4)
+    asn = client_of("asn")
+    complete_module(app, asn, module_id)
+    cert = next(c for c in certificates(app, employee_id=world.asn["employee_id"]) if c["kind"] == "module")
+    with app.app_context():  # changed after issue: the certificate keeps what it was issued with
+        editing.set_learning_hours(db.session.get(Module, module_id), 6)
+        db.session.commit()
+    data = asn.get(f"{BASE}/{cert['id']}/pdf").data
+    assert pdf_info(data)["Pages"] == "1"
+    content = " ".join(pdf_text(data).split())
+    assert "4 jam pelajaran (JP) · 4 learning hours (JP)" in content and "6 jam" not in content
+
+
+def test_a_certificate_without_learning_hours_prints_none(app, world, module, client_of):
+    from tests.certificates.conftest import certificates, complete_module
+
+    asn = client_of("asn")
+    complete_module(app, asn, module("modul-tanpa-jp"))  # 0 JP: not set
+    cert = next(c for c in certificates(app, employee_id=world.asn["employee_id"]) if c["kind"] == "module")
+    with app.app_context():  # and one issued before JP existed
+        from portal.certificates.models import Certificate
+
+        assert db.session.get(Certificate, cert["id"]).learning_hours == 0
+    content = pdf_text(asn.get(f"{BASE}/{cert['id']}/pdf").data)
+    assert "JP" not in content and "jam pelajaran" not in content
 
 
 def test_the_signatory_from_the_settings_is_printed(app, world, client_of):

@@ -18,7 +18,8 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 GRATIFICATION = {"uu-31-1999-jo-uu-20-2001", "peraturan-kpk-2-2019", "peraturan-kpk-1-2026",
                  "perwako-padang-15-2012-jo-13-2013"}
-ARTICLES = {"coi-types", "coi-decision-deadline", "coi-decider", "wbs-deadlines", "wbs-anonymity", "upg-deadline"}
+ARTICLES = {"coi-types", "coi-decision-deadline", "coi-decider", "wbs-deadlines", "wbs-anonymity", "upg-deadline",
+            "asn-yearly-jp"}
 
 
 def text(response) -> str:

@@ -8,11 +8,13 @@ from portal.learning.models import QuestionKind
 
 
 def make_small_module(*, slug: str = "uji", questions_per_attempt: int = 3, pass_mark_percent: int = 60,
-                      attempts_per_day: int | None = 2, time_limit_minutes: int | None = None) -> int:
+                      attempts_per_day: int | None = 2, time_limit_minutes: int | None = None,
+                      learning_hours: int = 0) -> int:
     module = editing.save_module(None, slug=slug, topic="wbs", title_id="Modul uji", title_en="Test module",
                                  summary_id="Ringkasan", summary_en="Summary",
                                  questions_per_attempt=questions_per_attempt, pass_mark_percent=pass_mark_percent,
-                                 attempts_per_day=attempts_per_day, time_limit_minutes=time_limit_minutes)
+                                 attempts_per_day=attempts_per_day, time_limit_minutes=time_limit_minutes,
+                                 learning_hours=learning_hours)
     for n in (1, 2):
         editing.save_lesson(None, module=module, title_id=f"Materi {n}", title_en=f"Lesson {n}",
                             body_id=f"Isi materi **{n}**", body_en=f"Lesson text **{n}**", sources="- Sumber")

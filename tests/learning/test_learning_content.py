@@ -123,6 +123,17 @@ def test_broken_question_file_is_refused_with_its_place(app, broken_copy, change
         db.session.rollback()
 
 
+def test_learning_hours_come_from_the_settings_or_stay_unset(app, broken_copy):
+    path = broken_copy / "wbs" / "module.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    spec["settings"]["learning_hours"] = 3
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    with app.app_context():
+        content.load_content(broken_copy)
+        hours = dict(db.session.execute(sa.select(Module.slug, Module.learning_hours)).all())
+    assert hours == {"wbs": 3, "benturan-kepentingan": 0, "gratifikasi": 0}
+
+
 def test_missing_lesson_file_is_refused(app, broken_copy):
     (broken_copy / "wbs" / "lessons" / "apa-itu-wbs.en.md").unlink()
     with app.app_context(), pytest.raises(content.ContentError, match="apa-itu-wbs.en.md"):

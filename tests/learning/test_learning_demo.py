@@ -35,6 +35,7 @@ def test_demo_has_progress_of_every_kind_and_is_idempotent(app, runner):
         people = {u.username: u.employee_id for u in db.session.scalars(
             sa.select(User).where(User.username.in_(["asn.dinkes", "asn.disdik"])))}
         wbs = db.session.scalar(sa.select(Module).where(Module.slug == "wbs"))
+        assert set(db.session.scalars(sa.select(Module.learning_hours))) == {2}  # JP shows in `make run`
         dinkes = services.module_progress(people["asn.dinkes"], wbs)
         assert dinkes.status == "in_progress" and dinkes.lessons_read == 2  # something to resume
         coi = db.session.scalar(sa.select(Module).where(Module.slug == "benturan-kepentingan"))

@@ -59,6 +59,22 @@ def test_create_and_edit_a_module(app, admin):
     assert count(app, AuditEvent, AuditEvent.action.like("learning.module_%")) == 2
 
 
+def test_learning_hours_are_set_in_the_editor(app, admin):
+    page = admin.get("/belajar/kelola/modul/baru").get_data(as_text=True)
+    assert "Learning hours (JP)" in page and "0 means not set" in page
+    admin.post("/belajar/kelola/modul/baru", data=dict(MODULE, learning_hours="4"))
+    with app.app_context():
+        module = db.session.scalar(sa.select(Module).where(Module.slug == "modul-baru"))
+        assert module.learning_hours == 4
+        module_id = module.id
+    assert 'value="4"' in admin.get(f"/belajar/kelola/modul/{module_id}").get_data(as_text=True)
+    response = admin.post(f"/belajar/kelola/modul/{module_id}", data=dict(MODULE, learning_hours="101"))
+    assert response.status_code == 200 and "Enter a number from 0 to 100." in response.get_data(as_text=True)
+    admin.post(f"/belajar/kelola/modul/{module_id}", data=dict(MODULE, learning_hours=""))
+    with app.app_context():
+        assert db.session.get(Module, module_id).learning_hours == 0
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("pass_mark_percent", "0", "from 1 to 100"),
     ("pass_mark_percent", "abc", "Not a valid integer value"),
