@@ -30,6 +30,30 @@ def _values(row: queries.StaffRow) -> list:
             _("yes") if row.filed else _("no"), row.sessions, row.certificates, row.learning_hours, _status(row)]
 
 
+# A filtered list downloads under its own name, so it is never mistaken for the whole staff.
+FILTER_SLUGS = {"not_started": "belum-mulai", "overdue": "lewat-target", "failed": "gagal-kuis",
+                "no_statement": "tanpa-pernyataan", "complete": "selesai"}
+
+
+def staff_file_name(unit_code: str, year: int, form, fmt: str) -> str:
+    parts = ["partisipasi", unit_code.lower(), str(year)]
+    if form.filter.data in FILTER_SLUGS:
+        parts.append(FILTER_SLUGS[form.filter.data])
+    if (form.q.data or "").strip():
+        parts.append("pencarian")
+    return "-".join(parts) + f".{fmt}"
+
+
+def staff_title(unit_name: str, year: int, form) -> str:
+    """The XLSX's first line: the unit and year, and the filter and search when there are any."""
+    parts = [unit_name, str(year)]
+    if form.filter.data in FILTER_SLUGS:
+        parts.append(str(dict((c.value, c.label) for c in form.filter.choices)[form.filter.data]))
+    if (form.q.data or "").strip():
+        parts.append(_("search: %(q)s", q=form.q.data.strip()))
+    return " · ".join(parts)
+
+
 def staff_csv(rows: list[queries.StaffRow], year: int) -> bytes:
     return tables.csv_bytes(_header(year), (_values(row) for row in rows))
 

@@ -93,12 +93,13 @@ def staff_export(fmt: str):
     filters = _staff_filters(form, services.target_date())
     stmt = queries.staff_query(opd.id if opd else None, year, module_ids, **filters)
     rows = queries.staff_rows(db.session.execute(stmt), len(module_ids))
-    name = f"partisipasi-{(opd.code if opd else 'kota').lower()}-{year}.{fmt}"
+    name, title = exports.staff_file_name(opd.code if opd else "kota", year, form, fmt), exports.staff_title(
+        opd.name if opd else settings.government_name(), year, form)
     # The file is made before the commit below, which would expire every loaded employee.
     if fmt == "csv":
         body, mimetype = exports.staff_csv(rows, year), "text/csv"
     else:
-        body = exports.staff_xlsx(rows, f"{opd.name if opd else settings.government_name()} · {year}", year)
+        body = exports.staff_xlsx(rows, title, year)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record("participation.exported", opd, object_type="org_opd" if opd else "city", actor=current_user,
                  data={"format": fmt, "rows": len(rows)})

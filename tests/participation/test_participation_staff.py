@@ -246,3 +246,16 @@ def test_xlsx_does_not_write_formulas(world, formula_people, client_of):
     for row in xlsx_cells(response)[2:]:
         for cell in row:
             assert cell.data_type != "f", (cell.coordinate, cell.value)
+
+
+def test_a_filtered_export_is_named_for_its_filter(world, dinkes, client_of):
+    secretary = client_of("secretary")
+    whole = secretary.get(f"{BASE}/pegawai.csv")
+    assert re.search(r"filename=partisipasi-dinkes-\d{4}\.csv$", whole.headers["Content-Disposition"])
+    filtered = secretary.get(f"{BASE}/pegawai.csv?filter=no_statement&q=Dewi")
+    assert re.search(r"filename=partisipasi-dinkes-\d{4}-tanpa-pernyataan-pencarian\.csv$",
+                     filtered.headers["Content-Disposition"])
+    assert [r["Name"] for r in csv_rows(filtered)] == ["Dewi Kadis"]
+    sheet = xlsx_sheet(secretary.get(f"{BASE}/pegawai.xlsx?filter=not_started"))
+    assert sheet[0][0].endswith("· Not started") and "Dinas Kesehatan" in sheet[0][0]
+    assert [row[0] for row in sheet[2:]] == ["Dewi Kadis"]
