@@ -60,6 +60,9 @@ ENDPOINTS = {
     "org.employee_form": ADMIN,
     "org.import_upload": ADMIN,
     "org.import_preview": ADMIN,
+    "org.import_template": ADMIN,
+    "org.import_opd_codes": ADMIN,
+    "org.import_problems": ADMIN,
     "admin.index": ADMIN,
     "admin.accounts": ADMIN,
     "admin.account_create": ADMIN,
@@ -234,6 +237,8 @@ SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind"
                     "coi_oversight.evaluation_file": {"fmt": "xlsx"}, "checkin.scan": {"token": "bukan-token"},
                     "certificates.session_bulk": {"fmt": "pdf"}, "participation.staff_export": {"fmt": "xlsx"},
                     "participation.learning_hours_export": {"fmt": "xlsx"},
+                    "org.import_template": {"fmt": "xlsx"}, "org.import_opd_codes": {"fmt": "csv"},
+                    "org.import_problems": {"fmt": "xlsx"},
                     "privacy.notice": {"purpose": "wbs"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {

@@ -281,3 +281,22 @@ def apply_rows(rows: list[dict], *, actor) -> Preview:
                                    opd=employee.opd, email=employee.email, superior=superior,
                                    is_opd_head=employee.is_opd_head, active=employee.active, actor=actor)
     return preview
+
+
+# --- files that help an office fill the import ------------------------------------------------------
+
+# The template's columns, in the order the upload page explains them (Indonesian: the offices' words).
+TEMPLATE_COLUMNS = ("nip", "nama", "jabatan", "pangkat_golongan", "kode_opd", "nip_atasan", "email", "kepala_opd")
+FIELD_COLUMN = {"nip": "nip", "name": "nama", "position": "jabatan", "rank": "pangkat_golongan",
+                "opd_code": "kode_opd", "superior_nip": "nip_atasan", "email": "email", "is_opd_head": "kepala_opd"}
+
+
+def opd_code_rows() -> list[list[str]]:
+    """The codes an import may name: the active OPDs, by code."""
+    return [[o.code, o.name, str(o.kind.label)] for o in services.list_opds() if o.active]
+
+
+def problem_rows(preview: Preview) -> list[list[str]]:
+    """The rejected rows as the file had them, with their line and what is wrong, to correct and send again."""
+    return [[str(row.line), *(str(row.data.get(f, "") or "") for f in FIELD_COLUMN),
+             "; ".join(str(e) for e in row.errors)] for row in preview.invalid]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from portal.core import tables
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.org import importing, services
@@ -148,6 +149,30 @@ def import_upload():
     return render_template("org/import_upload.html", form=form)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _table(name: str, fmt: str, title: str, header, rows) -> Response:
+    if fmt == "csv":
+        body, mimetype = tables.csv_bytes(header, rows), "text/csv"
+    else:
+        body, mimetype = tables.xlsx_bytes([tables.Sheet(title, header, rows)]), XLSX
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
+
+
+@bp.route("/impor/templat.<any(csv, xlsx):fmt>")
+@role_required(Role.ADMIN)
+def import_template(fmt: str):
+    """The header row the import reads, and nothing else: no example row that could be imported."""
+    return _table("templat-impor-pegawai", fmt, _("Employees"), importing.TEMPLATE_COLUMNS, [])
+
+
+@bp.route("/impor/kode-opd.<any(csv, xlsx):fmt>")
+@role_required(Role.ADMIN)
+def import_opd_codes(fmt: str):
+    return _table("kode-opd", fmt, _("OPD codes"), ["kode_opd", _("Name"), _("Kind")], importing.opd_code_rows())
+
+
 def _batch(token: str) -> ImportBatch:
     batch = db.first_or_404(db.select(ImportBatch).where(ImportBatch.token == token[:64]))
     if batch.created_by_id != current_user.id:
@@ -177,3 +202,12 @@ def import_preview(token: str):
             return redirect(url_for("org.employees"))
     preview = importing.check_rows(batch.rows)
     return render_template("org/import_preview.html", batch=batch, preview=preview, form=form)
+
+
+@bp.route("/impor/<token>/masalah.<any(csv, xlsx):fmt>")
+@role_required(Role.ADMIN)
+def import_problems(token: str, fmt: str):
+    """The rows with problems, as the file had them and with the reasons, to correct and upload again."""
+    preview = importing.check_rows(_batch(token).rows)
+    header = [_("Line"), *importing.FIELD_COLUMN.values(), _("Problems")]
+    return _table("impor-baris-bermasalah", fmt, _("Rows with problems"), header, importing.problem_rows(preview))

@@ -403,3 +403,39 @@ def test_cli_explains_bad_rows_and_unreadable_files(app, world, kadis_nip, tmp_p
     result = runner.invoke(args=["import-employees", str(path)])
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1, repr(result.exception)
     assert "Error:" in result.output
+
+
+def test_the_template_and_the_opd_codes_are_offered_and_read_back(app, admin, world):
+    page = admin.get("/org/impor").get_data(as_text=True)
+    for link in ("/org/impor/templat.xlsx", "/org/impor/templat.csv", "/org/impor/kode-opd.xlsx",
+                 "/org/impor/kode-opd.csv"):
+        assert f'href="{link}"' in page, link
+    template = admin.get("/org/impor/templat.csv")
+    assert template.headers["Content-Disposition"] == "attachment; filename=templat-impor-pegawai.csv"
+    header = next(csv.reader(io.StringIO(template.get_data(as_text=True).lstrip("\ufeff"))))
+    assert header[:3] == ["nip", "nama", "jabatan"] and "kode_opd" in header and "pangkat_golongan" in header
+    # The template, filled in, is what the import reads.
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(admin.get("/org/impor/templat.xlsx").data))
+    columns = [c.value for c in next(book.active.iter_rows(min_row=1, max_row=1))]
+    filled = dict.fromkeys(columns, "")
+    filled.update(nip=A, nama="Andi Saputra", jabatan="Analis", kode_opd="DINKES", pangkat_golongan="Penata (III/c)")
+    token = uploaded_token(admin, csv_bytes([[filled[c] for c in columns]], header=columns))
+    assert counts_shown(preview_page(admin, token), new=1, problems=0)
+
+    codes = list(csv.reader(io.StringIO(admin.get("/org/impor/kode-opd.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert codes[0][0] == "kode_opd" and ["DINKES", "Dinas Kesehatan"] == codes[1 + [r[0] for r in codes[1:]].index(
+        "DINKES")][:2]
+
+
+def test_the_rows_with_problems_download_with_their_reasons(app, admin, kadis_nip):
+    rows = valid_rows(kadis_nip) + [["19690404 199404 1 005", "Opd Asing", "Staf", "DINASX", "", "", ""]]
+    token = uploaded_token(admin, csv_bytes(rows))
+    assert f'href="/org/impor/{token}/masalah.xlsx"' in preview_page(admin, token)
+    response = admin.get(f"/org/impor/{token}/masalah.csv?lang=en")
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert table[0][0] == "Line" and table[0][-1] == "Problems"
+    assert len(table) == 2 and table[1][0] == "6" and "Opd Asing" in table[1]
+    assert table[1][-1] == 'Unknown OPD code "DINASX".'
+    assert admin.get(f"/org/impor/{token}/masalah.xlsx").data[:2] == b"PK"
