@@ -301,6 +301,15 @@ def test_qr_check_in_on_a_phone_after_logging_in_and_the_code_rotates(new_contex
     assert organiser.get_by_role("heading", level=1).inner_text() == sessions_ids["running_title"]
     assert organiser.locator("#qr-code svg").count() == 1
     before = _count(organiser)
+    # On a 1280 x 800 projector: no site menu, and the six digits above the fold beside the code.
+    projector = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(projector, "inspektur", lang="en")
+    projector.goto(f"/sosialisasi/{session_id}/qr?lang=en")
+    assert not projector.locator("nav.navbar").is_visible() and not projector.locator("footer").is_visible()
+    digits = projector.locator("#qr-short").bounding_box()
+    qr = projector.locator("#qr-code svg").bounding_box()
+    assert digits["y"] + digits["height"] <= 800 and qr["y"] + qr["height"] <= 800, (digits, qr)
+    assert qr["width"] >= 500, qr  # readable from the back of a hall
 
     # What the QR code says: the same address the screen's script fetches.
     feed = organiser_context.request.get(f"/sosialisasi/{session_id}/qr.json")
