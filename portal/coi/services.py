@@ -163,9 +163,12 @@ def _check_complete(d: Declaration) -> None:
 
 
 def _register_no(d: Declaration) -> str:
-    """BK/<OPD>/<year>/<id>: unique without a counter that two simultaneous submissions could
-    both read; the register lists them in this order."""
-    return f"BK/{d.opd.code}/{d.year}/{d.id:05d}"
+    """BK/<OPD>/<year>/<n>: numbered per OPD and year (00001, 00002, ...), as an office's register
+    is. The counter row is taken by one UPSERT (the documents' numbering), so two simultaneous
+    submissions never share a number and a rolled-back one gives its number back."""
+    from portal.documents.services import next_sequence
+
+    return f"BK/{d.opd.code}/{d.year}/{next_sequence(f'coi.register.{d.opd.code}'[:48], d.year):05d}"
 
 
 def submit(d: Declaration, *, actor) -> None:

@@ -208,7 +208,8 @@ def save_scheme(kind: str, *, classification: str, unit_code: str, pattern: str,
     return row
 
 
-def _next_sequence(kind: str, year: int) -> int:
+def next_sequence(kind: str, year: int) -> int:
+    """The next number of a series (a kind of document, a register) in a year: no gaps, no duplicates."""
     # One statement takes the next number for everyone at once: PostgreSQL locks the counter row
     # until the caller commits; a rollback returns the number, so no gap and no duplicate.
     stmt = (dialect_insert(NumberCounter).values(kind=kind, year=year, last=1)
@@ -224,7 +225,7 @@ def issue_number(kind: str, subject: str, *, title: str = "", actor=None, year: 
     if existing is not None:
         return existing.number
     year = year or today().year
-    sequence = _next_sequence(kind, year)
+    sequence = next_sequence(kind, year)
     rule = scheme(kind)
     number = rule.pattern.format(klasifikasi=rule.classification, nomor=sequence, unit=rule.unit_code, tahun=year)
     number = "/".join(part for part in number.split("/") if part)  # an unset code leaves no "//"

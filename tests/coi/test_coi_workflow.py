@@ -184,13 +184,13 @@ def test_register_numbers_per_opd_and_year(app, world, monkeypatch):
     first, second = declare(app, world.asn), declare(app, world.secretary)
     draft = declare(app, world.asn, submit=False)
     other_opd = declare(app, world.asn_disdik)
-    # Numbered by the declaration's own id: unique even for simultaneous submissions.
-    assert row(app, first)["register_no"] == f"BK/DINKES/2026/{first:05d}"
-    assert row(app, second)["register_no"] == f"BK/DINKES/2026/{second:05d}"
+    # Numbered per OPD and year, in the order of submission, as an office's register is.
+    assert row(app, first)["register_no"] == "BK/DINKES/2026/00001"
+    assert row(app, second)["register_no"] == "BK/DINKES/2026/00002"
     assert row(app, draft)["register_no"] is None
-    assert row(app, other_opd)["register_no"] == f"BK/DISDIKBUD/2026/{other_opd:05d}"
+    assert row(app, other_opd)["register_no"] == "BK/DISDIKBUD/2026/00001"
     act(app, "submit", draft, world.asn)
-    assert row(app, draft)["register_no"] == f"BK/DINKES/2026/{draft:05d}"
+    assert row(app, draft)["register_no"] == "BK/DINKES/2026/00003"
     assert row(app, first)["register_no"] < row(app, second)["register_no"] < row(app, draft)["register_no"]
 
 
