@@ -388,6 +388,19 @@ def test_participant_checks_in_with_the_code_under_the_qr(new_context, log_in, s
 # --- (c) a stranger verifies a certificate ----------------------------------------------------------
 
 
+def test_on_a_phone_each_certificate_keeps_its_download_in_view(new_context, log_in, sessions_ids):
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, "asn.dinkes", lang="en")
+    page.goto("/sertifikat/?lang=en")
+    links = page.get_by_role("link", name=re.compile(r"^Download PDF"))
+    assert links.count() >= 1
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box  # not scrolled off in a table
+        assert box["width"] >= 24 and box["height"] >= 24, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 def test_stranger_verifies_a_certificate_by_code_and_by_its_pdf(new_context, log_in, sessions_ids):
     # The file as its holder would have it: downloaded by someone who may (inspektur).
     inspector = new_context().new_page()
