@@ -138,6 +138,7 @@ ENDPOINTS = {
     "learning.attempt_result": OWN_ATTEMPT,
     "learning.results.overview": COVERAGE,
     "learning.results.employee": LEARNER_RECORD,
+    "learning.results.item_analysis": CITY,
     "learning.manage.modules": CITY,
     "learning.manage.module_form": CITY,
     "learning.manage.lesson_form": CITY,

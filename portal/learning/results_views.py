@@ -72,4 +72,5 @@ def item_analysis(module_id: int | None = None):
     questions = analysis.bank(module.id)
     return render_template("learning/results/item_analysis.html", module=module, modules=modules, scope=scope,
                            figures=kept.figures, as_of=kept.as_of, questions=questions, a=analysis,
-                           choices={c.id: c for q in questions.values() for c in q.choices})
+                           choices={c.id: c for q in questions.values() for c in q.choices},
+                           refresh_minutes=int(analysis.interval().total_seconds()) // 60)
