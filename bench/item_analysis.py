@@ -37,7 +37,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Browser, bench_app, fresh_database, gunicorn, run_concurrently, summary, write_result  # noqa: E402
+from bench.harness import (  # noqa: E402
+    PG_ADMIN_URL,
+    Browser,
+    bench_app,
+    fresh_database,
+    gunicorn,
+    run_concurrently,
+    summary,
+    write_result,
+)
 from bench.participation import admin_sql, flask, make_data  # noqa: E402
 
 PASSWORD = "integritas-2019"
@@ -201,19 +210,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default="portal_bench_items")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--keep", action="store_true", help="keep the database (dropped by default)")
+    parser.add_argument("--reuse", action="store_true", help="measure the database a --keep run left (no new data)")
     args = parser.parse_args(argv)
 
-    url = fresh_database(args.database)
     timings = {}
-    timings["upgrade"], _ = flask(url, "db", "upgrade")
-    timings["seed"], _ = flask(url, "seed")
-    timings["logins"], _ = make_data(url, "--employees", "15", "--opds", "1")
-    start = time.perf_counter()
-    data = generate(url, args.employees, args.retake_share, args.seed)
-    timings["generate"] = time.perf_counter() - start
-    start = time.perf_counter()
-    admin_sql(url, "VACUUM ANALYZE")
-    timings["vacuum_analyze"] = time.perf_counter() - start
+    if args.reuse:
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + args.database
+        (module_id, attempts, answers, passed), = admin_sql(url, (
+            "SELECT m.id, count(DISTINCT a.id), count(q.id), count(DISTINCT a.id) FILTER (WHERE a.passed) "
+            "FROM learning_module m JOIN learning_attempt a ON a.module_id = m.id "
+            f"JOIN learning_attempt_question q ON q.attempt_id = a.id WHERE m.slug = '{MODULE}' GROUP BY m.id"))
+        data = {"module_id": module_id, "attempts": attempts, "answers": answers, "passed": passed}
+        admin_sql(url, "DELETE FROM learning_item_analysis")  # the first page request counts them again
+    else:
+        url = fresh_database(args.database)
+        timings["upgrade"], _ = flask(url, "db", "upgrade")
+        timings["seed"], _ = flask(url, "seed")
+        timings["logins"], _ = make_data(url, "--employees", "15", "--opds", "1")
+        start = time.perf_counter()
+        data = generate(url, args.employees, args.retake_share, args.seed)
+        timings["generate"] = time.perf_counter() - start
+        start = time.perf_counter()
+        admin_sql(url, "VACUUM ANALYZE")
+        timings["vacuum_analyze"] = time.perf_counter() - start
     print(f"Data: {data['attempts']:,} attempts ({data['passed']:,} passed), {data['answers']:,} answers; "
           + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
 
@@ -236,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Page p95 / healthz p95 = {ratio:.1f}x (target <= {PAGE_FACTOR}x): {'met' if ok else 'MISSED'}")
     write_result("item_analysis", {"args": vars(args), "data": data, "timings": timings, "compute": computed,
                                    "http": http, "ratio_p95": round(ratio, 2), "target_met": ok})
-    if not args.keep:
+    if not args.keep and not args.reuse:
         admin_sql(url.rsplit("/", 1)[0] + "/postgres", f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
     return 0 if ok else 1
 

@@ -132,6 +132,10 @@ def _ranked(module_id: int, scope: str):
     rank = sa.func.row_number().over(order_by=(base.c.score.desc(), base.c.attempt_id))
     ranked = sa.select(base.c.attempt_id, base.c.total, base.c.n_q, base.c.score, rank.label("rank"),
                        sa.func.count().over().label("n"))
+    # Retention deletes the answers of old attempts and keeps their scores: those have nothing
+    # to analyse (and would skew KR-20), so only attempts that still have their answers count.
+    # "First" is decided before that, over every submitted attempt.
+    ranked = ranked.where(sa.exists().where(AttemptQuestion.attempt_id == base.c.attempt_id))
     if scope == "first":
         ranked = ranked.where(base.c.nth == 1)
     ranked = ranked.subquery("ranked")

@@ -99,6 +99,21 @@ def test_all_attempts_count_the_retake_but_never_an_open_attempt(app, dataset):
     assert f.attempts == 6 and _item(f, q1).facility == pytest.approx(5 / 6)
 
 
+def test_attempts_whose_answers_were_deleted_by_retention_are_left_out(app, dataset):
+    """Retention deletes the per-question answers of old attempts and keeps their scores: such an
+    attempt has nothing to analyse, and counting its score would skew KR-20 and the mean."""
+    import sqlalchemy as sa
+
+    with app.app_context():
+        oldest = db.session.scalar(sa.select(Attempt.id).where(Attempt.module_id == dataset["module_id"])
+                                   .order_by(Attempt.id))
+        db.session.execute(sa.delete(AttemptQuestion).where(AttemptQuestion.attempt_id == oldest))
+        db.session.commit()
+        f = analysis.compute(dataset["module_id"], "first")
+    assert f.attempts == 4 and f.kr20_attempts == 4  # E1's only attempt lost its answers
+    assert f.mean_percent == pytest.approx(50)
+
+
 def test_flags_follow_the_thresholds():
     def item(facility, r, n=30):
         return analysis.ItemFigures(1, n, facility=facility, discrimination=r)
