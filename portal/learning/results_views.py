@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.learning import analysis, attempts, results, services
-from portal.learning.models import Module
+from portal.learning.models import Module, Question
 from portal.org.models import Employee, Opd
 from portal.org.services import list_opds
 from portal.web.params import int_arg, paginate
@@ -74,3 +74,16 @@ def item_analysis(module_id: int | None = None):
                            figures=kept.figures, as_of=kept.as_of, questions=questions, a=analysis,
                            choices={c.id: c for q in questions.values() for c in q.choices},
                            refresh_minutes=int(analysis.interval().total_seconds()) // 60)
+
+
+@bp.route("/analisis-soal/soal/<int(max=2147483647):question_id>")
+@role_required(*ANALYSTS)
+def item_analysis_question(question_id: int):
+    """One question's options: the share choosing each, overall and in the upper and lower groups."""
+    question = db.get_or_404(Question, question_id)
+    scope = "all" if request.args.get("attempts") == "all" else "first"
+    kept = analysis.load(question.module_id, scope)
+    db.session.commit()  # load() may have recounted and kept the figures
+    item = next((i for i in kept.figures.items if i.question_id == question.id), None)
+    return render_template("learning/results/item_analysis_question.html", question=question, item=item,
+                           scope=scope, a=analysis, choices={c.id: c for c in question.choices})

@@ -157,11 +157,28 @@ def test_page_flags_items_and_links_to_the_editor_in_both_languages(app, login_a
     assert "<dd class=\"col-5 col-sm-8\">6</dd>" in html.get_data(as_text=True)
 
 
+def test_question_page_shows_the_options_in_both_languages(login_as, world, dataset, monkeypatch):
+    monkeypatch.setattr(analysis, "MIN_ATTEMPTS", 3)
+    q1 = dataset["questions"][0]
+    client = login_as(world.inspektur)
+    main = client.get(f"/belajar/hasil/analisis-soal/{dataset['module_id']}?lang=en").get_data(as_text=True)
+    assert f'href="/belajar/hasil/analisis-soal/soal/{q1}"' in main
+    en = client.get(f"/belajar/hasil/analisis-soal/soal/{q1}?lang=en").get_data(as_text=True)
+    # Q1: key A chosen by 80% (all of the upper group), B by 20% (all of the lower group), C by nobody
+    rows = [r.split("</tr>")[0] for r in en.split('<tr><th scope="row" class="fw-normal">')[1:]]
+    assert [r.count("%") for r in rows] == [3, 3, 3]
+    assert "<strong>A</strong>" in rows[0] and ">80%<" in rows[0] and ">100%<" in rows[0] and ">0%<" in rows[0]
+    assert ">20%<" in rows[1] and "Edit the question" in en
+    idn = client.get(f"/belajar/hasil/analisis-soal/soal/{q1}?lang=id").get_data(as_text=True)
+    assert "Pilihan yang dipilih" in idn and "Kelompok atas" in idn and "Ubah soal" in idn
+
+
 @pytest.mark.parametrize("who", ["asn", "secretary", "kadis"])
 def test_employees_and_secretaries_are_refused(login_as, world, dataset, who):
     client = login_as(getattr(world, who))
     assert client.get(f"/belajar/hasil/analisis-soal/{dataset['module_id']}").status_code == 403
     assert client.get("/belajar/hasil/analisis-soal/").status_code == 403
+    assert client.get(f"/belajar/hasil/analisis-soal/soal/{dataset['questions'][0]}").status_code == 403
 
 
 def test_kept_figures_are_recounted_by_the_worker_when_due(app, dataset):
