@@ -34,6 +34,7 @@ import math
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -130,15 +131,15 @@ def _ranked(module_id: int, scope: str):
                    Attempt.correct_count.is_not(None), Attempt.question_count > 0)
             .subquery("base"))
     rank = sa.func.row_number().over(order_by=(base.c.score.desc(), base.c.attempt_id))
-    ranked = sa.select(base.c.attempt_id, base.c.total, base.c.n_q, base.c.score, rank.label("rank"),
+    chosen = sa.select(base.c.attempt_id, base.c.total, base.c.n_q, base.c.score, rank.label("rank"),
                        sa.func.count().over().label("n"))
     # Retention deletes the answers of old attempts and keeps their scores: those have nothing
     # to analyse (and would skew KR-20), so only attempts that still have their answers count.
     # "First" is decided before that, over every submitted attempt.
-    ranked = ranked.where(sa.exists().where(AttemptQuestion.attempt_id == base.c.attempt_id))
+    chosen = chosen.where(sa.exists().where(AttemptQuestion.attempt_id == base.c.attempt_id))
     if scope == "first":
-        ranked = ranked.where(base.c.nth == 1)
-    ranked = ranked.subquery("ranked")
+        chosen = chosen.where(base.c.nth == 1)
+    ranked = chosen.subquery("ranked")
     band = sa.case((ranked.c.rank * 100 <= ranked.c.n * GROUP_PERCENT, 1),
                    ((ranked.c.n - ranked.c.rank + 1) * 100 <= ranked.c.n * GROUP_PERCENT, -1), else_=0)
     return sa.select(ranked.c.attempt_id, ranked.c.total, ranked.c.n_q, ranked.c.score,
@@ -292,11 +293,11 @@ def interval() -> timedelta:
 
 def _claim(module_id: int, scope: str, now: datetime) -> bool:
     ensure_row(ItemAnalysis, {"module_id": module_id, "scope": scope, "duration_ms": 0}, ["module_id", "scope"])
-    won = db.session.execute(
+    won = cast(sa.CursorResult, db.session.execute(
         sa.update(ItemAnalysis).where(ItemAnalysis.module_id == module_id, ItemAnalysis.scope == scope,
                                       sa.or_(ItemAnalysis.refreshing_since.is_(None),
                                              ItemAnalysis.refreshing_since < now - CLAIM_EXPIRES))
-        .values(refreshing_since=now)).rowcount
+        .values(refreshing_since=now))).rowcount
     db.session.commit()
     return won == 1
 
