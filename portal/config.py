@@ -99,6 +99,9 @@ class DefaultConfig:
     # The participation dashboards read figures the job worker recounts this often (seconds);
     # a page that finds them three intervals old recounts them itself.
     PARTICIPATION_REFRESH_SECONDS = 300
+    # The item analysis of each module (learning/analysis.py) is recounted by the worker this
+    # often; item figures move slowly, and a page finding them three intervals old recounts them.
+    LEARNING_ANALYSIS_REFRESH_SECONDS = 3600
     # Each background job runs in a forked child: stopped after this many seconds, and limited to
     # this much address space above the worker's own (0: no limit). portal/jobs.py, decisions.md.
     JOB_TIMEOUT_SECONDS = 600

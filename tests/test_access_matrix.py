@@ -141,6 +141,8 @@ ENDPOINTS = {
     "learning.attempt_result": OWN_ATTEMPT,
     "learning.results.overview": COVERAGE,
     "learning.results.employee": LEARNER_RECORD,
+    "learning.results.item_analysis": CITY,
+    "learning.results.item_analysis_question": CITY,
     "learning.manage.modules": CITY,
     "learning.manage.module_form": CITY,
     "learning.manage.lesson_form": CITY,

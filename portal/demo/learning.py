@@ -6,10 +6,20 @@ every module, some are part-way, some never started, and some failed before pass
 have not passed yet). Two demo logins get a fixed story:
 asn.dinkes is part-way through the WBS and failed the conflict-of-interest quiz once;
 asn.disdik finished two modules and has a conflict-of-interest attempt to resume.
+
+Answers come from an ability model (two-parameter logistic, as in item response theory):
+each employee has an ability, each question a difficulty and a discrimination drawn from its
+key, and a retake is answered with the ability raised by what the review taught. So the
+item analysis (/belajar/hasil/analisis-soal/) finds easy and hard questions, discriminating
+ones, and one planted bad question: in PLANTED_BAD_ITEM the learners who know the subject
+best are drawn to one distractor (as if the key were arguable), so the key is chosen more by
+low scorers and the page flags it. The question's text is the real seed's; only the demo's
+answers behave this way.
 """
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter
 from datetime import timedelta
 
@@ -23,6 +33,9 @@ from portal.learning.models import Attempt, LessonRead, QuestionKind
 from portal.org.models import Employee
 
 DEMO_LEARNING_HOURS = 2
+PLANTED_BAD_ITEM = "coi-06"  # "Affiliation can arise from which relationships?": see the docstring
+LEARNING_GAIN = 0.8          # ability gained by reviewing a failed attempt
+MAX_RETAKES = 5
 
 # Per module, in module order: what the named logins have done.
 STORIES = {
@@ -46,29 +59,31 @@ def load(rng, echo) -> None:
                                     .where(User.username.in_(STORIES), User.employee_id.is_not(None))).all())
     employee_ids = db.session.scalars(sa.select(Employee.id).where(Employee.active.is_(True)).order_by(Employee.id))
     counts: Counter = Counter()
+    items = {q.id: _item_model(q) for m in modules for q in m.questions}
     for employee_id in list(employee_ids):
         story = STORIES.get(named.get(employee_id))
         engagement = rng.random()
+        ability = rng.gauss(engagement - 0.2, 1.0)  # the engaged also tend to know more
         for module in modules:
             plan = story.get(module.slug, ("none", 0)) if story else _random_plan(rng, engagement, module)
-            _play(rng, employee_id, module, plan, counts)
+            _play(rng, employee_id, module, plan, counts, learner=(ability, items))
     echo("Learning progress: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
 def _random_plan(rng, engagement: float, module) -> tuple[str, int]:
-    if engagement < 0.25:
+    if engagement < 0.15:
         return "none", 0
     roll = rng.random() * engagement
-    if roll < 0.15:
+    if roll < 0.1:
         return "none", 0
-    if roll < 0.3:
+    if roll < 0.22:
         return "read", rng.randint(1, max(1, len(module.lessons) - 1))
     if roll < 0.4:
-        return "failed", rng.randint(1, 2)
-    return "complete", rng.choice((0, 0, 0, 1, 2))
+        return "tries", rng.randint(1, 2)  # gives up after this many attempts if not passed
+    return "tries", MAX_RETAKES
 
 
-def _play(rng, employee_id: int, module, plan: tuple[str, int], counts: Counter) -> None:
+def _play(rng, employee_id: int, module, plan: tuple[str, int], counts: Counter, *, learner) -> None:
     kind, n = plan
     if kind == "none":
         return
@@ -80,12 +95,20 @@ def _play(rng, employee_id: int, module, plan: tuple[str, int], counts: Counter)
         counts["lessons read"] += 1
     if kind == "read":
         return
+    if kind == "tries":  # answers decide: attempts until passed, at most n (a day apart)
+        for i in range(n):
+            passed = _attempt(rng, employee_id, module, day + timedelta(days=i + 1), learner=learner, retake=i)
+            counts["passed attempts" if passed else "failed attempts"] += 1
+            if passed:
+                break
+        return
     failures = n
     for i in range(failures):
-        _attempt(rng, employee_id, module, day + timedelta(days=i + 1), passing=False)
+        _attempt(rng, employee_id, module, day + timedelta(days=i + 1), learner=learner, retake=i, passing=False)
         counts["failed attempts"] += 1
     if kind == "complete":
-        _attempt(rng, employee_id, module, day + timedelta(days=failures + 1), passing=True)
+        _attempt(rng, employee_id, module, day + timedelta(days=failures + 1), learner=learner, retake=failures,
+                 passing=True)
         counts["passed attempts"] += 1
     elif kind == "open":
         attempt = attempts.start_attempt(employee_id, module, now=now - timedelta(minutes=30), rng=rng)
@@ -95,15 +118,56 @@ def _play(rng, employee_id: int, module, plan: tuple[str, int], counts: Counter)
         counts["open attempts"] += 1
 
 
-def _attempt(rng, employee_id: int, module, start, *, passing: bool) -> None:
+def _item_model(question) -> tuple[float, float]:
+    """A question's (difficulty, discrimination), the same on every run: from its key. A compliance
+    quiz is mostly easy; the planted bad item discriminates the wrong way."""
+    r = random.Random(question.key)
+    if question.key == PLANTED_BAD_ITEM:
+        return 1.0, -1.4  # most get it right, the able ones least often
+    return r.gauss(-0.5, 0.9), r.uniform(0.7, 2.0)
+
+
+def _answers(rng, attempt, learner, retake: int) -> dict[int, list[int]]:
+    ability, items = learner
+    theta = ability + LEARNING_GAIN * retake
+    answers = {}
+    for aq in attempt.questions:
+        difficulty, slope = items[aq.question_id]
+        right = rng.random() < 1 / (1 + math.exp(-slope * (theta - difficulty)))
+        if right:
+            answers[aq.question_id] = list(aq.correct_choice_ids)
+        elif slope < 0:  # the planted item: the knowledgeable take the arguable distractor
+            answers[aq.question_id] = [_planted_trap(aq)]
+        else:
+            answers[aq.question_id] = _wrong(rng, aq)
+    return answers
+
+
+def _planted_trap(aq) -> int:
+    wrong = [c.id for c in aq.question.choices if not c.is_correct]
+    return wrong[-1]
+
+
+def _attempt(rng, employee_id: int, module, start, *, learner, retake: int, passing: bool | None = None) -> bool:
+    """One attempt answered by the ability model; `passing` (for the named stories) redraws the
+    answers until the outcome is the story's, then forces it."""
     attempt = attempts.start_attempt(employee_id, module, now=start, rng=rng)
     total = len(attempt.questions)
     needed = math.ceil(module.pass_mark_percent * total / 100)
-    right = rng.randint(needed, total) if passing else rng.randint(max(0, needed - 5), max(0, needed - 1))
-    correct_ids = set(aq.question_id for aq in rng.sample(attempt.questions, right))
-    answers = {aq.question_id: (aq.correct_choice_ids if aq.question_id in correct_ids else _wrong(rng, aq))
-               for aq in attempt.questions}
+    answers = _answers(rng, attempt, learner, retake)
+    if passing is not None:
+        for _ in range(30):
+            right = sum(answers[aq.question_id] == list(aq.correct_choice_ids) for aq in attempt.questions)
+            if (right >= needed) == passing:
+                break
+            answers = _answers(rng, attempt, learner, retake)
+        else:
+            wanted = rng.randint(needed, total) if passing else rng.randint(max(0, needed - 5), needed - 1)
+            correct_ids = set(aq.question_id for aq in rng.sample(attempt.questions, wanted))
+            answers = {aq.question_id: (list(aq.correct_choice_ids) if aq.question_id in correct_ids
+                                        else _wrong(rng, aq)) for aq in attempt.questions}
     attempts.submit_attempt(attempt, answers, now=start + timedelta(minutes=rng.randint(4, 12)))
+    return bool(attempt.passed)
 
 
 def _wrong(rng, aq) -> list[int]:

@@ -229,3 +229,20 @@ class Completion(db.Model):
 
     module: Mapped[Module] = relationship()
     employee = relationship("Employee")
+
+
+class ItemAnalysis(db.Model):
+    """A module's item-analysis figures as analysis.compute() counted them, kept for the page.
+
+    `refreshing_since` is the claim: a conditional UPDATE sets it, so of several workers and
+    web processes exactly one recounts a module at a time."""
+
+    __tablename__ = "learning_item_analysis"
+
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("learning_module.id", ondelete="CASCADE"),
+                                           primary_key=True, autoincrement=False)
+    scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True)  # first | all (attempts)
+    computed_at: Mapped[datetime | None]
+    refreshing_since: Mapped[datetime | None]
+    duration_ms: Mapped[int] = mapped_column(default=0)
+    figures: Mapped[dict | None] = mapped_column(sa.JSON)

@@ -31,7 +31,8 @@ AREA_PAGES = {
                   "/benturan-kepentingan/pengawasan/evaluasi", "/benturan-kepentingan/pengawasan/daftar",
                   "/benturan-kepentingan/pengawasan/daftar/entri/{list_item}",
                   "/benturan-kepentingan/pengawasan/cakupan", "/benturan-kepentingan/{declaration}",
-                  "/belajar/hasil/", "/belajar/hasil/pegawai/{employee}"],
+                  "/belajar/hasil/", "/belajar/hasil/pegawai/{employee}", "/belajar/hasil/analisis-soal/{module}",
+                  "/belajar/hasil/analisis-soal/soal/{question}"],
     "sekretaris.dinkes": ["/benturan-kepentingan/pengawasan/cakupan", "/belajar/hasil/",
                           "/belajar/hasil/pegawai/{employee}"],
 }

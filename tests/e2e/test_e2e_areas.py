@@ -118,6 +118,7 @@ def test_area_screenshots_desktop_and_phone_in_both_languages(new_context, enter
                        ("lesson", "/belajar/modul/{module}/materi/{lesson}"), ("quiz", "/belajar/modul/{module}/kuis")],
         "kadis.dinkes": [("coi-decide", "/benturan-kepentingan/{declaration}")],
         "asn.disdik": [("quiz-attempt", "/belajar/percobaan/{attempt}")],
+        "inspektur": [("item-analysis", "/belajar/hasil/analisis-soal/{module}")],
     }, area))
 
 

@@ -48,3 +48,12 @@ def test_demo_has_progress_of_every_kind_and_is_idempotent(app, runner):
         after = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Attempt, LessonRead,
                                                                                          Completion)]
         assert before == after
+        # The item analysis has enough first attempts to show every question, and flags the planted item.
+        from portal.learning import analysis
+
+        figures = analysis.compute(coi.id, "first")
+        keys = {q.id: q.key for q in coi.questions}
+        assert figures.attempts >= 150 and all(i.shown for i in figures.items)
+        planted = next(i for i in figures.items if keys[i.question_id] == learning.PLANTED_BAD_ITEM)
+        assert "negative" in planted.flags and planted.discrimination < -0.1
+        assert figures.kr20 is not None and figures.kr20 > 0.5
