@@ -25,7 +25,9 @@ def when_ready(server):
     filter below removes addresses), and a newcomer running `make run` needs it. Outside
     production the demo logins are named too."""
     host, _, port = bind.rpartition(":")
-    lines = [f"Portal Integritas is ready: open http://{host or '127.0.0.1'}:{port}/"]
+    # "localhost", not the loopback number: the log filter's promise is that no address is printed.
+    host = "localhost" if host in ("", "127.0.0.1", "0.0.0.0") else host
+    lines = [f"Portal Integritas is ready: open http://{host}:{port}/"]
     if os.environ.get("PORTAL_ENV", "development") != "production":
         try:
             from portal.demo.org import DEMO_PASSWORD, LOGINS

@@ -162,7 +162,7 @@ def test_make_run_says_where_to_open_the_portal_and_the_demo_logins(monkeypatch,
     settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     settings["when_ready"](None)
     said = capsys.readouterr().out
-    assert "http://127.0.0.1:5123/" in said and "integritas-2019" in said and "kadis.disdik" in said
+    assert "http://localhost:5123/" in said and "127.0.0.1" not in said and "integritas-2019" in said and "kadis.disdik" in said
     monkeypatch.setenv("PORTAL_ENV", "production")
     settings["when_ready"](None)
     assert "integritas-2019" not in capsys.readouterr().out  # production names no demo account

@@ -273,8 +273,8 @@ def test_the_handler_sees_a_destroyed_case_and_cannot_act_on_it(app, world, hand
     response = handler.get(case_url(pid))
     page = text(response)
     assert response.status_code == 200
-    assert f"{DESTROYED} March 10, 2026 under the retention rule." in page
-    assert "Rejected" in page and "Feb 3, 2020" in page and "Dinas Kesehatan" in page and MARKER not in page
+    assert f"{DESTROYED} 10 March 2026 under the retention rule." in page
+    assert "Rejected" in page and "3 February 2020" in page and "Dinas Kesehatan" in page and MARKER not in page
     assert audit_events(app, "wbs.case_viewed", pid)[-1]["data"] == {"identity_shown": False, "shredded": True}
     row = [r for r in text(handler.get("/wbs/kelola/?all=1")).split("<tr>") if pid in r]
     assert row and "Content destroyed" in row[0]
