@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.auth.models import User, UserRole
-from portal.core import audit, formatting, mail, settings
+from portal.core import audit, formatting, mail, notices, settings
 from portal.core.clock import utcnow
 from portal.core.errors import PortalError
 from portal.core.roles import Role
@@ -82,20 +82,33 @@ def wording(percent: float) -> str:
 
 # --- reminders -------------------------------------------------------------------------------
 
+# Many employees have no e-mail address: they find the reminder in their portal inbox instead.
+REMINDER_NOTICE = notices.define(
+    "participation.reminder", notices.N_("Reminder from the secretariat of %(opd)s"),
+    notices.N_("Please complete the integrity e-learning modules and file this year's conflict-of-interest "
+               "statement in the Integrity Portal."))
+
+
 @dataclass
 class Preview:
-    to_send: list[Employee]
-    no_email: list[Employee]
+    to_send: list[Employee]  # by e-mail (and in their inbox when they have an account)
+    no_email: list[Employee]  # no address but an account: their portal inbox
     recently: list[Employee]
     subject: str
     body: str
+    unreachable: list[Employee]  # neither: only a person can remind them, and they do not count as reminded
+
+    @property
+    def reached(self) -> list[Employee]:
+        return self.to_send + self.no_email
 
 
 def _recently_reminded(employee_ids: list[int], now: datetime) -> set[int]:
+    # Only a reminder that reached someone counts: whoever nothing reached may be reminded again.
     if not employee_ids:
         return set()
     return set(db.session.scalars(sa.select(Reminder.employee_id).where(
-        Reminder.kind == "reminder", Reminder.employee_id.in_(employee_ids),
+        Reminder.kind == "reminder", Reminder.employee_id.in_(employee_ids), Reminder.delivered.is_(True),
         Reminder.sent_at >= now - timedelta(days=REMINDER_GAP_DAYS))))
 
 
@@ -115,10 +128,12 @@ def preview(opd: Opd, employee_ids: list[int], now: datetime | None = None) -> P
         .order_by(Employee.name)))
     recent = _recently_reminded([e.id for e in employees], now)
     subject, body = message(opd.name)
+    due = [e for e in employees if e.id not in recent]
     return Preview(
-        to_send=[e for e in employees if e.id not in recent and e.email],
-        no_email=[e for e in employees if e.id not in recent and not e.email],
-        recently=[e for e in employees if e.id in recent], subject=subject, body=body)
+        to_send=[e for e in due if e.email],
+        no_email=[e for e in due if not e.email and e.user is not None],
+        recently=[e for e in employees if e.id in recent], subject=subject, body=body,
+        unreachable=[e for e in due if not e.email and e.user is None])
 
 
 def sent_today(user, now: datetime) -> int:
@@ -128,7 +143,8 @@ def sent_today(user, now: datetime) -> int:
 
 
 def send_reminders(opd: Opd, employee_ids: list[int], *, actor, now: datetime | None = None) -> tuple[int, int]:
-    """Send to those with an address, record everyone reached or not. Returns (sent, without e-mail)."""
+    """E-mail those with an address, put a notice in the portal inbox of everyone with an account,
+    and record who was reached. Returns (e-mailed, reached in the inbox only)."""
     now = now or utcnow()
     p = preview(opd, employee_ids, now)
     limit = config()["participation.reminder_daily_limit"]
@@ -137,12 +153,13 @@ def send_reminders(opd: Opd, employee_ids: list[int], *, actor, now: datetime | 
                                     "Choose fewer people.", limit=limit))
     for employee in p.to_send:
         mail.send(employee.email, p.subject, p.body)
+    for employee in p.reached:
+        if employee.user is not None:
+            notices.send(employee.user.id, REMINDER_NOTICE, link="/", opd=opd.name)
         db.session.add(Reminder(kind="reminder", employee_id=employee.id, sent_by_id=actor.id, sent_at=now))
-    for employee in p.no_email:
-        db.session.add(Reminder(kind="reminder", employee_id=employee.id, sent_by_id=actor.id, sent_at=now,
-                                delivered=False))
     audit.record("participation.reminders_sent", opd, actor=actor,
-                 data={"sent": len(p.to_send), "without_email": len(p.no_email), "skipped": len(p.recently)})
+                 data={"sent": len(p.to_send), "inbox_only": len(p.no_email), "unreachable": len(p.unreachable),
+                       "skipped": len(p.recently)})
     return len(p.to_send), len(p.no_email)
 
 

@@ -183,8 +183,8 @@ def reminder_send():
         flash(exc.message, "danger")
         return render_template("participation/reminder.html", opd=opd, preview=services.preview(opd, ids)), 400
     db.session.commit()
-    flash(_("%(sent)d reminders sent; %(without)d people have no e-mail address.", sent=sent, without=without),
-          "success")
+    flash(_("%(sent)d reminders e-mailed; %(inbox)d more in the portal inbox of people without an e-mail address.",
+            sent=sent, inbox=without), "success")
     return redirect(url_for("participation.staff"))
 
 
