@@ -60,7 +60,7 @@ def make_documents(app, world) -> dict:
     from portal.certificates.models import Certificate
     from portal.coi import services as coi
     from portal.coi.models import Kind
-    from portal.core.clock import utcnow
+    from portal.core.clock import local, utcnow
     from portal.learning import attempts, editing
     from portal.learning import services as learning
     from portal.learning.editing import ChoiceInput
@@ -100,7 +100,8 @@ def make_documents(app, world) -> dict:
         certificates = {c.kind.value: c.id for c in db.session.scalars(
             sa.select(Certificate).where(Certificate.employee_id == asn.id))}
         assert sorted(certificates) == ["attendance", "compliance", "module"], certificates
-        return {"session_id": session.id, "certificates": certificates, "year": start.year}
+        return {"session_id": session.id, "certificates": certificates, "year": local(start).year,
+                "session_day": local(start).date()}
 
 
 def _ok(response, mimetype="application/pdf") -> bytes:

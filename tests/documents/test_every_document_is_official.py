@@ -11,6 +11,9 @@ from tests.test_signing import download_all, make_documents
 INSPEKTUR = {"office": "Inspektur Kota Contoh", "name": "Dr. Nama Lengkap, S.E., M.Si.",
              "rank": "Pembina Utama Muda (IV/c)", "nip": "19700101 199503 1 001"}
 NUMBERED = {"session_invitation", "evidence_pack/01-undangan.pdf", "coi_evaluation"}
+# The record of a session is dated the session's day; every other document the day it was made.
+DATED_BY_SESSION = {"session_attendance", "session_minutes", "evidence_pack/02-daftar-hadir.pdf",
+                    "evidence_pack/03-notula.pdf"}
 SIGNED_BY_INSPEKTUR = {"session_invitation", "evidence_pack/01-undangan.pdf", "coi_evaluation",
                        "certificate_attendance", "certificate_module", "certificate_compliance",
                        "certificates_merged"}
@@ -38,19 +41,24 @@ def test_a_new_government_gets_official_documents_without_touching_code(app, wor
     # Both readers work in English: official documents stay Indonesian.
     for account in (world.asn, world.inspektur):
         assert login_as(account).get("/?lang=en").status_code == 200
-    ids = make_documents(app, world)
-    pdfs = download_all(app, world, login_as, ids)
-
     from portal.core import formatting
     from portal.core.workdays import today
 
-    with app.test_request_context("/"), force_locale("id"):
-        dated = f"Kota Contoh, {formatting.day(today())}"
+    def dated(day=None) -> str:
+        with app.test_request_context("/"), force_locale("id"):
+            return f"Kota Contoh, {formatting.day(day or today())}"
+
+    made_from = dated()  # read on the government's calendar (WITA), before and after: midnight may pass
+    ids = make_documents(app, world)
+    pdfs = download_all(app, world, login_as, ids)
+    made_on = {made_from, dated()}
     for kind, data in pdfs.items():
         text = pdf_text(data)
         assert "PEMERINTAH KOTA CONTOH" in text, kind
         assert "Padang" not in text, kind
-        assert dated in text, (kind, text[:600])  # the place, and the date in Indonesian
+        # the place, and the date in Indonesian
+        expected = {dated(ids["session_day"])} if kind in DATED_BY_SESSION else made_on
+        assert any(line in text for line in expected), (kind, expected, text[:600])
         if kind in NUMBERED:
             assert f"/INSP.KC/{ids['year']}" in text and "Nomor" in text, (kind, text[:600])
         if kind in SIGNED_BY_INSPEKTUR:
