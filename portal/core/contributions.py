@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import Flask, current_app
 
@@ -50,6 +51,21 @@ class SetupCheck:
     position: int = 50  # top to bottom
 
 
+@dataclass(frozen=True)
+class Todo:
+    """One line of someone's to-do list on their home page: what to do, where, and by when."""
+
+    text: str  # translated, says what and how many ("2 declarations wait for your decision")
+    url: str  # the page where it is done
+    due: date | None = None  # the nearest deadline, when there is one
+    overdue: bool = False  # a deadline has passed: shown first, marked
+    position: int = 50  # order among items without a deadline
+
+
+# A provider gets the logged-in account and returns its items (often none); run inside a request.
+TodoProvider = Callable[[object], list[Todo]]
+
+
 @dataclass
 class Contributions:
     nav: list[NavItem] = field(default_factory=list)
@@ -63,6 +79,8 @@ class Contributions:
     document_kinds: dict[str, DocumentKind] = field(default_factory=dict)
     # what must be in place before a real launch: the admin's setup checklist (/admin/persiapan)
     setup_checks: list[SetupCheck] = field(default_factory=list)
+    # what each area asks of the logged-in account: the to-do list on the home page
+    todo_providers: list[TodoProvider] = field(default_factory=list)
 
 
 def of(app: Flask | None = None) -> Contributions:
@@ -87,3 +105,14 @@ def add_setup_check(app: Flask, key: str, label, status: Callable[[], SetupStatu
         raise ValueError(f"setup check {key!r} is registered twice")
     checks.append(SetupCheck(key, label, status, position))
     checks.sort(key=lambda check: check.position)
+
+
+def add_todo(app: Flask, provider: TodoProvider) -> None:
+    """An area's part of everyone's to-do list (home page): `provider(user)` returns its items."""
+    of(app).todo_providers.append(provider)
+
+
+def todos_for(user) -> list[Todo]:
+    """Everything the areas ask of `user`: overdue first, then by deadline, then by position."""
+    items = [item for provider in of().todo_providers for item in provider(user)]
+    return sorted(items, key=lambda t: (not t.overdue, t.due is None, t.due or date.max, t.position, t.text))

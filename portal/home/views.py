@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from portal.core import notices
+from portal.core import contributions, notices
 from portal.extensions import db
 from portal.home import library
 from portal.home.models import Regulation
@@ -23,6 +23,7 @@ def index():
         from portal.socialisation.services import upcoming_for
 
         return render_template("home/personal.html", user=current_user, employee=current_user.employee,
+                               todos=contributions.todos_for(current_user),
                                upcoming_sessions=upcoming_for(current_user.employee),
                                notices=notices.recent(current_user.id, unread_only=True, limit=5),
                                notice_text=notices.text, action_form=ActionForm())
