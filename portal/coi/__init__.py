@@ -6,7 +6,7 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.coi import attachments, checks, cli, lists, oversight_views, privacy_notice, services, views
+    from portal.coi import attachments, checks, cli, lists, oversight_views, privacy_notice, services, todo, views
     from portal.coi.models import Attachment
     from portal.core import contributions
 
@@ -18,6 +18,7 @@ def init_app(app) -> None:
     found.seeders.append(lambda: f"conflict-of-interest list entries: {lists.load_lists()} new")
     found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} conflict-of-interest declaration keys "
                                       "under the newest master key.")
+    contributions.add_todo(app, todo.todos)
     contributions.add_nav(app, "coi.index", _l("Conflicts of interest"), position=50)
     contributions.add_document_kind(app, "coi.evaluation", _l("Yearly evaluation of conflict-of-interest handling"),
                                     numbered=True)

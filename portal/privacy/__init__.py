@@ -6,8 +6,8 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from portal.core import jobs
-    from portal.privacy import cli, manage_views, models, notice_views, retention, rights_views  # noqa: F401
+    from portal.core import contributions, jobs
+    from portal.privacy import cli, manage_views, models, notice_views, retention, rights_views, todo  # noqa: F401
 
     app.register_blueprint(notice_views.bp)
     app.register_blueprint(rights_views.bp)
@@ -16,3 +16,4 @@ def init_app(app) -> None:
     app.config["ANONYMOUS_BLUEPRINTS"] = app.config.get("ANONYMOUS_BLUEPRINTS", set()) | {notice_views.bp.name}
     app.cli.add_command(cli.privacy_retention_command)
     jobs.periodic(retention.daily_task)
+    contributions.add_todo(app, todo.todos)

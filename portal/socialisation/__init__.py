@@ -7,12 +7,13 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal.core import contributions
-    from portal.socialisation import checkin_views, privacy_notice, records, views
+    from portal.socialisation import checkin_views, privacy_notice, records, todo, views
     from portal.socialisation.models import Photo
 
     app.register_blueprint(views.bp)
     app.register_blueprint(checkin_views.bp)
     contributions.of(app).stored_files[records.PHOTO_AREA] = Photo.storage_key
+    contributions.add_todo(app, todo.todos)
     contributions.add_nav(app, "socialisation.index", _l("Sessions"), position=20)
     contributions.add_document_kind(app, "socialisation.invitation", _l("Invitation to a socialisation session"),
                                     numbered=True)

@@ -11,7 +11,7 @@ def init_app(app) -> None:
 
     from portal.core import contributions, jobs
     from portal.core.roles import Role
-    from portal.wbs import cli, content, deadlines, manage_views, privacy_notice, public_views, services
+    from portal.wbs import cli, content, deadlines, manage_views, privacy_notice, public_views, services, todo
     from portal.wbs.models import Evidence
 
     app.register_blueprint(public_views.bp)
@@ -23,6 +23,7 @@ def init_app(app) -> None:
     found.stored_files[services.STORAGE_AREA] = Evidence.storage_key
     found.seeders.append(lambda: f"WBS categories: {content.load_categories()} new")
     found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} report keys under the newest master key.")
+    contributions.add_todo(app, todo.todos)
     contributions.add_nav(app, "wbs_manage.queue", _l("WBS cases"), roles=(Role.WBS_HANDLER,), position=60)
     privacy_notice.register_notice(app)
     contributions.add_setup_check(app, "wbs_deadlines", _l("WBS deadlines"), deadlines.setup_status, position=70)
