@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app portal
 PORT   ?= 5000
 
-.PHONY: run test test-fast lint lint-baseline setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots document-pictures bench clean
+.PHONY: run test test-fast lint lint-baseline setup system-deps system-deps-test translations db demo lock audit-deps check-translations screenshots document-pictures role-day-pictures bench clean
 
 ## make run: set everything up, load demo data into an empty database, serve on 127.0.0.1:$(PORT) with a job worker
 run: system-deps setup db
@@ -76,6 +76,11 @@ screenshots: setup
 ## Pictures of every official document from the demo data, for reviewers (docs/documents.md)
 document-pictures: system-deps-test setup
 	$(BIN)/python scripts/document_pictures.py
+
+## Each role's home page at phone width, from the demo data (docs/role-days.md)
+role-day-pictures: system-deps-test setup
+	ROLE_DAY_PICTURES=$(CURDIR)/docs/role-days $(BIN)/python -m pytest tests/e2e/test_e2e_role_days.py -k every_home -p no:cacheprovider -p no:randomly -q
+	rm -f docs/role-days/*-en-phone.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache

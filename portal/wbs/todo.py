@@ -1,5 +1,5 @@
-"""What the WBS team has to do: new reports to acknowledge, and cases whose deadline has passed or
-is near. Counts only: the home page names no case."""
+"""What the WBS team has to do: new reports to acknowledge, and cases further on whose deadline has
+passed or is near. Counts only: the home page names no case."""
 from __future__ import annotations
 
 from flask import url_for
@@ -19,7 +19,8 @@ def todos(user) -> list[Todo]:
         return []
     cases = list(db.session.scalars(handling.queue_query(user)))
     on, soon = today(), deadlines.config()["wbs.due_soon_days"]
-    states = [deadlines.state(r, on=on, due_soon_days=soon) for r in cases]
+    # A new report past its deadline is marked on its own line: the others are counted apart.
+    states = [deadlines.state(r, on=on, due_soon_days=soon) for r in cases if r.status != Status.RECEIVED]
     queue = url_for("wbs_manage.queue")
     items = []
     new = [r for r in cases if r.status == Status.RECEIVED]
