@@ -297,3 +297,23 @@ def test_the_queue_flags_overdue_due_soon_and_waiting_cases(app, world, handler,
     assert "Overdue" not in calm and "Due soon" not in calm and "27 March 2026" in calm
     # The case page carries the same flag.
     assert "Overdue" in text(handler.get(f"/wbs/kelola/kasus/{overdue['public_id']}"))
+
+
+def test_a_paused_deadline_says_it_is_paused_and_what_it_was(app, world, handler):
+    """Not "Deadline: Waiting for the reporter 5 March 2027", which reads as a date to wait for."""
+    from portal.wbs.models import Report
+
+    case = file_case(app, world.disdik)
+    with app.app_context():
+        report = db.session.get(Report, case["id"])
+        report.waiting_since = date.today()
+        due = report.ack_due
+        db.session.commit()
+    page = " ".join(handler.get(f"/wbs/kelola/kasus/{case['public_id']}").get_data(as_text=True).split())
+    from flask_babel import force_locale
+
+    from portal.core import formatting
+
+    with app.test_request_context("/"), force_locale("en"):
+        written = formatting.day(due)
+    assert f"paused: it was {written}, and moves on by the working days spent waiting" in page
