@@ -5,9 +5,13 @@ Something that must reach a person reaches them here even when they have no e-ma
 is still due. A notice stores its kind and plain parameters, never rendered text, so it reads in
 the language the person uses when they open it. Each kind's wording is defined once, with
 `define()`, by the area that sends it, its msgids marked with `N_` (Babel extracts N_ by default).
+A kind whose parameters are themselves to be worded (a list of items, a title in two languages,
+a date) gives `define()` a function that turns the stored parameters into the placeholders'
+text; it is called at reading time, in the reader's language.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,14 +48,16 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name for "tra
 class Wording:
     subject: str  # msgids with %(name)s placeholders filled from the notice's params
     body: str
+    words: Callable[[dict], dict] | None = None  # stored params -> placeholder text, in the current language
 
 
 _WORDINGS: dict[str, Wording] = {}
 
 
-def define(kind: str, subject: str, body: str) -> str:
-    """Declare a kind of notice and its wording (msgids marked with N_); returns the kind."""
-    _WORDINGS[kind] = Wording(subject, body)
+def define(kind: str, subject: str, body: str, *, words: Callable[[dict], dict] | None = None) -> str:
+    """Declare a kind of notice and its wording (msgids marked with N_); returns the kind.
+    `words`, if given, turns the stored params into the placeholders' values when shown."""
+    _WORDINGS[kind] = Wording(subject, body, words)
     return kind
 
 
@@ -71,6 +77,8 @@ def text(notice: Notice) -> tuple[str, str]:
     if wording is None:  # a kind retired since: say little rather than fail the home page
         return notice.kind, ""
     params = notice.params or {}
+    if wording.words is not None:
+        params = wording.words(params)
     return gettext(wording.subject, **params), gettext(wording.body, **params)
 
 

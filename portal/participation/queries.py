@@ -14,6 +14,9 @@ Definitions (shown on the pages):
 - attended: present or late at a session that started in the year;
 - certificates: valid certificates whose holder was in the OPD when issued;
 - learning hours (JP): earned by completions in the year (learning/hours.py).
+
+The statement and attendance rules are written once below (statement_filed, session_attended) and
+every count, the staff list and what a reminder says is missing (missing.py) use them.
 """
 from __future__ import annotations
 
@@ -80,6 +83,19 @@ class OpdRow:
 
 
 
+def statement_filed(year: int) -> tuple:
+    """Conditions on Declaration: the yearly statement of `year`, in any state but draft."""
+    return (Declaration.kind == Kind.YEARLY, Declaration.year == year, Declaration.status != DeclarationStatus.DRAFT)
+
+
+def session_attended(year: int) -> tuple:
+    """Conditions on Participant joined to its session: present or late at a session that
+    started in `year`."""
+    start, end = year_bounds(year)
+    return (Participant.status.in_(ATTENDED), SocialisationSession.starts_at >= start,
+            SocialisationSession.starts_at < end)
+
+
 def counted_modules() -> list[Module]:
     return list(db.session.scalars(sa.select(Module).where(Module.active.is_(True)).order_by(Module.position)))
 
@@ -126,16 +142,12 @@ def live_opd_rows(year: int) -> list[OpdRow]:
         r.best_score_sum, r.best_score_n = int(total or 0), n
     for r, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Declaration.declarant_id)))
                         .join(Employee, Employee.id == Declaration.declarant_id)
-                        .where(Declaration.kind == Kind.YEARLY, Declaration.year == year,
-                               Declaration.status != DeclarationStatus.DRAFT).group_by(Employee.opd_id)):
+                        .where(*statement_filed(year)).group_by(Employee.opd_id)):
         r.statements = n
-    start, end = year_bounds(year)
     for r, n in grouped(sa.select(Employee.opd_id, sa.func.count(sa.distinct(Participant.employee_id)))
                         .join(Employee, Employee.id == Participant.employee_id)
                         .join(SocialisationSession, SocialisationSession.id == Participant.session_id)
-                        .where(Participant.status.in_(ATTENDED), SocialisationSession.starts_at >= start,
-                               SocialisationSession.starts_at < end)
-                        .group_by(Employee.opd_id)):
+                        .where(*session_attended(year)).group_by(Employee.opd_id)):
         r.attended = n
     certificates = (sa.select(Certificate.opd_id, sa.func.count()).where(Certificate.status == CertificateStatus.VALID)
                     .group_by(Certificate.opd_id))
@@ -197,13 +209,10 @@ def _columns(year: int, module_ids: list[int]):
     attempted = sa.exists().where(Attempt.employee_id == e.id).correlate(e)
     failed = (sa.select(sa.func.count()).select_from(Attempt)
               .where(Attempt.employee_id == e.id, Attempt.passed.is_(False)).correlate(e).scalar_subquery())
-    filed = sa.exists().where(Declaration.declarant_id == e.id, Declaration.kind == Kind.YEARLY,
-                              Declaration.year == year, Declaration.status != DeclarationStatus.DRAFT).correlate(e)
-    start, end = year_bounds(year)
+    filed = sa.exists().where(Declaration.declarant_id == e.id, *statement_filed(year)).correlate(e)
     sessions = (sa.select(sa.func.count()).select_from(Participant)
                 .join(SocialisationSession, SocialisationSession.id == Participant.session_id)
-                .where(Participant.employee_id == e.id, Participant.status.in_(ATTENDED),
-                       SocialisationSession.starts_at >= start, SocialisationSession.starts_at < end)
+                .where(Participant.employee_id == e.id, *session_attended(year))
                 .correlate(e).scalar_subquery())
     certificates = (sa.select(sa.func.count()).select_from(Certificate)
                     .where(Certificate.employee_id == e.id, Certificate.status == CertificateStatus.VALID)

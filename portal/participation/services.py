@@ -14,13 +14,13 @@ from flask_babel import lazy_gettext as _l
 
 from portal.auth.models import User, UserRole
 from portal.core import audit, formatting, mail, notices, settings
-from portal.core.clock import utcnow
+from portal.core.clock import local, utcnow
 from portal.core.errors import PortalError
 from portal.core.roles import Role
 from portal.core.workdays import today
 from portal.extensions import db
 from portal.org.models import Employee, Opd
-from portal.participation import figures, queries
+from portal.participation import figures, missing, queries
 from portal.participation.models import Reminder
 from portal.web.urls import absolute_url
 
@@ -82,8 +82,16 @@ def wording(percent: float) -> str:
 
 # --- reminders -------------------------------------------------------------------------------
 
-# Many employees have no e-mail address: they find the reminder in their portal inbox instead.
+# Each reminder says what the person still has to do (missing.py): the items are stored with the
+# notice as parameters, so the notice reads in the reader's language. Many employees have no
+# e-mail address: they find the reminder in their portal inbox instead.
 REMINDER_NOTICE = notices.define(
+    "participation.reminder_items", notices.N_("Reminder from the secretariat of %(opd)s"),
+    notices.N_("The secretariat of %(opd)s reminds you that the following is still to be done in the "
+               "Integrity Portal:\n%(items)s"),
+    words=lambda params: {**params, "items": missing.bulleted(params)})
+# The one text every reminder had before: notices already in inboxes keep reading with it.
+notices.define(
     "participation.reminder", notices.N_("Reminder from the secretariat of %(opd)s"),
     notices.N_("Please complete the integrity e-learning modules and file this year's conflict-of-interest "
                "statement in the Integrity Portal."))
@@ -94,13 +102,17 @@ class Preview:
     to_send: list[Employee]  # by e-mail (and in their inbox when they have an account)
     no_email: list[Employee]  # no address but an account: their portal inbox
     recently: list[Employee]
-    subject: str
-    body: str
     unreachable: list[Employee]  # neither: only a person can remind them, and they do not count as reminded
+    nothing_missing: list[Employee]  # nothing to remind them of: left out
+    items: dict[int, dict]  # employee id -> what they still have to do (missing.missing)
 
     @property
     def reached(self) -> list[Employee]:
         return self.to_send + self.no_email
+
+    def lines(self, employee: Employee) -> list[str]:
+        """What `employee` is told, in the current language."""
+        return missing.lines(self.items.get(employee.id, {}))
 
 
 def _recently_reminded(employee_ids: list[int], now: datetime) -> set[int]:
@@ -112,13 +124,18 @@ def _recently_reminded(employee_ids: list[int], now: datetime) -> set[int]:
         Reminder.sent_at >= now - timedelta(days=REMINDER_GAP_DAYS))))
 
 
-def message(opd_name: str) -> tuple[str, str]:
-    subject = gettext("Reminder: e-learning and the yearly conflict-of-interest statement")
-    body = gettext(
-        "Dear colleague,\n\nThe secretariat of %(opd)s reminds you to complete the integrity e-learning modules "
-        "and to file this year's conflict-of-interest statement in the Integrity Portal:\n%(url)s\n\n"
-        "Thank you.", opd=opd_name, url=absolute_url("home.index"))
-    return subject, body
+def message(opd_name: str, name: str, items: dict) -> tuple[str, str]:
+    """The e-mail to one person about what they still have to do: Indonesian first, then English."""
+    url = absolute_url("home.index")
+    parts = []
+    for locale in ("id", "en"):
+        with force_locale(locale):
+            parts.append((gettext("Reminder: what is still to be done in the Integrity Portal"), gettext(
+                "Dear %(name)s,\n\nThe secretariat of %(opd)s reminds you that the following is still to be "
+                "done in the Integrity Portal:\n%(items)s\n\n%(url)s\n\nThank you.",
+                name=name, opd=opd_name, items=missing.bulleted(items), url=url)))
+    (subject_id, body_id), (subject_en, body_en) = parts
+    return f"{subject_id} / {subject_en}", f"{body_id}\n\n----------\n\n{body_en}"
 
 
 def preview(opd: Opd, employee_ids: list[int], now: datetime | None = None) -> Preview:
@@ -126,14 +143,16 @@ def preview(opd: Opd, employee_ids: list[int], now: datetime | None = None) -> P
     employees = list(db.session.scalars(sa.select(Employee).where(
         Employee.id.in_(employee_ids), Employee.opd_id == opd.id, Employee.active.is_(True))
         .order_by(Employee.name)))
-    recent = _recently_reminded([e.id for e in employees], now)
-    subject, body = message(opd.name)
-    due = [e for e in employees if e.id not in recent]
+    items = missing.missing([e.id for e in employees], local(now).year, now)
+    something = [e for e in employees if not missing.empty(items[e.id])]
+    recent = _recently_reminded([e.id for e in something], now)
+    due = [e for e in something if e.id not in recent]
     return Preview(
         to_send=[e for e in due if e.email],
         no_email=[e for e in due if not e.email and e.user is not None],
-        recently=[e for e in employees if e.id in recent], subject=subject, body=body,
-        unreachable=[e for e in due if not e.email and e.user is None])
+        recently=[e for e in something if e.id in recent],
+        unreachable=[e for e in due if not e.email and e.user is None],
+        nothing_missing=[e for e in employees if missing.empty(items[e.id])], items=items)
 
 
 def sent_today(user, now: datetime) -> int:
@@ -144,7 +163,8 @@ def sent_today(user, now: datetime) -> int:
 
 def send_reminders(opd: Opd, employee_ids: list[int], *, actor, now: datetime | None = None) -> tuple[int, int]:
     """E-mail those with an address, put a notice in the portal inbox of everyone with an account,
-    and record who was reached. Returns (e-mailed, reached in the inbox only)."""
+    each saying what that person still has to do, and record who was reached; whoever has nothing
+    left to do gets nothing. Returns (e-mailed, reached in the inbox only)."""
     now = now or utcnow()
     p = preview(opd, employee_ids, now)
     limit = config()["participation.reminder_daily_limit"]
@@ -152,10 +172,10 @@ def send_reminders(opd: Opd, employee_ids: list[int], *, actor, now: datetime | 
         raise ParticipationError(_l("That is more than the %(limit)d reminders one person may send in a day. "
                                     "Choose fewer people.", limit=limit))
     for employee in p.to_send:
-        mail.send(employee.email, p.subject, p.body)
+        mail.send(employee.email, *message(opd.name, employee.name, p.items[employee.id]))
     for employee in p.reached:
         if employee.user is not None:
-            notices.send(employee.user.id, REMINDER_NOTICE, link="/", opd=opd.name)
+            notices.send(employee.user.id, REMINDER_NOTICE, link="/", opd=opd.name, **p.items[employee.id])
         db.session.add(Reminder(kind="reminder", employee_id=employee.id, sent_by_id=actor.id, sent_at=now))
     audit.record("participation.reminders_sent", opd, actor=actor,
                  data={"sent": len(p.to_send), "inbox_only": len(p.no_email), "unreachable": len(p.unreachable),

@@ -14,7 +14,8 @@ import pytest
 from portal.extensions import db
 from tests.participation.support import (BASE, english, flashed, person, reminders, save_settings, set_email, text)
 
-SUBJECT = "Reminder: e-learning and the yearly conflict-of-interest statement"
+SUBJECT = ("Pengingat: hal yang masih perlu diselesaikan di Portal Integritas / "
+           "Reminder: what is still to be done in the Integrity Portal")
 
 
 class Collector:
@@ -75,13 +76,12 @@ def test_preview_then_send_then_gap(smtp, world, staff):
     response = secretary.post(f"{BASE}/pengingat", data={"ids": ids})
     assert response.status_code == 200
     page = text(response)
-    assert SUBJECT in page
-    assert "The secretariat of Dinas Kesehatan reminds you" in page
+    assert "Who is told what" in page
     assert "It will be e-mailed to 2 people." in page
     assert "1 have no e-mail address: they find it in their portal inbox." in page
     for account in (world.asn, world.kadis):
         assert person(smtp_app, account)["name"] in page
-    assert "Budi Tanpa Surel (portal inbox only)" in page
+    assert "Budi Tanpa Surel (portal notice only)" in page
     assert page.count('name="ids"') == 3
     assert messages == [] and reminders(smtp_app) == []  # the preview sends nothing
 
@@ -154,7 +154,7 @@ def test_daily_limit(smtp, world, staff, make_employee):
     assert response.status_code == 400
     page = text(response)
     assert "That is more than the 1 reminders one person may send in a day. Choose fewer people." in page
-    assert SUBJECT in page  # the preview again, to choose fewer
+    assert "Who is told what" in page  # the preview again, to choose fewer
     assert messages == [] and reminders(smtp_app) == []
 
     assert secretary.post(f"{BASE}/pengingat/kirim", data={"ids": both[:1]}).status_code == 302
