@@ -34,6 +34,8 @@ OWN_JOB = "own_job"          # object rule: whoever asked for the background job
 LOGIN_STEP = "login_step"    # the login's code step: anonymous without a pending password step goes back
                              # to /login; a logged-in account is sent home (so: like LOGGED_IN here)
 SESSION_OPD = "session_opd"  # object rule: its organisers, and secretaries of invited OPDs (their own part)
+RECOMMENDATION = "recommendation"  # object rule: its source's managers, the responsible OPD's secretary or account
+RECOMMENDATION_MANAGER = "recommendation_manager"  # object rule: its source's managers (the Inspectorate)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -129,6 +131,8 @@ ENDPOINTS = {
     "coi_oversight.register": REVIEWER,
     "coi_oversight.evaluation": REVIEWER,
     "coi_oversight.evaluation_file": REVIEWER,
+    "coi_oversight.city_evaluation": REVIEWER,
+    "coi_oversight.city_evaluation_file": REVIEWER,
     "coi_oversight.coverage": COVERAGE,
     "coi_oversight.list_index": CITY,
     "coi_oversight.list_item": CITY,
@@ -202,6 +206,14 @@ ENDPOINTS = {
     "privacy_manage.retention_page": ADMIN,
     "privacy_manage.corrections_list": ADMIN,
     "privacy_manage.correction": ADMIN,
+    # Follow-up of evaluations' recommendations: the list shows each account what concerns it.
+    "followup.index": LOGGED_IN,
+    "followup.new": REVIEWER,
+    "followup.detail": RECOMMENDATION,
+    "followup.complete": RECOMMENDATION,
+    "followup.evidence": RECOMMENDATION,
+    "followup.edit": RECOMMENDATION_MANAGER,
+    "followup.reopen": RECOMMENDATION_MANAGER,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
@@ -232,6 +244,9 @@ ALLOWED = {
     # The sample certificate is asn.dinkes's; the sample job is inspektur's.
     CERTIFICATE: {"asn", "secretary", "coi_reviewer", "admin"},
     OWN_JOB: {"coi_reviewer"},
+    # The sample recommendation is the Dinas Kesehatan evaluation's, followed up by its secretary.
+    RECOMMENDATION: {"secretary", "coi_reviewer"},
+    RECOMMENDATION_MANAGER: {"coi_reviewer"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
@@ -241,7 +256,9 @@ SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind"
                     "participation.learning_hours_export": {"fmt": "xlsx"},
                     "org.import_template": {"fmt": "xlsx"}, "org.import_opd_codes": {"fmt": "csv"},
                     "org.import_problems": {"fmt": "xlsx"},
-                    "privacy.notice": {"purpose": "wbs"}}
+                    "privacy.notice": {"purpose": "wbs"},
+                    "coi_oversight.city_evaluation_file": {"fmt": "xlsx"},
+                    "followup.new": {"kind": "coi.evaluation", "key": "city", "year": 2026}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
     LEARNER_RECORD: {"wbs_handler"},
@@ -251,6 +268,8 @@ OBJECT_DENIED: dict[str, set[str]] = {
     SESSION_OPD: {"wbs_handler"},
     CERTIFICATE: {"wbs_handler"},
     OWN_JOB: {"asn", "secretary", "wbs_handler", "admin"},
+    RECOMMENDATION: {"asn", "wbs_handler", "admin"},
+    RECOMMENDATION_MANAGER: {"asn", "wbs_handler", "admin"},
 }
 
 
@@ -293,7 +312,9 @@ def sample_args(app, world):
     sessions = make_session_sample(app, world)
     correction = make_correction_request(app, world)
     regulations = make_regulation_sample(app, world)
+    recommendation = make_recommendation(app, world)
     return {
+        **recommendation,
         **learning,
         **sessions,
         **regulations,
@@ -338,6 +359,23 @@ def make_wbs_case(app, world) -> dict:
         db.session.commit()
         return {"public_id": filed.report.public_id, "evidence_id": filed.report.evidence[0].public_id,
                 "request_id": request.id, "holiday_id": holiday.id}
+
+
+def make_recommendation(app, world) -> dict:
+    """A recommendation of Dinas Kesehatan's evaluation, reported done by its secretary with evidence."""
+    from datetime import date
+
+    from portal.auth.models import User
+    from portal.followup import services as followup
+
+    with app.app_context():
+        rec = followup.add("coi.evaluation", str(world.dinkes), 2026, followup.Fields(
+            text="Tetapkan petugas pengelola benturan kepentingan.", opd_id=world.dinkes, owner_login="",
+            due_on=date(2027, 3, 31)), actor=db.session.get(User, world.inspektur["user_id"]))
+        followup.complete(rec, note="SK sudah ditetapkan.", evidence=("sk.txt", b"SK Kepala Dinas\n"),
+                          actor=db.session.get(User, world.secretary["user_id"]))
+        db.session.commit()
+        return {"rec_id": rec.id}
 
 
 def make_regulation_sample(app, world) -> dict:

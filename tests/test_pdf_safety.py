@@ -114,7 +114,7 @@ def short_payload(port: int, field: str) -> str:
 
 
 FULL = {"coi-type", "coi-description", "coi-activity", "coi-measure", "coi-rationale", "description", "speaker-1",
-        "speaker-2", "minutes-1", "minutes-2"}
+        "speaker-2", "minutes-1", "minutes-2", "followup-text", "followup-note"}
 
 
 def field_marker(port: int, field: str) -> str:
@@ -237,6 +237,17 @@ def loaded(app, world, listener):
                                 actor=asn.user)
         coi.submit(yearly, actor=asn.user)
 
+        # Recommendations of the evaluations (the OPD's and the city's), one reported done.
+        from datetime import date
+
+        from portal.followup import services as followup
+
+        for key in (str(world.dinkes), "city"):
+            rec = followup.add("coi.evaluation", key, declaration.year, followup.Fields(
+                text=full_payload(port, "followup-text"), opd_id=world.dinkes, owner_login="",
+                due_on=date(2030, 1, 1)), actor=inspektur)
+        followup.complete(rec, note=full_payload(port, "followup-note"), actor=inspektur)
+
         # A session: the organiser's text; asn checks in, the minutes are written, the list is closed.
         start = (utcnow() - timedelta(minutes=10)).replace(second=0, microsecond=0)
         session = sessions.save_session(None, sessions.SessionFields(
@@ -267,7 +278,10 @@ CERTIFICATE = ["name", "opd", "signatory-name", "signatory-title"]
 # kind: (the top-level template, {file in the download: the fields it shows}).
 KINDS = {
     "coi_evaluation": ("pdf/coi_evaluation.html", {
-        "": ["opd", "coi-type", "coi-description", "name", "position", "coi-rationale", "coi-measure"]}),
+        "": ["opd", "coi-type", "coi-description", "name", "position", "coi-rationale", "coi-measure",
+             "followup-text"]}),
+    "coi_city_evaluation": ("pdf/coi_city_evaluation.html", {"": ["opd", "coi-type", "followup-text",
+                                                                   "followup-note"]}),
     "session_invitation": ("pdf/session_invitation.html", {"": INVITATION}),
     "session_attendance": ("pdf/session_attendance.html", {"": ATTENDANCE}),
     "session_minutes": ("pdf/session_minutes.html", {"": MINUTES}),
@@ -327,6 +341,9 @@ def download(kind: str, app, world, login_as, ids, caplog) -> dict[str, bytes]:
     if kind == "coi_evaluation":
         url = f"/benturan-kepentingan/pengawasan/evaluasi.pdf?opd={world.dinkes}&tahun={ids['year']}"
         return {"": _ok(reviewer.get(url), "application/pdf")}
+    if kind == "coi_city_evaluation":
+        return {"": _ok(reviewer.get(f"/benturan-kepentingan/pengawasan/evaluasi/kota.pdf?tahun={ids['year']}"),
+                        "application/pdf")}
     if kind.startswith("session_"):
         name = {"session_invitation": "undangan", "session_attendance": "daftar-hadir", "session_minutes": "notula"}
         return {"": _ok(reviewer.get(f"/sosialisasi/{sid}/{name[kind]}.pdf"), "application/pdf")}

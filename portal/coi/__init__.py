@@ -6,7 +6,18 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.coi import attachments, checks, cli, lists, oversight_views, privacy_notice, services, todo, views
+    from portal.coi import (
+        attachments,
+        checks,
+        cli,
+        lists,
+        oversight_views,
+        privacy_notice,
+        recommendations,
+        services,
+        todo,
+        views,
+    )
     from portal.coi.models import Attachment
     from portal.core import contributions
 
@@ -23,6 +34,7 @@ def init_app(app) -> None:
     contributions.add_document_kind(app, "coi.evaluation", _l("Yearly evaluation of conflict-of-interest handling"),
                                     numbered=True)
     privacy_notice.register_notice(app)
+    recommendations.register(app)  # its recommendations are followed up in portal/followup
     contributions.add_setup_check(app, "coi_types", _l("Types of conflict of interest"), checks.types, position=60)
     contributions.add_setup_check(app, "coi_decision_deadline", _l("Deadline for the superior's decision"),
                                   checks.decision_deadline, position=65)

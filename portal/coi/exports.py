@@ -1,10 +1,12 @@
-"""The yearly evaluation per OPD (to the Mayor through the Inspector) as PDF and XLSX."""
+"""The yearly evaluation per OPD and of the whole city (to the head of region through the Inspector)
+as PDF and XLSX, with the recommendations made and their follow-up."""
 from __future__ import annotations
 
 from flask_babel import force_locale, gettext
 from flask_babel import gettext as _
 
-from portal.coi.queries import Evaluation
+from portal.coi import recommendations
+from portal.coi.queries import CityEvaluation, Evaluation
 from portal.core import formatting, pdf, settings, signing, tables
 from portal.home.services import article
 
@@ -58,8 +60,79 @@ def evaluation_pdf(opd, year: int, *, on, actor) -> bytes:
         official = documents.official(EVALUATION, opd_id=documents.inspectorate_id(), title=title, actor=actor,
                                       numbered_as=f"coi_evaluation:{opd.id}:{year}")
         return pdf.render("pdf/coi_evaluation.html", {**evaluation_context(ev, opd.name, "id"), **official,
-                                                      "head_office": settings.head_office()},
+                                                      "head_office": settings.head_office(),
+                                                      "recommendations": _recommendations(str(opd.id), year, on)},
                           sign_as=signing.Document.COI_EVALUATION)
+
+
+def _recommendations(key: str | None, year: int, on) -> list[dict]:
+    """The recommendations of one evaluation (a key), or of every evaluation of the year (None),
+    with who is responsible, by when and how far they are, as primitives."""
+    from portal.followup import services as followup
+
+    recs = (followup.for_kind(recommendations.KIND, year) if key is None
+            else followup.for_source(recommendations.KIND, key, year))
+    return followup.as_rows(recs, on)
+
+
+def _figures(ev: Evaluation) -> dict:
+    return {"headcount": ev.headcount, "statements_filed": ev.statements_filed,
+            "statement_share": formatting.share(ev.statement_share) if ev.statement_share is not None else "–",
+            "declarations": ev.declarations, "decided": ev.decided, "decided_on_time": ev.decided_on_time,
+            "open_overdue": ev.open_overdue}
+
+
+def city_context(city: CityEvaluation, locale: str) -> dict:
+    return {
+        "lang": locale, "year": city.year,
+        "opds": [{"name": opd.name, **_figures(ev)} for opd, ev in city.opds],
+        "total": _figures(city.total),
+        "by_type": [list(p) for p in city.total.by_type], "by_source": [list(p) for p in city.total.by_source],
+        "by_decision": [list(p) for p in city.total.by_decision],
+        "types_basis": _citation("coi-types"),
+    }
+
+
+def city_evaluation_pdf(year: int, *, on, actor) -> bytes:
+    """The whole city's evaluation: one letter from the Inspectorate to the head of region, with
+    every OPD's figures, the city's totals and every recommendation of the year's evaluations.
+    Indonesian whatever the reader's language; numbered once per year. The caller commits."""
+    from portal.coi.queries import city_evaluation
+    from portal.documents import services as documents
+
+    with force_locale("id"):
+        city = city_evaluation(year, "id", on)
+        government = settings.government_name()
+        title = gettext("Yearly evaluation of conflict-of-interest handling %(opd)s %(year)d", opd=government,
+                        year=year)
+        official = documents.official(EVALUATION, opd_id=documents.inspectorate_id(), title=title, actor=actor,
+                                      numbered_as=f"coi_evaluation:{recommendations.CITY}:{year}")
+        return pdf.render("pdf/coi_city_evaluation.html", {
+            **city_context(city, "id"), **official, "government": government,
+            "head_office": settings.head_office(), "recommendations": _recommendations(None, year, on)},
+            sign_as=signing.Document.COI_EVALUATION)
+
+
+def city_evaluation_xlsx(city: CityEvaluation, locale: str, government: str, on) -> bytes:
+    ctx = city_context(city, locale)
+    header = [_("OPD"), _("Employees"), _("Yearly statements filed"), _("Yearly statement coverage"),
+              _("Conflicts declared"), _("Decided"), _("Decided within the deadline"), _("Open and overdue")]
+    keys = ("headcount", "statements_filed", "statement_share", "declarations", "decided", "decided_on_time",
+            "open_overdue")
+    rows = [[r["name"], *(r[k] for k in keys)] for r in ctx["opds"]]
+    rows.append([_("Whole city"), *(ctx["total"][k] for k in keys)])
+    preamble = [[_("Yearly evaluation of conflict-of-interest handling"), government, city.year], []]
+    summary = []
+    for title, pairs in ((_("By type"), city.total.by_type), (_("By source"), city.total.by_source),
+                         (_("By decision"), city.total.by_decision)):
+        summary += [[title], *([label, n] for label, n in pairs), []]
+    followed = tables.Sheet(
+        _("Recommendations"), [_("Recommendation"), _("Responsible"), _("Due date"), _("Status"), _("Overdue"),
+                               _("What has been done")],
+        ([r["text"], r["owner"], r["due_on"], r["status"], _("Yes") if r["overdue"] else "", r["note"]]
+         for r in _recommendations(None, city.year, on)))
+    return tables.xlsx_bytes([tables.Sheet(_("OPDs"), header, rows, preamble=preamble),
+                              tables.Sheet(_("Summary"), preamble=summary), followed])
 
 
 def evaluation_xlsx(ev: Evaluation, opd_name: str, locale: str) -> bytes:

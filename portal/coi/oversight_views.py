@@ -7,13 +7,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.coi import exports, lists, queries, services
+from portal.coi import exports, lists, queries, recommendations, services
 from portal.coi.forms import CoiSettingsForm, ListItemForm, NoteForm
 from portal.coi.models import Declaration, ListItem, ListKind, Status
 from portal.core import audit, settings
 from portal.core.roles import Role
 from portal.core.workdays import today
 from portal.extensions import db
+from portal.followup import services as followup
 from portal.home.services import article
 from portal.org.models import Opd
 from portal.org.services import list_opds
@@ -107,7 +108,8 @@ def register():
 def evaluation():
     opd, year = _opd_for_view(), _year()
     ev = queries.evaluation(opd.id, year, str(get_locale()), today())
-    return render_template("coi/evaluation.html", opd=opd, year=year, ev=ev, opds=list_opds())
+    return render_template("coi/evaluation.html", opd=opd, year=year, ev=ev, opds=list_opds(),
+                           followup_panel=followup.panel(recommendations.KIND, str(opd.id), year, current_user))
 
 
 @bp.route("/evaluasi.<any(pdf, xlsx):fmt>")
@@ -124,6 +126,34 @@ def evaluation_file(fmt: str):
     db.session.commit()  # the export's audit event, and the letter's number the first time it is made
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=evaluasi-bk-{opd.code.lower()}-{year}.{fmt}"})
+
+
+@bp.route("/evaluasi/kota")
+@reviewer
+def city_evaluation():
+    year = _year()
+    city = queries.city_evaluation(year, str(get_locale()), today())
+    return render_template("coi/city_evaluation.html", year=year, city=city, head_office=settings.head_office(),
+                           followup_panel=followup.panel(recommendations.KIND, recommendations.CITY, year,
+                                                         current_user))
+
+
+@bp.route("/evaluasi/kota.<any(pdf, xlsx):fmt>")
+@reviewer
+def city_evaluation_file(fmt: str):
+    year = _year()
+    audit.record("coi.evaluation_exported", object_type="coi_evaluation", object_id=recommendations.CITY,
+                 actor=current_user, data={"year": year, "format": fmt, "scope": recommendations.CITY})
+    if fmt == "pdf":
+        body, mimetype = exports.city_evaluation_pdf(year, on=today(), actor=current_user), "application/pdf"
+    else:
+        locale = str(get_locale())
+        body = exports.city_evaluation_xlsx(queries.city_evaluation(year, locale, today()), locale,
+                                            settings.government_name(), today())
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    db.session.commit()  # the export's audit event, and the letter's number the first time it is made
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=evaluasi-bk-kota-{year}.{fmt}"})
 
 
 @bp.route("/daftar", methods=["GET", "POST"])

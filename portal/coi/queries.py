@@ -2,7 +2,7 @@
 and the yearly evaluation. OPD scoping comes from the user, never from request input."""
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -46,13 +46,17 @@ def oversight(*, opd_id: int = 0, status: str = "", year: int = 0):
     return stmt.order_by(Declaration.submitted_on.desc().nulls_last(), Declaration.id.desc())
 
 
-def register(opd_id: int, year: int) -> list[Declaration]:
-    """The register: every declared conflict of the OPD in the year (not "no conflict" statements)."""
-    stmt = (sa.select(Declaration).where(Declaration.opd_id == opd_id, Declaration.year == year,
-                                         Declaration.status.in_(DECLARED), Declaration.no_conflict.is_(False))
+def _register_stmt(year: int):
+    """Every declared conflict of the year (not "no conflict" statements), in register order."""
+    return (sa.select(Declaration).where(Declaration.year == year, Declaration.status.in_(DECLARED),
+                                         Declaration.no_conflict.is_(False))
             .options(selectinload(Declaration.types), selectinload(Declaration.sources))
             .order_by(Declaration.register_no))
-    return list(db.session.scalars(stmt))
+
+
+def register(opd_id: int, year: int) -> list[Declaration]:
+    """The register: every declared conflict of the OPD in the year (not "no conflict" statements)."""
+    return list(db.session.scalars(_register_stmt(year).where(Declaration.opd_id == opd_id)))
 
 
 @dataclass
@@ -62,13 +66,20 @@ class CoverageRow:
     filed_on: object = None
 
 
+def _statements_stmt(year: int):
+    return sa.select(Declaration).where(Declaration.kind == Kind.YEARLY, Declaration.year == year)
+
+
 def coverage(opd_id: int, year: int) -> list[CoverageRow]:
     """Who has and has not filed the yearly statement. Names and dates only, never content."""
     employees = db.session.scalars(sa.select(Employee).where(Employee.opd_id == opd_id, Employee.active.is_(True))
                                    .order_by(Employee.name))
-    statements = {d.declarant_id: d for d in db.session.scalars(sa.select(Declaration).where(
-        Declaration.kind == Kind.YEARLY, Declaration.year == year,
+    statements = {d.declarant_id: d for d in db.session.scalars(_statements_stmt(year).where(
         Declaration.declarant_id.in_(sa.select(Employee.id).where(Employee.opd_id == opd_id))))}
+    return _coverage_rows(employees, statements)
+
+
+def _coverage_rows(employees, statements: dict) -> list[CoverageRow]:
     rows = []
     for e in employees:
         d = statements.get(e.id)
@@ -92,10 +103,19 @@ class Evaluation:
     open_overdue: int = 0
     rows: list = field(default_factory=list)
 
+    @property
+    def statement_share(self) -> float | None:
+        """The yearly statements' coverage: filed / employees (None without employees)."""
+        return self.statements_filed / self.headcount if self.headcount else None
+
 
 def evaluation(opd_id: int, year: int, locale: str, on) -> Evaluation:
-    rows = register(opd_id, year)
-    cover = coverage(opd_id, year)
+    return _summarise(opd_id, year, register(opd_id, year), coverage(opd_id, year), locale, on)
+
+
+def _summarise(opd_id: int, year: int, rows: list[Declaration], cover: list[CoverageRow], locale: str,
+               on) -> Evaluation:
+    """The evaluation's figures from the register's rows and the coverage of one OPD (or of the city)."""
     decided = [d for d in rows if d.decided_on]
     return Evaluation(
         opd_id=opd_id, year=year, headcount=len(cover),
@@ -109,3 +129,34 @@ def evaluation(opd_id: int, year: int, locale: str, on) -> Evaluation:
         open_overdue=sum(1 for d in rows if d.status == Status.SUBMITTED and d.due_on and on > d.due_on),
         rows=rows,
     )
+
+
+@dataclass
+class CityEvaluation:
+    """Every OPD's evaluation of a year (to the head of region), and the city's, made of the same rows."""
+    year: int
+    opds: list  # (Opd, Evaluation), by name
+    total: Evaluation
+
+
+def city_evaluation(year: int, locale: str, on) -> CityEvaluation:
+    """The per-OPD evaluations of the whole city in three queries (not three per OPD): the active
+    OPDs, and an inactive one that still has declarations in the year."""
+    from portal.org.models import Opd
+
+    rows_by, cover_by = defaultdict(list), defaultdict(list)
+    for d in db.session.scalars(_register_stmt(year)):
+        rows_by[d.opd_id].append(d)
+    employees = db.session.scalars(sa.select(Employee).where(Employee.active.is_(True)).order_by(Employee.name))
+    statements = {d.declarant_id: d for d in db.session.scalars(_statements_stmt(year))}
+    by_opd = defaultdict(list)
+    for e in employees:
+        by_opd[e.opd_id].append(e)
+    for opd_id, people in by_opd.items():
+        cover_by[opd_id] = _coverage_rows(people, statements)
+    opds = db.session.scalars(sa.select(Opd).where(sa.or_(Opd.active.is_(True), Opd.id.in_(list(rows_by))))
+                              .order_by(Opd.name))
+    each = [(opd, _summarise(opd.id, year, rows_by[opd.id], cover_by[opd.id], locale, on)) for opd in opds]
+    total = _summarise(0, year, [d for _, ev in each for d in ev.rows],
+                       [c for opd, _ in each for c in cover_by[opd.id]], locale, on)
+    return CityEvaluation(year=year, opds=each, total=total)

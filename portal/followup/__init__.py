@@ -1,0 +1,23 @@
+"""Follow-up of evaluations' recommendations (menindaklanjuti hasil evaluasi): what an evaluation
+asks an OPD to do, by when, who is responsible, and the report that it is done.
+
+A recommendation belongs to a source: a kind that an area registers (sources.register, e.g. the
+conflict-of-interest evaluation "coi.evaluation"), a key within it (an OPD's id, "city") and a
+year. The source says who manages its recommendations and which page it came from; the rest
+(the list, the to-do items, completion by the responsible OPD) is the same for every source."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from portal.core import contributions
+    from portal.core.roles import Role
+    from portal.followup import models, services, views
+
+    app.register_blueprint(views.bp)
+    contributions.of(app).stored_files[services.AREA] = models.Recommendation.evidence_key
+    contributions.add_todo(app, services.todos)
+    # Responsible accounts that hold neither role reach their items from their to-do list.
+    contributions.add_nav(app, "followup.index", _l("Follow-up"), roles=(Role.SECRETARY, Role.COI_REVIEWER),
+                          position=55)

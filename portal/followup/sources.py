@@ -1,0 +1,36 @@
+"""The kinds of evaluation whose recommendations are followed up here, registered by their areas.
+
+An area registers its kind once from its init_app; the follow-up area asks it who manages the
+recommendations, what a key means ("Dinas Kesehatan", "the whole city") and where the
+evaluation is shown."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # "<area>.<evaluation>", stored with each recommendation
+    label: object  # a lazy string: "Yearly evaluation of conflict-of-interest handling"
+    managers: tuple  # the roles that add, edit, close and reopen its recommendations
+    describe: Callable[[str], str | None]  # a key -> what it names; None for a key that names nothing
+    page: Callable[[str, int], str]  # (key, year) -> the evaluation's page (inside a request)
+    default_opd: Callable[[str], int | None] = lambda key: None  # the OPD a new recommendation is for
+
+
+def register(app: Flask, source: Source) -> None:
+    found = app.extensions.setdefault("portal.followup.sources", {})
+    if source.kind in found:
+        raise ValueError(f"follow-up source {source.kind!r} is registered twice")
+    found[source.kind] = source
+
+
+def all_sources() -> dict[str, Source]:
+    return current_app.extensions.get("portal.followup.sources", {})
+
+
+def get(kind: str) -> Source | None:
+    return all_sources().get(kind)
