@@ -8,13 +8,14 @@ def init_app(app) -> None:
 
     from portal.core import contributions, jobs
     from portal.core.roles import Role
-    from portal.participation import cli, figures, views
+    from portal.participation import cli, figures, todo, views
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.send_digests_command)
     app.cli.add_command(cli.refresh_participation_command)
     # The worker keeps the dashboards' figures fresh.
     jobs.periodic(figures.refresh_due)
+    contributions.add_todo(app, todo.todos)
     # The secretaries' and the Inspectorate's hub: staff lists, learning results and yearly
     # statements are linked from there.
     contributions.add_document_kind(app, "participation.evidence", _l("Participation evidence (bukti dukung)"),

@@ -192,3 +192,21 @@ def test_the_administrator_sees_the_setup_checklist_and_nothing_private(app, wor
     lines = todo(admin)
     assert any(re.match(r"\d+ butir daftar persiapan masih terbuka -> /admin/persiapan", line) for line in lines), lines
     assert not any("/benturan-kepentingan" in line or "/wbs/" in line for line in lines), lines
+
+
+def test_a_secretary_sees_how_many_of_their_staff_have_not_finished(app, world, login_as):
+    from portal.core import settings
+    from portal.core.workdays import today
+
+    secretary = login_as(world.secretary)
+    lines = [line for line in todo(secretary) if "staf Anda" in line]
+    # Dinas Kesehatan: the head, the secretary and asn.dinkes, none of whom has filed a statement.
+    assert lines == ["3 staf Anda belum menyelesaikan modul atau pernyataan tahun ini -> /partisipasi/pegawai"], lines
+    assert not any("staf Anda" in line for line in todo(login_as(world.asn)) + todo(login_as(world.inspektur)))
+
+    with app.app_context():  # the city's target date has passed: the line is overdue and opens those staff
+        settings.put("participation.target_date", today().replace(month=1, day=2).isoformat())
+        db.session.commit()
+    lines = [line for line in todo(secretary) if "staf Anda" in line]
+    assert lines[0].startswith("3 staf Anda belum menyelesaikan modul atau pernyataan tahun ini -> "
+                               "/partisipasi/pegawai?filter=overdue | Tenggat"), lines
