@@ -135,7 +135,8 @@ def test_edit_and_overdue(app, world, inspektur, login_as):
     assert edited.status_code == 302 and recommendation(app, id=rec["id"])["text"] == "Teks baru."
     secretary = english(login_as(world.secretary))
     home = page_text(secretary.get("/"))
-    assert "1 recommendation of an evaluation to follow up" in home and "Overdue" in home
+    due = (date.today() - timedelta(days=3)).strftime("%-d %B %Y")
+    assert "1 recommendation of an evaluation to follow up" in home and f"The deadline, {due}, has passed" in home
     assert "Overdue" in page_text(secretary.get("/tindak-lanjut/?status=overdue"))
     assert "1 recommendation is overdue" in page_text(inspektur.get("/"))
 
