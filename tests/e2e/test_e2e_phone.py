@@ -27,7 +27,7 @@ MIN_CHART_FONT = 12
 PHONE_PAGES = {
     "public": ["/", "/login", "/wbs/", "/wbs/lapor", "/wbs/pantau", "/verifikasi", "/peraturan", "/privasi"],
     "asn.dinkes": ["/", "/belajar/", "/sosialisasi/", "/sosialisasi/{session}", "/benturan-kepentingan/",
-                   "/sertifikat/", "/pemberitahuan", "/akun", "/akun/data-saya"],
+                   "/belajar/modul/{module}/kuis", "/sertifikat/", "/pemberitahuan", "/akun", "/akun/data-saya"],
     "kadis.dinkes": ["/benturan-kepentingan/"],
     "sekretaris.dinkes": ["/", "/partisipasi/", "/partisipasi/pegawai", "/org/staf", "/sertifikat/",
                           "/sertifikat/daftar", "/belajar/hasil/", "/benturan-kepentingan/pengawasan/cakupan",
@@ -36,7 +36,8 @@ PHONE_PAGES = {
                   "/sosialisasi/{session}", "/benturan-kepentingan/pengawasan/",
                   "/benturan-kepentingan/pengawasan/register", "/benturan-kepentingan/pengawasan/evaluasi",
                   "/benturan-kepentingan/pengawasan/daftar", "/benturan-kepentingan/pengawasan/cakupan",
-                  "/belajar/hasil/", "/belajar/hasil/analisis-soal/", "/sertifikat/daftar"],
+                  "/belajar/hasil/", "/belajar/hasil/pegawai/{employee}", "/belajar/hasil/analisis-soal/",
+                  "/sertifikat/daftar"],
     "wbs.petugas": ["/wbs/kelola/", "/wbs/kelola/statistik"],
     "admin": ["/admin/", "/admin/akun", "/admin/audit", "/admin/hari-libur", "/admin/naskah/", "/admin/naskah/kop",
               "/admin/naskah/penandatangan", "/admin/naskah/penomoran", "/admin/naskah/register", "/admin/pemerintah",
@@ -138,22 +139,26 @@ def problems_of(path: str, m: dict, shown: int = 4) -> list[str]:
 
 @pytest.fixture(scope="module")
 def ids(live_server) -> dict:
-    """A socialisation session asn.dinkes attended and holds the certificate of (read from the demo)."""
+    """From the demo: a socialisation session asn.dinkes attended and holds the certificate of, a module
+    in which asn.dinkes has sent a quiz, and asn.dinkes's employee id."""
     import sqlalchemy as sa
 
     from portal.auth.models import User
     from portal.certificates.models import Certificate
     from portal.extensions import db
+    from portal.learning.models import Attempt
 
     with live_server.app.app_context():
         try:
             employee_id = db.session.scalar(sa.select(User.employee_id).where(User.username == "asn.dinkes"))
             session_id = db.session.scalar(sa.select(Certificate.session_id).where(
                 Certificate.employee_id == employee_id, Certificate.session_id.is_not(None)).order_by(Certificate.id))
+            module_id = db.session.scalar(sa.select(Attempt.module_id).where(
+                Attempt.employee_id == employee_id, Attempt.submitted_at.is_not(None)).order_by(Attempt.id))
         finally:
             db.session.remove()
-    assert session_id, "the demo gives asn.dinkes no attendance certificate"
-    return {"session": session_id}
+    assert session_id and module_id, "the demo gives asn.dinkes no attendance certificate or no quiz"
+    return {"session": session_id, "module": module_id, "employee": employee_id}
 
 
 @pytest.mark.parametrize("role", list(PHONE_PAGES))
