@@ -11,13 +11,16 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.core import contributions
+    from portal.core import contributions, jobs
     from portal.core.roles import Role
-    from portal.followup import models, services, views
+    from portal.followup import models, privacy_notice, reminders, services, views
 
     app.register_blueprint(views.bp)
+    privacy_notice.register_notice(app)
     contributions.of(app).stored_files[services.AREA] = models.Recommendation.evidence_key
     contributions.add_todo(app, services.todos)
+    # The worker tells the responsible people before a recommendation is due, and once it has passed.
+    jobs.periodic(reminders.send_due)
     # Responsible accounts that hold neither role reach their items from their to-do list.
-    contributions.add_nav(app, "followup.index", _l("Follow-up"), roles=(Role.SECRETARY, Role.COI_REVIEWER),
+    contributions.add_nav(app, "followup.index", _l("Follow-up"), roles=(Role.COI_REVIEWER,),
                           position=55)

@@ -37,6 +37,8 @@ class Recommendation(db.Model):
     evidence_type: Mapped[str] = mapped_column(sa.String(100), default="")
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_user.id"))
+    reminded_on: Mapped[date | None]  # the owners were told the due date is near (followup/reminders.py)
+    overdue_noticed_on: Mapped[date | None]  # ... and that it has passed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_user.id"))
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 
-PURPOSES = {"akun", "pembelajaran", "benturan-kepentingan", "sosialisasi", "sertifikat", "wbs"}
+PURPOSES = {"akun", "pembelajaran", "benturan-kepentingan", "sosialisasi", "sertifikat", "wbs", "tindak-lanjut"}
 
 
 def text(response) -> str:
