@@ -9,7 +9,7 @@ import random
 
 
 def run(echo=print) -> None:
-    from portal.demo import coi, documents, learning, org, privacy, sessions, wbs
+    from portal.demo import coi, documents, followup, learning, org, privacy, sessions, wbs
     from portal.home.services import load_regulations
 
     rng = random.Random(2019)
@@ -21,3 +21,4 @@ def run(echo=print) -> None:
     learning.load(rng, echo)
     sessions.load(rng, echo)
     privacy.load(rng, echo)
+    followup.load(rng, echo)

@@ -28,12 +28,13 @@ AREA_PAGES = {
     "asn.disdik": ["/benturan-kepentingan/baru/yearly", "/belajar/percobaan/{attempt}"],
     "kadis.dinkes": ["/benturan-kepentingan/", "/benturan-kepentingan/{declaration}"],
     "inspektur": ["/benturan-kepentingan/pengawasan/", "/benturan-kepentingan/pengawasan/register",
-                  "/benturan-kepentingan/pengawasan/evaluasi", "/benturan-kepentingan/pengawasan/daftar",
+                  "/benturan-kepentingan/pengawasan/evaluasi", "/benturan-kepentingan/pengawasan/evaluasi/kota",
+                  "/tindak-lanjut/", "/benturan-kepentingan/pengawasan/daftar",
                   "/benturan-kepentingan/pengawasan/daftar/entri/{list_item}",
                   "/benturan-kepentingan/pengawasan/cakupan", "/benturan-kepentingan/{declaration}",
                   "/belajar/hasil/", "/belajar/hasil/pegawai/{employee}", "/belajar/hasil/analisis-soal/{module}",
                   "/belajar/hasil/analisis-soal/soal/{question}"],
-    "sekretaris.dinkes": ["/benturan-kepentingan/pengawasan/cakupan", "/belajar/hasil/",
+    "sekretaris.dinkes": ["/benturan-kepentingan/pengawasan/cakupan", "/belajar/hasil/", "/tindak-lanjut/",
                           "/belajar/hasil/pegawai/{employee}"],
 }
 
