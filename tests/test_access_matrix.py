@@ -119,6 +119,7 @@ ENDPOINTS = {
     "coi.index": LOGGED_IN,
     "coi.new": EMPLOYEE,
     "coi.edit": DECLARANT,
+    "coi.amend": DECLARANT,
     "coi.detail": DECLARATION,
     "coi.submit": DECLARANT,
     "coi.acknowledge": DECLARATION,

@@ -127,7 +127,8 @@ class Declaration(db.Model):
     gift_report_ref_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     proposed_measure_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     decision_rationale_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    changes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("coi_declaration.id"))
+    # A change of circumstances: the declaration it amends (kept unchanged, as filed).
+    changes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("coi_declaration.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_on: Mapped[date | None]
     route: Mapped[Route | None]
@@ -147,7 +148,8 @@ class Declaration(db.Model):
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     types: Mapped[list[ListItem]] = relationship(secondary=declaration_type, order_by=ListItem.position)
     sources: Mapped[list[ListItem]] = relationship(secondary=declaration_source, order_by=ListItem.position)
-    changes = relationship("Declaration", remote_side=[id])
+    changes: Mapped[Declaration | None] = relationship(remote_side=[id], back_populates="amendments")
+    amendments: Mapped[list[Declaration]] = relationship(back_populates="changes", order_by="Declaration.id")
     comments: Mapped[list[Comment]] = relationship(back_populates="declaration", order_by="Comment.id",
                                                      cascade="all, delete-orphan")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="declaration", order_by="Attachment.id",

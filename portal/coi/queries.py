@@ -19,6 +19,7 @@ DECLARED = (Status.SUBMITTED, Status.RETURNED, Status.DECIDED, Status.ACKNOWLEDG
 
 def mine(employee_id: int) -> list[Declaration]:
     return list(db.session.scalars(sa.select(Declaration).where(Declaration.declarant_id == employee_id)
+                                   .options(selectinload(Declaration.changes))
                                    .order_by(Declaration.created_at.desc())))
 
 

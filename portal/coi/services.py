@@ -71,14 +71,20 @@ def route_for(declaration: Declaration) -> tuple[Route, Employee | None]:
 
 
 def can_view(user, declaration: Declaration) -> bool:
-    """The declarant, whoever decides it, and the Inspectorate (which does not read drafts)."""
+    """The declarant, whoever decides it, and the Inspectorate (which does not read drafts); and
+    whoever decides a change of circumstances, the declaration that change amends."""
     employee_id = getattr(user, "employee_id", None)
     if employee_id is not None and employee_id == declaration.declarant_id:
         return True
     if declaration.status == Status.DRAFT:
         return False
-    return (has_role(user, Role.COI_REVIEWER) or (employee_id is not None and employee_id == declaration.decider_id)
-            or declaration.decided_by_id == user.id)
+    return (has_role(user, Role.COI_REVIEWER) or _decides(user, declaration)
+            or any(a.status != Status.DRAFT and _decides(user, a) for a in declaration.amendments))
+
+
+def _decides(user, declaration: Declaration) -> bool:
+    employee_id = getattr(user, "employee_id", None)
+    return (employee_id is not None and employee_id == declaration.decider_id) or declaration.decided_by_id == user.id
 
 
 def can_decide(user, declaration: Declaration) -> bool:
@@ -90,6 +96,47 @@ def can_decide(user, declaration: Declaration) -> bool:
 
 
 # --- the declarant -------------------------------------------------------------------------
+
+def amended(d: Declaration) -> Declaration:
+    """What a change of circumstances reported on `d` amends: `d` itself, or, when `d` is a change,
+    the declaration that one amends, so that every change of a statement is listed on it."""
+    return d.changes if d.kind == Kind.CHANGE and d.changes is not None else d
+
+
+def check_amendable(d: Declaration, declarant: Employee) -> None:
+    """A change amends a declaration its declarant has filed, which itself stays as it was filed;
+    a draft or a declaration returned for more information is edited instead, and a yearly
+    statement of an earlier year gives way to this year's."""
+    if d.declarant_id != declarant.id:
+        raise CoiError(_l("Only the declarant reports a change to a declaration."), "changes")
+    if d.status in workflow.EDITABLE:
+        raise CoiError(_l("This declaration has not been filed: change it directly instead."), "changes")
+    if d.kind == Kind.YEARLY and d.year != today().year:
+        raise CoiError(_l("This is your statement for %(year)s; report a change to your statement for this year.",
+                          year=d.year), "changes")
+
+
+def amendable(d: Declaration, declarant: Employee | None) -> bool:
+    if declarant is None:
+        return False
+    try:
+        check_amendable(amended(d), declarant)
+    except CoiError:
+        return False
+    return True
+
+
+def open_change(d: Declaration) -> Declaration | None:
+    """The change of `d` its declarant is still writing (a draft, or returned to them), if any:
+    one change at a time is continued, not begun twice."""
+    return next((a for a in amended(d).amendments if a.status in workflow.EDITABLE), None)
+
+
+def current_circumstances(d: Declaration) -> Declaration:
+    """What a new change starts from: the latest change filed on the declaration, else the declaration."""
+    root = amended(d)
+    return next((a for a in reversed(root.amendments) if a.status not in workflow.EDITABLE), root)
+
 
 def _items(ids, kind: ListKind, on: date) -> list[ListItem]:
     if not ids:
@@ -104,6 +151,11 @@ def save_draft(declaration: Declaration | None, *, declarant: Employee, kind: Ki
                changes: Declaration | None = None, actor) -> Declaration:
     on = today()
     if declaration is None:
+        if (kind == Kind.CHANGE) != (changes is not None):
+            raise CoiError(_l("A change of circumstances amends a declaration you have filed."), "changes")
+        if changes is not None:
+            changes = amended(changes)
+            check_amendable(changes, declarant)
         year = on.year
         if kind == Kind.YEARLY and db.session.scalar(sa.select(Declaration).where(
                 Declaration.declarant_id == declarant.id, Declaration.kind == Kind.YEARLY, Declaration.year == year)):

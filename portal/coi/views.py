@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.coi import attachments, lists, queries, services, workflow
+from portal.coi import attachments, history, lists, queries, services, workflow
 from portal.coi.forms import DECLARATION_SCOPE, DecisionForm, DeclarationForm, NoteForm
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship
 from portal.core.workdays import today
@@ -47,6 +47,7 @@ def index():
     mine = queries.mine(me.id) if me else []
     yearly = next((d for d in mine if d.kind == Kind.YEARLY and d.year == today().year), None)
     return render_template("coi/index.html", mine=mine, yearly=yearly, waiting=queries.waiting_for(current_user),
+                           can_amend_yearly=yearly is not None and services.amendable(yearly, me),
                            overdue=services.overdue, year=today().year,
                            regulations=regulations.list_regulations("coi"))
 
@@ -68,15 +69,28 @@ def _fields(form: DeclarationForm) -> services.DraftFields:
         type_ids=tuple(form.types.data or ()), source_ids=tuple(form.sources.data or ()))
 
 
+def _fill(form: DeclarationForm, source: Declaration) -> None:
+    """Show `source`'s answers in the form: the declaration being edited, or the circumstances a
+    new change starts from (list entries retired since are left out: they can no longer be chosen)."""
+    for name in ("description", "activity_detail", "related_party", "gift_involved", "gift_report_ref",
+                 "proposed_measure"):
+        getattr(form, name).data = getattr(source, name)
+    offered = {c.value for c in [*form.types.choices, *form.sources.choices]}
+    form.types.data = [t.id for t in source.types if t.id in offered]
+    form.sources.data = [s.id for s in source.sources if s.id in offered]
+    form.activity.data = source.activity.value if source.activity else ""
+    form.relationship_kind.data = source.relationship_kind.value if source.relationship_kind else ""
+    form.related_nip.data = source.related_employee.nip if source.related_employee else ""
+
+
 def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | None = None):
     form = DeclarationForm(obj=declaration)
     _choices(form)
-    if declaration is not None and request.method == "GET":
-        form.types.data = [t.id for t in declaration.types]
-        form.sources.data = [s.id for s in declaration.sources]
-        form.activity.data = declaration.activity.value if declaration.activity else ""
-        form.relationship_kind.data = declaration.relationship_kind.value if declaration.relationship_kind else ""
-        form.related_nip.data = declaration.related_employee.nip if declaration.related_employee else ""
+    # A new change starts from the circumstances last declared.
+    basis = services.current_circumstances(changes) if declaration is None and changes is not None else None
+    source = declaration if declaration is not None else basis
+    if request.method == "GET" and source is not None:
+        _fill(form, source)
     form.nonce.bind(f"{current_user.id}:{kind.value}:{declaration.id if declaration else 'new'}:"
                     f"{changes.id if changes else ''}")
     if form.validate_on_submit():
@@ -96,6 +110,9 @@ def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | No
             db.session.rollback()
             if getattr(exc, "field", None) == "kind":
                 return _yearly_exists()
+            if getattr(exc, "field", None) == "changes":
+                flash(exc.message, "warning")
+                return redirect(url_for("coi.detail", declaration_id=changes.id) if changes else url_for("coi.index"))
             getattr(form, exc.field or "description").errors.append(exc.message)
         except sa.exc.IntegrityError:
             db.session.rollback()
@@ -106,7 +123,7 @@ def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | No
             db.session.commit()
             flash(_("Submitted.") if form.send.data else _("Draft saved."), "success")
             return redirect(url_for("coi.detail", declaration_id=saved.id))
-    return render_template("coi/form.html", form=form, declaration=declaration, kind=kind, changes=changes,
+    return render_template("coi/form.html", form=form, declaration=declaration, kind=kind, changes=changes, basis=basis,
                            decision_days=services.config()["coi.decision_days"],
                            types_article=regulations.article("coi-types")), 200 if not form.errors else 400
 
@@ -134,12 +151,46 @@ def new(kind: str):
     if kind == "yearly" and existing is not None:
         return redirect(url_for("coi.edit" if existing.status in workflow.EDITABLE else "coi.detail",
                                 declaration_id=existing.id))
-    changes = None
     if kind == "change":
-        changes = _load(int_arg("dari"))
-        if changes.declarant_id != current_user.employee_id:
-            abort(404)
-    return _edit(None, Kind(kind), changes)
+        return _change_of(_load(int_arg("dari")) if int_arg("dari") else existing, me)
+    return _edit(None, Kind(kind), None)
+
+
+def _change_of(declaration: Declaration | None, me):
+    """/baru/change: a change of the declaration in ?dari=, or else of this year's yearly statement
+    (the same form as at that declaration's own address, /<id>/perubahan)."""
+    if declaration is None:
+        flash(_("Your yearly statement for %(year)s has not been made yet. To report a change to another "
+                "declaration, open it and choose \"Report a change of circumstances\".", year=today().year), "info")
+        return redirect(url_for("coi.index"))
+    if declaration.declarant_id != me.id:
+        abort(404)
+    return amend(services.amended(declaration).id)
+
+
+@bp.route("/<int(max=2147483647):declaration_id>/perubahan", methods=["GET", "POST"])
+def amend(declaration_id: int):
+    """Report a change of circumstances on a filed declaration: a new declaration (kind CHANGE),
+    linked to it and starting from what it says; the filed one is kept as it was filed."""
+    me = _me()
+    declaration = _load(declaration_id)
+    if declaration.declarant_id != me.id:
+        abort(403)
+    target = services.amended(declaration)
+    if target.id != declaration.id:  # a change of a change amends the first declaration
+        return redirect(url_for("coi.amend", declaration_id=target.id))
+    if target.status in workflow.EDITABLE:  # not filed: it is edited, not amended
+        return redirect(url_for("coi.edit", declaration_id=target.id))
+    begun = services.open_change(target) if request.method == "GET" else None
+    if begun is not None:
+        flash(_("You have already begun to report a change to this declaration; continue it here."), "info")
+        return redirect(url_for("coi.edit", declaration_id=begun.id))
+    try:
+        services.check_amendable(target, me)
+    except services.CoiError as exc:
+        flash(exc.message, "warning")
+        return redirect(url_for("coi.detail", declaration_id=target.id))
+    return _edit(None, Kind.CHANGE, target)
 
 
 @bp.route("/<int(max=2147483647):declaration_id>/ubah", methods=["GET", "POST"])
@@ -159,10 +210,14 @@ def detail(declaration_id: int, decision_form=None, note_form=None, status=200):
     decision_form = decision_form or DecisionForm(formdata=None)
     decision_form.decision.choices = [SelectChoice(0, "–")] + [
         SelectChoice(i.id, i.label(_locale())) for i in lists.items(ListKind.DECISION, on=today())]
+    is_declarant = declaration.declarant_id == current_user.employee_id
+    changes = [c for c in declaration.amendments if services.can_view(current_user, c)]
     return render_template("coi/detail.html", d=declaration, locale=_locale(), decision_form=decision_form,
                            note_form=note_form or NoteForm(formdata=None), overdue=services.overdue(declaration),
-                           can_decide=services.can_decide(current_user, declaration),
-                           is_declarant=declaration.declarant_id == current_user.employee_id), status
+                           can_decide=services.can_decide(current_user, declaration), is_declarant=is_declarant,
+                           changes=changes, history=history.steps(declaration, changes),
+                           amended=services.amended(declaration),
+                           can_amend=is_declarant and services.amendable(declaration, current_user.employee)), status
 
 
 def _run(declaration: Declaration, action, success: str, **forms):

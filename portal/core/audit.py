@@ -33,6 +33,8 @@ class AuditHead(db.Model):
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
+    # An object's own events (a declaration's history) without reading the whole log.
+    __table_args__ = (sa.Index("ix_audit_event_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
