@@ -202,6 +202,10 @@ ENDPOINTS = {
     "privacy_manage.retention_page": ADMIN,
     "privacy_manage.corrections_list": ADMIN,
     "privacy_manage.correction": ADMIN,
+    # The check "Do I have to report this?" is for every account; its rules are the administrator's.
+    "gratification_check.check": LOGGED_IN,
+    "gratification_check.rules_index": ADMIN,
+    "gratification_check.rule": ADMIN,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
