@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.gratification.check import Answers, Basis, Giver, ObjectKind, Occasion, Result, RuleData, evaluate
 
 SEED = Path(__file__).resolve().parent.parent / "content" / "gratification_rules.json"
-RULES_PAGE = "gratification_check.rules"
+RULES_PAGE = "gratification_check.rules_index"
 CODE_PATTERN = re.compile(r"^[A-Z0-9_]{2,40}$")
 
 
