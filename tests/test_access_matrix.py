@@ -213,6 +213,10 @@ ENDPOINTS = {
     "gratification.attachment": GIFT_REPORT,
     "gratification_upg.index": UPG,
     "gratification_upg.settings_page": ADMIN,
+    # The check "Do I have to report this?" is for every account; its rules are the administrator's.
+    "gratification_check.check": LOGGED_IN,
+    "gratification_check.rules_index": ADMIN,
+    "gratification_check.rule": ADMIN,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "upg", "admin"]
