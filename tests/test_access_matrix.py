@@ -36,6 +36,9 @@ LOGIN_STEP = "login_step"    # the login's code step: anonymous without a pendin
 SESSION_OPD = "session_opd"  # object rule: its organisers, and secretaries of invited OPDs (their own part)
 RECOMMENDATION = "recommendation"  # object rule: its source's managers, the responsible OPD's secretary or account
 RECOMMENDATION_MANAGER = "recommendation_manager"  # object rule: its source's managers (the Inspectorate)
+GIFT_REPORT = "gift_report"  # object rule: the reporter, and the UPG once it is sent; everyone else 404
+GIFT_REPORTER = "gift_reporter"  # object rule: the reporter only; everyone else 404
+UPG = "upg"                  # UPG only (the Gratification Control Unit)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -215,9 +218,21 @@ ENDPOINTS = {
     "followup.evidence": RECOMMENDATION,
     "followup.edit": RECOMMENDATION_MANAGER,
     "followup.reopen": RECOMMENDATION_MANAGER,
+    "gratification.index": LOGGED_IN,
+    "gratification.new": EMPLOYEE,
+    "gratification.edit": GIFT_REPORTER,
+    "gratification.detail": GIFT_REPORT,
+    "gratification.submit": GIFT_REPORTER,
+    "gratification.attachment": GIFT_REPORT,
+    "gratification_upg.index": UPG,
+    "gratification_upg.settings_page": ADMIN,
+    # The check "Do I have to report this?" is for every account; its rules are the administrator's.
+    "gratification_check.check": LOGGED_IN,
+    "gratification_check.rules_index": ADMIN,
+    "gratification_check.rule": ADMIN,
 }
 
-ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "admin"]
+ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "upg", "admin"]
 ALLOWED = {
     PUBLIC: set(ROLES),
     LOGGED_IN: set(ROLES) - {"anonymous"},
@@ -248,6 +263,10 @@ ALLOWED = {
     # The sample recommendation is the Dinas Kesehatan evaluation's, followed up by its secretary.
     RECOMMENDATION: {"secretary", "coi_reviewer"},
     RECOMMENDATION_MANAGER: {"coi_reviewer"},
+    # The sample gratification report is asn.dinkes's, sent.
+    GIFT_REPORT: {"asn", "upg"},
+    GIFT_REPORTER: {"asn"},
+    UPG: {"upg"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
@@ -262,15 +281,17 @@ SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind"
                     "followup.new": {"kind": "coi.evaluation", "key": "city", "year": 2026}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
-    LEARNER_RECORD: {"wbs_handler"},
-    OWN_ATTEMPT: {"secretary", "coi_reviewer", "wbs_handler", "admin"},
-    SESSION: {"wbs_handler"},
-    SESSION_MANAGER: {"wbs_handler"},
-    SESSION_OPD: {"wbs_handler"},
-    CERTIFICATE: {"wbs_handler"},
-    OWN_JOB: {"asn", "secretary", "wbs_handler", "admin"},
-    RECOMMENDATION: {"asn", "wbs_handler", "admin"},
-    RECOMMENDATION_MANAGER: {"asn", "wbs_handler", "admin"},
+    LEARNER_RECORD: {"wbs_handler", "upg"},
+    OWN_ATTEMPT: {"secretary", "coi_reviewer", "wbs_handler", "upg", "admin"},
+    SESSION: {"wbs_handler", "upg"},
+    SESSION_MANAGER: {"wbs_handler", "upg"},
+    SESSION_OPD: {"wbs_handler", "upg"},
+    CERTIFICATE: {"wbs_handler", "upg"},
+    OWN_JOB: {"asn", "secretary", "wbs_handler", "upg", "admin"},
+    GIFT_REPORT: {"secretary", "coi_reviewer", "wbs_handler", "admin"},
+    GIFT_REPORTER: {"secretary", "coi_reviewer", "wbs_handler", "upg", "admin"},
+    RECOMMENDATION: {"asn", "wbs_handler", "upg", "admin"},
+    RECOMMENDATION_MANAGER: {"asn", "wbs_handler", "upg", "admin"},
 }
 
 
@@ -312,6 +333,7 @@ def sample_args(app, world):
     learning = make_learning_sample(app, world)
     sessions = make_session_sample(app, world)
     correction = make_correction_request(app, world)
+    gift = make_gift_report(app, world)
     regulations = make_regulation_sample(app, world)
     recommendation = make_recommendation(app, world)
     return {
@@ -322,6 +344,7 @@ def sample_args(app, world):
         **wbs,
         **coi,
         **correction,
+        **gift,
         "opd_id": world.dinkes,
         "employee_id": world.asn["employee_id"],
         # An account no client below logs in with: ending its sessions must not log a client out.
@@ -440,6 +463,34 @@ def make_declaration(app, world) -> dict:
         return {"declaration_id": d.id, "attachment_id": item.id, "item_id": lists.items(ListKind.TYPE)[0].id}
 
 
+def make_gift_report(app, world) -> dict:
+    """A gratification report by asn.dinkes, sent to the UPG, with a photo."""
+    from datetime import timedelta
+
+    from portal.auth.models import User
+    from portal.core.workdays import today
+    from portal.gratification import attachments, services
+    from portal.gratification.models import GiverRelation, ObjectKind
+    from portal.org.models import Employee
+    from tests.wbs.builders import png_bytes
+
+    with app.app_context():
+        user = db.session.get(User, world.asn["user_id"])
+        fields = services.ReportFields(
+            giver_name="CV Contoh", giver_relation=GiverRelation.SUPPLIER, received_on=today() - timedelta(days=2),
+            place="Kantor", chronology="Rekanan menyerahkan bingkisan di kantor.",
+            objects=[services.ObjectFields(kind=ObjectKind.FOOD, description="Parsel", value=300000)])
+        report = services.save_draft(None, reporter=db.session.get(Employee, world.asn["employee_id"]),
+                                     fields=fields, actor=user)
+        item = attachments.add(report, "foto.png", png_bytes())
+        services.submit(report, actor=user)
+        db.session.commit()
+        # Its file shares the argument name attachment_id with the declaration's: both are the first of
+        # their table, so the one sample id serves both endpoints.
+        assert item.id == 1
+        return {"report_id": report.id}
+
+
 def make_correction_request(app, world) -> dict:
     """A correction request of asn.dinkes, waiting for an administrator."""
     from portal.auth.models import User
@@ -455,13 +506,17 @@ def make_correction_request(app, world) -> dict:
 
 
 @pytest.fixture
-def clients(app, world, login_as):
+def clients(app, world, login_as, make_employee):
+    from portal.core.roles import Role
+
+    upg = make_employee(world.inspektorat, username="upg.inspektorat", roles={Role.ASN, Role.UPG})
     return {
         "anonymous": app.test_client(),
         "asn": login_as(world.asn),
         "secretary": login_as(world.secretary),
         "coi_reviewer": login_as(world.inspektur),
         "wbs_handler": login_as(world.handler),
+        "upg": login_as(upg),
         "admin": login_as(world.admin),
     }
 

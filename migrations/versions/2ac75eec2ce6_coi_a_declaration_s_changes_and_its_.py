@@ -4,7 +4,7 @@ The changes of circumstances that amend a declaration (coi_declaration.changes_i
 object's own audit events (the declaration's history on its page), each read through an index.
 
 Revision ID: 2ac75eec2ce6
-Revises: cc5045fb5951
+Revises: a1f0c2d4e6b8
 Create Date: 2026-12-06 16:40:03.183917
 
 """
@@ -16,7 +16,7 @@ import portal.core.db_types  # noqa: F401  (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '2ac75eec2ce6'
-down_revision = 'cc5045fb5951'
+down_revision = 'a1f0c2d4e6b8'
 branch_labels = None
 depends_on = None
 

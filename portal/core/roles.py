@@ -11,10 +11,12 @@ class Role(LabelledEnum):
     SECRETARY = "secretary", _l("OPD secretary")
     COI_REVIEWER = "coi_reviewer", _l("Conflict-of-interest reviewer (Inspectorate)")
     WBS_HANDLER = "wbs_handler", _l("WBS handler")
+    UPG = "upg", _l("Gratification control unit (UPG)")
     ADMIN = "admin", _l("Administrator")
 
 
 # Roles that open what no single administrator may open alone: WBS cases, the Inspectorate's
-# oversight, the administration itself. Granting one, or resetting the password or two-step
-# verification of an account that holds one, needs a second administrator (admin/approvals.py).
-PRIVILEGED = frozenset({Role.ADMIN, Role.WBS_HANDLER, Role.COI_REVIEWER})
+# oversight, gratification reports (the UPG reads every one), the administration itself.
+# Granting one, or resetting the password or two-step verification of an account that holds
+# one, needs a second administrator (admin/approvals.py).
+PRIVILEGED = frozenset({Role.ADMIN, Role.WBS_HANDLER, Role.COI_REVIEWER, Role.UPG})

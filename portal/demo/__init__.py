@@ -9,7 +9,7 @@ import random
 
 
 def run(echo=print) -> None:
-    from portal.demo import coi, documents, followup, learning, org, privacy, sessions, wbs
+    from portal.demo import coi, documents, followup, gratification, learning, org, privacy, sessions, wbs
     from portal.home.services import load_regulations
 
     rng = random.Random(2019)
@@ -18,6 +18,7 @@ def run(echo=print) -> None:
     documents.load(echo)
     wbs.load(rng, echo)
     coi.load(rng, echo)
+    gratification.load(echo)
     learning.load(rng, echo)
     sessions.load(rng, echo)
     privacy.load(rng, echo)

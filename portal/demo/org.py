@@ -35,6 +35,7 @@ STAFF_TITLES = ["Analis Kebijakan Ahli Muda", "Perencana Ahli Pertama", "Pranata
 LOGINS = [
     ("inspektur", "INSPEKTORAT", "Inspektur", {Role.ASN, Role.COI_REVIEWER}, True, None),
     ("wbs.petugas", "INSPEKTORAT", "Auditor Ahli Muda", {Role.ASN, Role.WBS_HANDLER}, False, "inspektur"),
+    ("upg.inspektorat", "INSPEKTORAT", "Auditor Ahli Pertama", {Role.ASN, Role.UPG}, False, "inspektur"),
     ("kadis.dinkes", "DINKES", "Kepala Dinas Kesehatan", {Role.ASN}, True, None),
     ("sekretaris.dinkes", "DINKES", "Sekretaris Dinas Kesehatan", {Role.ASN, Role.SECRETARY}, False,
      "kadis.dinkes"),
@@ -45,7 +46,8 @@ LOGINS = [
     ("asn.disdik", "DISDIKBUD", "Guru Ahli Pertama", {Role.ASN}, False, "kadis.disdik"),
 ]
 NAMED = {
-    "inspektur": "Arfian", "wbs.petugas": "Rina Marlina", "kadis.dinkes": "dr. Srikurnia Yati",
+    "inspektur": "Arfian", "wbs.petugas": "Rina Marlina", "upg.inspektorat": "Dedi Kurniawan",
+    "kadis.dinkes": "dr. Srikurnia Yati",
     "sekretaris.dinkes": "Hendra Saputra, S.KM", "asn.dinkes": "Fitri Handayani, S.Kep",
     "kadis.disdik": "Yopi Krislova", "sekretaris.disdik": "Nurhayati, S.Pd, M.Pd", "asn.disdik": "Andi Pratama, S.Pd",
 }

@@ -20,7 +20,5 @@ def init_app(app) -> None:
                                   checks.regulation_texts, position=40)
     contributions.add_setup_check(app, "regulation_articles", _l("Articles the portal relies on"),
                                   checks.articles_checked, position=45)
-    contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
-                                  checks.upg_deadline, position=80)
     contributions.add_setup_check(app, "learning_hours_rule", _l("Yearly learning hours (JP) of ASN"),
                                   checks.learning_hours_rule, position=85)

@@ -56,9 +56,3 @@ def learning_hours_rule() -> SetupStatus:
     # The e-learning's pages say the yearly minimum of JP "as this portal applies the rule" until checked.
     return article_status("asn-yearly-jp", remaining=_("Read the yearly minimum of learning hours (JP) for ASN "
                                                        "competence development in the official text."))
-
-
-def upg_deadline() -> SetupStatus:
-    # No gratification area yet: the lesson on the UPG route is what relies on this article.
-    return article_status("upg-deadline", remaining=_("Read the deadline for reporting a gratification to the "
-                                                      "Gratification Control Unit (UPG) in the official text."))

@@ -1,0 +1,41 @@
+"""Gratification control (pengendalian gratifikasi): employees report gifts received, refused or
+offered to the Gratification Control Unit (UPG), which passes them to the KPK within the
+30 working days of UU 31/1999 jo. 20/2001 Pasal 12C ayat (2); and the guided check "Do I have
+to report this?" with the exemption rules it applies, as dated data."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from portal.core import contributions, jobs
+    from portal.gratification import (
+        attachments,
+        check_views,
+        checks,
+        privacy_notice,
+        reminders,
+        rules,
+        services,
+        todo,
+        upg_views,
+        views,
+    )
+    from portal.gratification.models import GiftAttachment
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(upg_views.bp)
+    app.register_blueprint(check_views.bp)
+    jobs.periodic(reminders.reminder_task)
+    found = contributions.of(app)
+    found.stored_files[attachments.AREA] = GiftAttachment.storage_key
+    found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} gratification report keys "
+                                      "under the newest master key.")
+    found.seeders.append(lambda: f"gratification rules: {rules.load_rules()} new")
+    contributions.add_nav(app, "gratification.index", _l("Gratification"), position=55)
+    contributions.add_todo(app, todo.todos)
+    privacy_notice.register_notice(app)
+    contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
+                                  checks.upg_deadline, position=80)
+    contributions.add_setup_check(app, "gratification_rules", _l("Gratification: categories that need not be reported"),
+                                  rules.setup_status, position=70)
