@@ -21,7 +21,7 @@ from test_e2e_foundation import DESKTOP, LANGS, PHONE, _validate_served_html, wi
 
 pytestmark = [DROPPED_STATIC_FILE]
 
-ROLES = ("asn.disdik", "kadis.disdik", "wbs.petugas", "inspektur", "sekretaris.dinkes", "admin")
+ROLES = ("asn.disdik", "kadis.disdik", "wbs.petugas", "inspektur", "sekretaris.dinkes", "upg.inspektorat", "admin")
 TODO = "section[aria-labelledby=todo-h]"
 
 
