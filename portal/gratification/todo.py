@@ -5,7 +5,6 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from portal.core.contributions import Todo
-from portal.core.formatting import day
 from portal.core.workdays import today
 from portal.gratification import queries
 
@@ -21,9 +20,9 @@ def todos(user) -> list[Todo]:
         if report.due_on is None:
             items.append(Todo(_("Finish and send your gratification report (draft)."), url, position=60))
         elif on > report.due_on:
-            items.append(Todo(_("Send your gratification report: the deadline was %(day)s. A late report is "
-                                "still accepted.", day=day(report.due_on)), url, due=report.due_on, overdue=True))
+            # The home page writes the date under the line: the text does not repeat it.
+            items.append(Todo(_("Send your gratification report: a late report is still accepted."), url,
+                              due=report.due_on, overdue=True))
         else:
-            items.append(Todo(_("Send your gratification report to the UPG by %(day)s.", day=day(report.due_on)),
-                              url, due=report.due_on))
+            items.append(Todo(_("Send your gratification report to the UPG."), url, due=report.due_on))
     return items
