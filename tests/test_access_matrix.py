@@ -39,6 +39,7 @@ RECOMMENDATION_MANAGER = "recommendation_manager"  # object rule: its source's m
 GIFT_REPORT = "gift_report"  # object rule: the reporter, and the UPG once it is sent; everyone else 404
 GIFT_REPORTER = "gift_reporter"  # object rule: the reporter only; everyone else 404
 UPG = "upg"                  # UPG only (the Gratification Control Unit)
+GIFT_CASE = "gift_case"      # object rule: the UPG's pages on a sent report; everyone else 404
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -225,6 +226,19 @@ ENDPOINTS = {
     "gratification.submit": GIFT_REPORTER,
     "gratification.attachment": GIFT_REPORT,
     "gratification_upg.index": UPG,
+    "gratification_upg.case": GIFT_CASE,
+    "gratification_upg.register": GIFT_CASE,
+    "gratification_upg.ask": GIFT_CASE,
+    "gratification_upg.forward": GIFT_CASE,
+    "gratification_upg.settle": GIFT_CASE,
+    "gratification_upg.decide": GIFT_CASE,
+    "gratification_upg.handover": GIFT_CASE,
+    "gratification_upg.close": GIFT_CASE,
+    "gratification_upg.kpk_pdf": GIFT_CASE,
+    "gratification_upg.kpk_text": GIFT_CASE,
+    "gratification.answer": GIFT_REPORTER,
+    "gratification.handover": GIFT_REPORTER,
+    "gratification.receipt": GIFT_REPORT,
     "gratification_upg.settings_page": ADMIN,
     # The check "Do I have to report this?" is for every account; its rules are the administrator's.
     "gratification_check.check": LOGGED_IN,
@@ -267,6 +281,7 @@ ALLOWED = {
     GIFT_REPORT: {"asn", "upg"},
     GIFT_REPORTER: {"asn"},
     UPG: {"upg"},
+    GIFT_CASE: {"upg"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
@@ -290,6 +305,7 @@ OBJECT_DENIED: dict[str, set[str]] = {
     OWN_JOB: {"asn", "secretary", "wbs_handler", "upg", "admin"},
     GIFT_REPORT: {"secretary", "coi_reviewer", "wbs_handler", "admin"},
     GIFT_REPORTER: {"secretary", "coi_reviewer", "wbs_handler", "upg", "admin"},
+    GIFT_CASE: {"asn", "secretary", "coi_reviewer", "wbs_handler", "admin"},
     RECOMMENDATION: {"asn", "wbs_handler", "upg", "admin"},
     RECOMMENDATION_MANAGER: {"asn", "wbs_handler", "upg", "admin"},
 }

@@ -113,7 +113,7 @@ def short_payload(port: int, field: str) -> str:
     return f'{PASSWD_TAG}<link rel=stylesheet href="http://127.0.0.1:{port}/{field}"> <b>bold</b> & "quotes"'
 
 
-FULL = {"coi-type", "coi-description", "coi-activity", "coi-measure", "coi-rationale", "description", "speaker-1",
+FULL = {"gift-chronology", "coi-type", "coi-description", "coi-activity", "coi-measure", "coi-rationale", "description", "speaker-1",
         "speaker-2", "minutes-1", "minutes-2", "followup-text", "followup-note"}
 
 
@@ -260,12 +260,29 @@ def loaded(app, world, listener):
                               actor=inspektur)
         checkin.check_in(session, asn, method=Method.QR, at=utcnow(), device_hash="device-a")
         sessions.close(session, actor=inspektur)
+
+        # A gratification report by asn, registered by the UPG (the inspektur's account, given the role).
+        from portal.auth.models import UserRole
+        from portal.core.roles import Role
+        from portal.gratification import services as gifts, upg
+        from portal.gratification.models import GiverRelation, ObjectKind
+
+        inspektur.roles.append(UserRole(role=Role.UPG))
+        gift = gifts.save_draft(None, reporter=asn, actor=asn.user, fields=gifts.ReportFields(
+            giver_name=short_payload(port, "gift-giver"), giver_relation=GiverRelation.SUPPLIER,
+            received_on=start.date() - timedelta(days=1), place=short_payload(port, "gift-place"),
+            chronology=full_payload(port, "gift-chronology"),
+            objects=[gifts.ObjectFields(kind=ObjectKind.GOODS, description=short_payload(port, "gift-object"),
+                                        value=250000)]))
+        gifts.submit(gift, actor=asn.user)
+        db.session.flush()
+        upg.register(gift, actor=inspektur)
         db.session.commit()
 
         certificates = {c.kind.value: c.id for c in db.session.scalars(
             sa.select(Certificate).where(Certificate.employee_id == asn.id))}
         assert set(certificates) == {k.value for k in CertificateKind}, certificates
-        return {"session_id": session.id, "certificates": certificates, "year": start.year}
+        return {"session_id": session.id, "certificates": certificates, "year": start.year, "gift_id": gift.id}
 
 
 # --- every PDF kind, downloaded through its view ---------------------------------------------------
@@ -294,6 +311,9 @@ KINDS = {
         "01-undangan.pdf": INVITATION, "02-daftar-hadir.pdf": ATTENDANCE, "03-notula.pdf": MINUTES}),
     "participation_evidence": ("pdf/participation_evidence.html", {"kota": ["module-id", "opd"],
                                                                     "opd": ["module-id", "opd"]}),
+    "gratification_receipt": ("pdf/gratification_receipt.html", {"": ["name", "position", "opd", "gift-object"]}),
+    "gratification_kpk_form": ("pdf/gratification_kpk_form.html", {"": [
+        "name", "position", "opd", "gift-giver", "gift-place", "gift-object", "gift-chronology"]}),
     # The employee's copy of their data (a ZIP with this PDF and a JSON file), in Indonesian.
     "privacy_my_data": ("pdf/privacy_my_data.html", {"data-saya.pdf": [
         "name", "position", "opd", "module-id", "coi-description", "coi-activity", "coi-party", "coi-measure",
@@ -360,6 +380,11 @@ def download(kind: str, app, world, login_as, ids, caplog) -> dict[str, bytes]:
         return {"kota": _ok(reviewer.get(f"/partisipasi/bukti-dukung.pdf?tahun={ids['year']}"), "application/pdf"),
                 "opd": _ok(reviewer.get(f"/partisipasi/bukti-dukung.pdf?opd={world.dinkes}&tahun={ids['year']}"),
                            "application/pdf")}
+    if kind == "gratification_receipt":  # the reporter downloads it
+        return {"": _ok(login_as(world.asn).get(f"/gratifikasi/{ids['gift_id']}/tanda-terima.pdf"),
+                        "application/pdf")}
+    if kind == "gratification_kpk_form":  # the UPG's working paper for GOL
+        return {"": _ok(reviewer.get(f"/gratifikasi/upg/{ids['gift_id']}/formulir-kpk.pdf"), "application/pdf")}
     if kind == "privacy_my_data":
         return _pdfs_in_zip(_ok(login_as(world.asn).post("/akun/data-saya/unduh"), "application/zip"))
     raise AssertionError(kind)

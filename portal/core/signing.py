@@ -51,6 +51,7 @@ class Document(LabelledEnum):
     SESSION_MINUTES = "session_minutes", _l("Minutes")
     COI_EVALUATION = "coi_evaluation", _l("Yearly evaluation of conflict-of-interest handling")
     PARTICIPATION_EVIDENCE = "participation_evidence", _l("Evidence of participation")
+    GRATIFICATION_RECEIPT = "gratification_receipt", _l("Receipt of a gratification report")
 
 
 @dataclass(frozen=True)

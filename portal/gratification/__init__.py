@@ -18,6 +18,7 @@ def init_app(app) -> None:
         rules,
         services,
         todo,
+        upg,
         upg_views,
         views,
     )
@@ -34,6 +35,9 @@ def init_app(app) -> None:
     found.seeders.append(lambda: f"gratification rules: {rules.load_rules()} new")
     contributions.add_nav(app, "gratification.index", _l("Gratification"), position=55)
     contributions.add_todo(app, todo.todos)
+    contributions.add_todo(app, todo.upg_todos)
+    contributions.add_document_kind(app, upg.RECEIPT, _l("Receipt of a gratification report (tanda terima)"),
+                                    numbered=True)
     privacy_notice.register_notice(app)
     contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
                                   checks.upg_deadline, position=80)

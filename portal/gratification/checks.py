@@ -1,6 +1,7 @@
-"""The gratification item on the admin's setup checklist: the internal period for reporting to the
-UPG is Pemko policy (the Perwako), so the portal's setting stays unverified until the article has
-been checked against the official text."""
+"""The gratification item on the admin's setup checklist: the internal periods (reporting to the UPG,
+the UPG forwarding to the KPK) and whether the UPG may settle a report itself are Pemko policy (the
+Perwako), so the portal's settings stay unverified until the article has been checked against the
+official text."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -18,5 +19,11 @@ def upg_deadline() -> SetupStatus:
     status = article_status("upg-deadline", endpoint=SETTINGS_PAGE, remaining=_(
         "Read the deadline for reporting a gratification to the Gratification Control Unit (UPG) in the official "
         "text and set it in the gratification settings (at most the 30 working days of the law)."))
-    setting = _("Report to the UPG within %(days)d working days after receipt.", days=services.upg_days())
+    from portal.gratification import upg
+
+    setting = " ".join([
+        _("Report to the UPG within %(days)d working days after receipt.", days=services.upg_days()),
+        _("The UPG forwards a registered report to the KPK within %(days)d working days.", days=upg.forward_days()),
+        _("The UPG may settle a report itself.") if upg.may_settle()
+        else _("The UPG forwards every report to the KPK.")])
     return replace(status, current=" ".join(filter(None, [setting, status.current])))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from portal.gratification.models import Custody, GiverRelation, ObjectKind, ReportType
+from portal.gratification.models import Custody, Decision, GiverRelation, ObjectKind, ReportType
 from portal.web.forms import PortalForm, max_len
 from portal.web.nonces import NonceField
 
@@ -97,4 +97,47 @@ class GratificationSettingsForm(PortalForm):
     reminder_days = IntegerField(_l("Remind the reporter of a draft (working days before the deadline)"),
                                  validators=[InputRequired(message=_l("Enter a number.")),
                                              NumberRange(min=0, max=30, message=_l("Between %(min)s and %(max)s."))])
+    # The UPG's own period and whether it may settle a report (upg.py): Pemko policy, on the setup
+    # checklist with the reporting period until the Perwako's article is checked.
+    forward_days = IntegerField(_l("Forward a registered report to the KPK within (working days)"), validators=[
+        Optional(), NumberRange(min=1, max=30, message=_l("Between %(min)s and %(max)s."))])
+    may_settle = BooleanField(_l("The UPG may settle a report itself, without forwarding it to the KPK"))
     submit = SubmitField(_l("Save settings"))
+
+
+# --- the UPG's workflow (upg.py) ------------------------------------------------------------------
+
+class AskForm(PortalForm):
+    message = TextAreaField(_l("What the reporter should add or explain"), validators=[max_len(5000)])
+    ask = SubmitField(_l("Ask the reporter"))
+
+
+class AnswerForm(PortalForm):
+    message = TextAreaField(_l("Your answer"), validators=[max_len(5000)])
+    file = FileField(_l("A document or photo (optional)"))
+    send_answer = SubmitField(_l("Send the answer to the UPG"))
+
+
+class ForwardForm(PortalForm):
+    kpk_reference = StringField(_l("KPK reference number (from GOL)"), validators=[max_len(100)])
+    kpk_sent_on = DateField(_l("Date sent to the KPK"), validators=[Optional()])
+    forward = SubmitField(_l("Record the forwarding"))
+
+
+class SettleForm(PortalForm):
+    note = TextAreaField(_l("Why the UPG settles it without the KPK"), validators=[max_len(5000)])
+    settle = SubmitField(_l("Settle at the UPG"))
+
+
+class DecisionForm(PortalForm):
+    decision = SelectField(_l("The KPK's decision"), validators=[Optional()], choices=_choices(Decision))
+    decision_no = StringField(_l("Number of the decision"), validators=[max_len(100)])
+    decision_on = DateField(_l("Date of the decision"), validators=[Optional()])
+    record_decision = SubmitField(_l("Record the decision"))
+
+
+class HandoverForm(PortalForm):
+    handover_on = DateField(_l("Date of the handover or transfer"), validators=[Optional()])
+    handover_note = TextAreaField(_l("Note (e.g. the transfer's reference)"), validators=[max_len(5000)])
+    handover_file = FileField(_l("Proof: handover receipt (BAST) or transfer slip"))
+    record_handover = SubmitField(_l("Record the handover"))

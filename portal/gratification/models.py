@@ -55,6 +55,13 @@ class Status(LabelledEnum):
     CLOSED = "closed", _l("Closed")
 
 
+class Decision(LabelledEnum):
+    """The KPK's decision (surat keputusan) on a report."""
+    STATE = "state", _l("State property")
+    RECIPIENT = "recipient", _l("The recipient's property")
+    STATE_REDEEMABLE = "state_redeemable", _l("State property that may be redeemed by paying its value")
+
+
 class GiftReport(db.Model):
     __tablename__ = "gratification_report"
 
@@ -87,6 +94,23 @@ class GiftReport(db.Model):
     sent_on: Mapped[date | None]
     late: Mapped[bool] = mapped_column(default=False)
     reminded_on: Mapped[date | None]
+    # The UPG's workflow (upg.py): registration with the receipt, the UPG's own period to forward
+    # the report (a setting, paused while the reporter is asked for more), the KPK's decision.
+    receipt_no: Mapped[str | None] = mapped_column(sa.String(80))
+    registered_on: Mapped[date | None]
+    forward_due_on: Mapped[date | None]
+    waiting_since: Mapped[date | None]
+    kpk_reference: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    kpk_sent_on: Mapped[date | None]
+    settled_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    decision: Mapped[Decision | None]
+    decision_no: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    decision_on: Mapped[date | None]
+    handover_due_on: Mapped[date | None]
+    handover_on: Mapped[date | None]
+    handover_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # One of the report's attachments (no foreign key: the two tables would point at each other).
+    handover_attachment_id: Mapped[int | None]
 
     reporter = relationship("Employee", lazy="joined")
     opd = relationship("Opd")
@@ -94,6 +118,8 @@ class GiftReport(db.Model):
                                                      cascade="all, delete-orphan")
     attachments: Mapped[list[GiftAttachment]] = relationship(back_populates="report", order_by="GiftAttachment.id",
                                                          cascade="all, delete-orphan")
+    messages: Mapped[list[GiftMessage]] = relationship(back_populates="report", order_by="GiftMessage.id",
+                                                       cascade="all, delete-orphan")
     history: Mapped[list[GiftHistory]] = relationship(back_populates="report", order_by="GiftHistory.id",
                                                        cascade="all, delete-orphan")
 
@@ -181,6 +207,33 @@ class GiftHistory(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_user.id"))
     late: Mapped[bool] = mapped_column(default=False)
+    # What was done when the status alone does not say it (upg.STEPS): "asked", "answered",
+    # "settled", "handover"; empty for a plain change of status.
+    step: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
 
     report: Mapped[GiftReport] = relationship(back_populates="history")
     actor = relationship("User")
+
+
+class GiftMessage(db.Model):
+    """The UPG's request for more information and the reporter's answer, sealed with the report's key."""
+
+    __tablename__ = "gratification_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("gratification_report.id", ondelete="CASCADE"), index=True)
+    from_upg: Mapped[bool] = mapped_column(default=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auth_user.id"))
+    attachment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gratification_attachment.id", ondelete="SET NULL"))
+    body_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+
+    report: Mapped[GiftReport] = relationship(back_populates="messages")
+    actor = relationship("User")
+    attachment = relationship("GiftAttachment")
+
+    body = SealedText(lambda m: f"message:{m.id}:body")
+
+    @property
+    def seal(self) -> Seal:
+        return self.report.seal

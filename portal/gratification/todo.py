@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal.core.contributions import Todo
 from portal.core.workdays import today
@@ -25,4 +26,31 @@ def todos(user) -> list[Todo]:
                               due=report.due_on, overdue=True))
         else:
             items.append(Todo(_("Send your gratification report to the UPG."), url, due=report.due_on))
+    return items
+
+
+def upg_todos(user) -> list[Todo]:
+    """The UPG's part: reports waiting to be registered, registered ones waiting to be forwarded to
+    the KPK, and handovers of state property past their deadline."""
+    from portal.core.roles import Role
+    from portal.gratification import upg
+    from portal.web.permissions import has_role
+
+    if not has_role(user, Role.UPG):
+        return []
+    n = upg.counts()
+    url = url_for("gratification_upg.index")
+    items = []
+    if n["register"]:
+        items.append(Todo(ngettext("%(num)d gratification report waits to be registered.",
+                                   "%(num)d gratification reports wait to be registered.", n["register"]),
+                          url, position=40))
+    if n["forward"]:
+        items.append(Todo(ngettext("%(num)d registered gratification report waits to be forwarded to the KPK.",
+                                   "%(num)d registered gratification reports wait to be forwarded to the KPK.",
+                                   n["forward"]), url, position=41))
+    if n["handover_overdue"]:
+        items.append(Todo(ngettext("%(num)d handover of state property is overdue.",
+                                   "%(num)d handovers of state property are overdue.", n["handover_overdue"]),
+                          url, overdue=True, position=42))
     return items

@@ -1,17 +1,29 @@
-"""The UPG's pages: every sent report with its deadlines (the UPG's workflow comes next), and the
-administrator's settings of the internal period."""
+"""The UPG's pages: every sent report with its deadlines, the case page of one report with its
+workflow (upg.py), and the administrator's settings of the internal periods.
+
+The case pages answer 404 to everyone but the UPG, as a report answers 404 to everyone but its
+reporter and the UPG (no existence leak)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.roles import Role
 from portal.core.workdays import today, workdays_between
 from portal.extensions import db
-from portal.gratification import queries, services
-from portal.gratification.forms import GratificationSettingsForm
-from portal.web.permissions import guard, role_required
+from portal.gratification import queries, services, upg
+from portal.gratification.forms import (
+    AskForm,
+    DecisionForm,
+    ForwardForm,
+    GratificationSettingsForm,
+    HandoverForm,
+    SettleForm,
+)
+from portal.gratification.models import Decision, GiftReport, Status
+from portal.web.forms import ActionForm
+from portal.web.permissions import guard, has_role, role_required
 
 bp = Blueprint("gratification_upg", __name__, url_prefix="/gratifikasi/upg")
 bp.before_request(guard())
@@ -38,12 +50,192 @@ def index():
 def settings_page():
     cfg = services.config()
     form = GratificationSettingsForm(data={"upg_days": services.upg_days(),
-                                           "reminder_days": cfg["gratification.reminder_days"]})
+                                           "reminder_days": cfg["gratification.reminder_days"],
+                                           "forward_days": upg.forward_days(), "may_settle": upg.may_settle()})
     if form.validate_on_submit():
         services.save_settings(upg_days_value=form.upg_days.data, reminder_days=form.reminder_days.data,
                                actor=current_user)
+        upg.save_settings(forward_days_value=form.forward_days.data or upg.forward_days(),
+                          may_settle_value=form.may_settle.data, actor=current_user)
         db.session.commit()
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("gratification_upg.settings_page"))
     return render_template("gratification/settings.html", form=form, statutory_days=services.STATUTORY_DAYS), \
         400 if form.errors else 200
+
+
+# --- one report ---------------------------------------------------------------------------------
+
+def _case(report_id: int) -> GiftReport:
+    if not has_role(current_user, Role.UPG):
+        abort(404)
+    report = db.get_or_404(GiftReport, report_id)
+    if report.status == Status.DRAFT:
+        abort(404)
+    return report
+
+
+def _page(report: GiftReport, status: int = 200, **forms):
+    """The case page; a form that failed comes back as it was typed."""
+    defaults = {"ask_form": AskForm(formdata=None), "forward_form": ForwardForm(formdata=None),
+                "settle_form": SettleForm(formdata=None), "decision_form": DecisionForm(formdata=None),
+                "handover_form": HandoverForm(formdata=None), "action_form": ActionForm(formdata=None)}
+    defaults.update(forms)
+    return render_template("gratification/upg_case.html", r=report, statutory_left=upg.statutory_left(report),
+                           forward_left=upg.forward_left(report), may_settle=upg.may_settle(),
+                           needs_handover=upg.needs_handover(report), steps=upg.STEPS,
+                           handover_overdue=upg.handover_overdue(report), **defaults), status
+
+
+def _refused(report: GiftReport, form, exc, name: str):
+    db.session.rollback()
+    db.session.refresh(report)
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors") and exc.field not in ("status",):
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, "danger")
+    return _page(report, 400, **{name: form})
+
+
+def _expired(report: GiftReport):
+    flash(_("The form had expired. Please try again."), "warning")
+    return redirect(url_for("gratification_upg.case", report_id=report.id))
+
+
+def _done(report: GiftReport, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("gratification_upg.case", report_id=report.id))
+
+
+@bp.route("/<int(max=2147483647):report_id>")
+def case(report_id: int):
+    return _page(_case(report_id))
+
+
+@bp.route("/<int(max=2147483647):report_id>/registrasi", methods=["POST"])
+def register(report_id: int):
+    report = _case(report_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _expired(report)
+    try:
+        upg.register(report, actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "action_form")
+    return _done(report, _("Registered. The receipt %(no)s is ready for the reporter.", no=report.receipt_no))
+
+
+@bp.route("/<int(max=2147483647):report_id>/minta-keterangan", methods=["POST"])
+def ask(report_id: int):
+    report = _case(report_id)
+    form = AskForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _expired(report)
+        return _page(report, 400, ask_form=form)
+    try:
+        upg.ask(report, form.message.data or "", actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "ask_form")
+    return _done(report, _("The reporter has been asked. The UPG's period is paused until they answer."))
+
+
+@bp.route("/<int(max=2147483647):report_id>/teruskan", methods=["POST"])
+def forward(report_id: int):
+    report = _case(report_id)
+    form = ForwardForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _expired(report)
+        return _page(report, 400, forward_form=form)
+    try:
+        upg.forward(report, kpk_reference=form.kpk_reference.data or "", sent_on=form.kpk_sent_on.data,
+                    actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "forward_form")
+    return _done(report, _("The forwarding to the KPK has been recorded."))
+
+
+@bp.route("/<int(max=2147483647):report_id>/selesaikan", methods=["POST"])
+def settle(report_id: int):
+    report = _case(report_id)
+    form = SettleForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _expired(report)
+        return _page(report, 400, settle_form=form)
+    try:
+        upg.settle(report, form.note.data or "", actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "settle_form")
+    return _done(report, _("The report has been settled at the UPG and closed."))
+
+
+@bp.route("/<int(max=2147483647):report_id>/keputusan", methods=["POST"])
+def decide(report_id: int):
+    report = _case(report_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _expired(report)
+        return _page(report, 400, decision_form=form)
+    try:
+        upg.decide(report, decision=Decision(form.decision.data) if form.decision.data else None,
+                   decision_no=form.decision_no.data or "", decision_on=form.decision_on.data, actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "decision_form")
+    return _done(report, _("The KPK's decision has been recorded."))
+
+
+@bp.route("/<int(max=2147483647):report_id>/serah-terima", methods=["POST"])
+def handover(report_id: int):
+    report = _case(report_id)
+    form = HandoverForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _expired(report)
+        return _page(report, 400, handover_form=form)
+    upload = _upload(form.handover_file.data)
+    try:
+        upg.record_handover(report, on=form.handover_on.data, note=form.handover_note.data or "", upload=upload,
+                            actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "handover_form")
+    return _done(report, _("The handover has been recorded."))
+
+
+@bp.route("/<int(max=2147483647):report_id>/tutup", methods=["POST"])
+def close(report_id: int):
+    report = _case(report_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _expired(report)
+    try:
+        upg.close(report, actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "action_form")
+    return _done(report, _("The report has been closed."))
+
+
+@bp.route("/<int(max=2147483647):report_id>/formulir-kpk.pdf")
+def kpk_pdf(report_id: int):
+    report = _case(report_id)
+    data = upg.kpk_pdf(report)
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="formulir-kpk-{report.id}.pdf"'})
+
+
+@bp.route("/<int(max=2147483647):report_id>/formulir-kpk.txt")
+def kpk_text(report_id: int):
+    report = _case(report_id)
+    return Response(upg.kpk_text(report), mimetype="text/plain", headers={
+        "Content-Disposition": f'inline; filename="formulir-kpk-{report.id}.txt"',
+        "Content-Security-Policy": "sandbox; default-src 'none'"})
+
+
+def _upload(item) -> tuple[str, bytes] | None:
+    if item is None or not getattr(item, "filename", ""):
+        return None
+    return item.filename, item.read()

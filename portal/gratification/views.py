@@ -4,13 +4,13 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.gratification import attachments, queries, services, workflow
-from portal.gratification.forms import OBJECT_ROWS, REPORT_SCOPE, ReportForm
+from portal.gratification import attachments, queries, services, upg, workflow
+from portal.gratification.forms import OBJECT_ROWS, REPORT_SCOPE, AnswerForm, HandoverForm, ReportForm
 from portal.gratification.models import Custody, GiftReport, GiverRelation, ObjectKind, ReportType
 from portal.home import services as regulations
 from portal.web import nonces
@@ -153,13 +153,88 @@ def edit(report_id: int):
     return _edit(report)
 
 
+def _detail(report: GiftReport, status: int = 200, **forms):
+    is_reporter = services.is_reporter(current_user, report)
+    return render_template("gratification/detail.html", r=report, action_form=ActionForm(),
+                           is_reporter=is_reporter, days_left=services.days_left(report),
+                           overdue=services.overdue(report), editable=report.status in workflow.EDITABLE,
+                           answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
+                           handover_form=forms.get("handover_form") or HandoverForm(formdata=None),
+                           needs_handover=upg.needs_handover(report),
+                           handover_overdue=upg.handover_overdue(report), steps=upg.STEPS), status
+
+
 @bp.route("/<int(max=2147483647):report_id>")
 def detail(report_id: int):
+    return _detail(_load(report_id))
+
+
+def _upload(item) -> tuple[str, bytes] | None:
+    if item is None or not getattr(item, "filename", ""):
+        return None
+    return item.filename, item.read()
+
+
+def _refused(report: GiftReport, form, exc, name: str):
+    db.session.rollback()
+    db.session.refresh(report)
+    field = getattr(form, exc.field, None) if exc.field and exc.field != "status" else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, "danger")
+    return _detail(report, 400, **{name: form})
+
+
+@bp.route("/<int(max=2147483647):report_id>/jawab", methods=["POST"])
+def answer(report_id: int):
+    """The reporter answers the UPG's request for more information."""
+    report = _own(report_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash(_("The form had expired. Please try again."), "warning")
+            return redirect(url_for("gratification.detail", report_id=report.id))
+        return _detail(report, 400, answer_form=form)
+    try:
+        upg.answer(report, form.message.data or "", _upload(form.file.data), actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "answer_form")
+    db.session.commit()
+    flash(_("Your answer has been sent to the UPG."), "success")
+    return redirect(url_for("gratification.detail", report_id=report.id))
+
+
+@bp.route("/<int(max=2147483647):report_id>/serah-terima", methods=["POST"])
+def handover(report_id: int):
+    """The reporter's proof of handing over the object, or of transferring its value."""
+    report = _own(report_id)
+    form = HandoverForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash(_("The form had expired. Please try again."), "warning")
+            return redirect(url_for("gratification.detail", report_id=report.id))
+        return _detail(report, 400, handover_form=form)
+    try:
+        upg.record_handover(report, on=form.handover_on.data, note=form.handover_note.data or "",
+                            upload=_upload(form.handover_file.data), actor=current_user)
+    except services.GratificationError as exc:
+        return _refused(report, form, exc, "handover_form")
+    db.session.commit()
+    flash(_("The handover has been recorded."), "success")
+    return redirect(url_for("gratification.detail", report_id=report.id))
+
+
+@bp.route("/<int(max=2147483647):report_id>/tanda-terima.pdf")
+def receipt(report_id: int):
+    """The UPG's receipt (tanda terima), once the report is registered."""
     report = _load(report_id)
-    return render_template("gratification/detail.html", r=report, action_form=ActionForm(),
-                           is_reporter=services.is_reporter(current_user, report),
-                           days_left=services.days_left(report), overdue=services.overdue(report),
-                           editable=report.status in workflow.EDITABLE)
+    if report.receipt_no is None:
+        flash(_("The receipt is made when the UPG registers the report."), "info")
+        return redirect(url_for("gratification.detail", report_id=report.id))
+    data = upg.receipt_pdf(report)
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="tanda-terima-{report.id}.pdf"'})
 
 
 @bp.route("/<int(max=2147483647):report_id>/kirim", methods=["POST"])

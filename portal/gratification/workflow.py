@@ -1,6 +1,7 @@
-"""Who may move a gratification report from which state to which. This slice moves drafts to
-"sent"; the UPG's steps (register, ask for information, forward to the KPK, record the KPK's
-decision, close after the handover) are listed so the next one follows this table."""
+"""Who may move a gratification report from which state to which: the reporter sends a draft and
+answers the UPG's questions; the UPG registers, asks for more, forwards to the KPK (or settles at
+the UPG where the setting allows: registered to closed), records the KPK's decision and closes
+the report after the handover (upg.py)."""
 from __future__ import annotations
 
 from portal.gratification.models import Status
@@ -13,6 +14,7 @@ TRANSITIONS: dict[tuple[Status, Status], str] = {
     (Status.MORE_INFORMATION, Status.REGISTERED): "reporter",
     (Status.REGISTERED, Status.FORWARDED): "upg",
     (Status.FORWARDED, Status.DECIDED): "upg",
+    (Status.REGISTERED, Status.CLOSED): "upg",  # settled at the UPG (upg.settle checks the setting)
     (Status.DECIDED, Status.CLOSED): "upg",
 }
 
