@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal.core import contributions, jobs
+    from portal.core.roles import Role
     from portal.gratification import (
         attachments,
         check_views,
@@ -33,7 +34,9 @@ def init_app(app) -> None:
     found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} gratification report keys "
                                       "under the newest master key.")
     found.seeders.append(lambda: f"gratification rules: {rules.load_rules()} new")
-    contributions.add_nav(app, "gratification.index", _l("Gratification"), position=55)
+    # Administrators report no gifts (no employee record); they reach the rules from the setup checklist.
+    contributions.add_nav(app, "gratification.index", _l("Gratification"), roles=(Role.ASN, Role.UPG),
+                          position=55)
     contributions.add_todo(app, todo.todos)
     contributions.add_todo(app, todo.upg_todos)
     contributions.add_document_kind(app, upg.RECEIPT, _l("Receipt of a gratification report (tanda terima)"),

@@ -51,7 +51,7 @@ def opd_table(page: str) -> dict[str, dict]:
         return {}
     section = page.split('id="opd-h"', 1)[1].split("</table>", 1)[0]
     out = {}
-    for row in re.findall(r"<tr>\s*<td>\d+</td>(.*?)</tr>", section, re.S):
+    for row in re.findall(r"<tr>\s*<td[^>]*>\d+</td>(.*?)</tr>", section, re.S):
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         out[cells[0]] = {"headcount": int(cells[1]), "coverage": cells[2], "statements": cells[3],
                          "attended": int(cells[4]), "certificates": int(cells[5])}

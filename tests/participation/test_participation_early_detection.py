@@ -25,7 +25,7 @@ def signals(client) -> dict[tuple[str, str], str]:
     response = client.get(f"{BASE}/deteksi-dini")
     assert response.status_code == 200, response.data[:300]
     page = response.get_data(as_text=True)
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", page)
+    rows = re.findall(r"<tr><t[hd][^>]*>([^<]*)</t[hd]><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>", page)
     return {(html.unescape(o), html.unescape(k)): html.unescape(w) for o, k, w in rows}
 
 
