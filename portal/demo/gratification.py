@@ -13,6 +13,9 @@ from portal.gratification import services
 from portal.gratification.models import Custody, GiftReport, GiverRelation, ObjectKind, ReportType
 
 Obj = services.ObjectFields
+# The KPK's form asks for the reporter's address and telephone; the demo's are made up.
+ADDRESS = "Jl. Jenderal Sudirman No. 1, Kelurahan Jati, Kecamatan Padang Timur, Kota Padang"
+PHONE = "0812 0000 0000"
 REPORTS = [
     # (login, type, days ago, giver, institution, relation, occasion, place, chronology, objects, send)
     ("asn.dinkes", ReportType.RECEIPT, 6, "Budi Santoso", "CV Sehat Sentosa", GiverRelation.SUPPLIER, "Idulfitri",
@@ -42,7 +45,8 @@ def load(echo) -> None:
         user = users.get(login)
         if user is None or user.employee is None:
             continue
-        fields = services.ReportFields(report_type=kind, giver_name=giver, giver_institution=institution,
+        fields = services.ReportFields(report_type=kind, reporter_address=ADDRESS, reporter_phone=PHONE,
+                                       giver_name=giver, giver_institution=institution,
                                        giver_relation=relation, occasion=occasion,
                                        received_on=today() - timedelta(days=ago), place=place, chronology=story,
                                        refused=kind == ReportType.REFUSAL, objects=list(objects))

@@ -70,6 +70,11 @@ class ReportForm(PortalForm):
     nik = StringField(_l("NIK (national identity number)"), validators=[Optional(), max_len(20)],
                       description=_l("The KPK's form asks for it. It is stored encrypted; only the UPG reads it."),
                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    reporter_address = TextAreaField(_l("Your full address"), validators=[max_len(1000)],
+                                     description=_l("The KPK's form asks for it."),
+                                     render_kw={"autocomplete": "street-address", "rows": 2})
+    reporter_phone = StringField(_l("Your telephone number"), validators=[max_len(30)],
+                                 render_kw={"inputmode": "tel", "autocomplete": "tel"})
     giver_name = StringField(_l("Giver's name"), validators=[max_len(200)])
     giver_institution = StringField(_l("Giver's institution or company"), validators=[max_len(200)])
     giver_address = TextAreaField(_l("Giver's address"), validators=[max_len(1000)])
@@ -129,8 +134,16 @@ class SettleForm(PortalForm):
     settle = SubmitField(_l("Settle at the UPG"))
 
 
+def _decisions() -> list[SelectChoice]:
+    """What the KPK decides on one object (MIXED only describes a report)."""
+    return [c for c in _choices(Decision) if c.value != Decision.MIXED.value]
+
+
 class DecisionForm(PortalForm):
-    decision = SelectField(_l("The KPK's decision"), validators=[Optional()], choices=_choices(Decision))
+    decision = SelectField(_l("The KPK's decision"), validators=[Optional()], choices=_decisions)
+    # One per object when there are several (the KPK decides per object); labelled by the view.
+    object_decisions = FieldList(SelectField(_l("The KPK's decision"), validators=[Optional()], choices=_decisions),
+                                 min_entries=0, max_entries=10)
     decision_no = StringField(_l("Number of the decision"), validators=[max_len(100)])
     decision_on = DateField(_l("Date of the decision"), validators=[Optional()])
     record_decision = SubmitField(_l("Record the decision"))

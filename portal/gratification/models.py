@@ -60,6 +60,9 @@ class Decision(LabelledEnum):
     STATE = "state", _l("State property")
     RECIPIENT = "recipient", _l("The recipient's property")
     STATE_REDEEMABLE = "state_redeemable", _l("State property that may be redeemed by paying its value")
+    # The KPK decides per object (gratification.md §5); a report whose objects were decided
+    # differently carries this, and each object its own decision.
+    MIXED = "mixed", _l("Partly state property, partly the recipient's")
 
 
 class GiftReport(db.Model):
@@ -79,6 +82,9 @@ class GiftReport(db.Model):
     # Under the report's own key (portal/core/sealing.py): what the reporter writes.
     wrapped_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     nik_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # The KPK's form asks for the recipient's full address and telephone (gratification.md §5).
+    reporter_address_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    reporter_phone_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     giver_name_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     giver_institution_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     giver_address_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
@@ -124,6 +130,8 @@ class GiftReport(db.Model):
                                                        cascade="all, delete-orphan")
 
     nik = SealedText()
+    reporter_address = SealedText()
+    reporter_phone = SealedText()
     giver_name = SealedText()
     giver_institution = SealedText()
     giver_address = SealedText()
@@ -163,6 +171,7 @@ class GiftObject(db.Model):
     kind: Mapped[ObjectKind]
     value: Mapped[int | None] = mapped_column(sa.BigInteger)  # estimated, in whole rupiah
     custody: Mapped[Custody] = mapped_column(default=Custody.REPORTER)
+    decision: Mapped[Decision | None]  # the KPK's decision on this object (upg.decide)
     description_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
     report: Mapped[GiftReport] = relationship(back_populates="objects")

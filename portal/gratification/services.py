@@ -39,6 +39,8 @@ DEFAULTS = {"gratification.upg_days": STATUTORY_DAYS, "gratification.reminder_da
 MAX_OBJECTS = 10
 MAX_VALUE = 10**13  # rupiah; anything above is a typing error
 NIK = re.compile(r"^\d{16}$")
+# How people write Indonesian numbers: 0812-3456-7890, +62 751 123456, (0751) 31234.
+PHONE = re.compile(r"^\+?[\d\s().-]{8,25}$")
 
 
 class GratificationError(PortalError):
@@ -61,6 +63,8 @@ class ObjectFields:
 class ReportFields:
     report_type: ReportType = ReportType.RECEIPT
     nik: str = ""
+    reporter_address: str = ""
+    reporter_phone: str = ""
     giver_name: str = ""
     giver_institution: str = ""
     giver_address: str = ""
@@ -128,6 +132,9 @@ def overdue(report: GiftReport, on: date | None = None) -> bool:
 def _check_fields(fields: ReportFields, on: date) -> list[ObjectFields]:
     if fields.nik and not NIK.match(fields.nik):
         raise GratificationError(_l("The NIK has 16 digits."), "nik")
+    phone = fields.reporter_phone.strip()
+    if phone and not (PHONE.match(phone) and 8 <= sum(c.isdigit() for c in phone) <= 15):
+        raise GratificationError(_l("Enter a telephone number, e.g. 0812 3456 7890."), "reporter_phone")
     if fields.received_on is not None and fields.received_on > on:
         raise GratificationError(_l("The date cannot be in the future."), "received_on")
     objects = [o for o in fields.objects if not o.empty]
@@ -137,6 +144,15 @@ def _check_fields(fields: ReportFields, on: date) -> list[ObjectFields]:
         if o.value is not None and not 0 <= o.value <= MAX_VALUE:
             raise GratificationError(_l("Enter the estimated value in whole rupiah."), "objects")
     return objects
+
+
+def last_contact(reporter: Employee) -> tuple[str, str]:
+    """The address and telephone of the reporter's latest report, to start a new one with: they
+    are the reporter's own, and rarely change between two gifts."""
+    latest = db.session.scalar(sa.select(GiftReport).where(
+        GiftReport.reporter_id == reporter.id, GiftReport.reporter_phone_sealed.is_not(None))
+        .order_by(GiftReport.id.desc()).limit(1))
+    return (latest.reporter_address, latest.reporter_phone) if latest else ("", "")
 
 
 def save_draft(report: GiftReport | None, *, reporter: Employee, fields: ReportFields, actor) -> GiftReport:
@@ -154,7 +170,8 @@ def save_draft(report: GiftReport | None, *, reporter: Employee, fields: ReportF
     report.giver_relation = fields.giver_relation
     report.received_on = fields.received_on
     report.refused = fields.refused or fields.report_type == ReportType.REFUSAL
-    for name in ("nik", "giver_name", "giver_institution", "giver_address", "occasion", "place", "chronology"):
+    for name in ("nik", "reporter_address", "reporter_phone", "giver_name", "giver_institution", "giver_address",
+                 "occasion", "place", "chronology"):
         setattr(report, name, getattr(fields, name).strip())
     report.giver_relation_other = (fields.giver_relation_other.strip()
                                    if fields.giver_relation == GiverRelation.OTHER else "")
@@ -185,6 +202,13 @@ def save(report: GiftReport | None, *, reporter: Employee, fields: ReportFields,
 
 
 def _check_complete(r: GiftReport) -> None:
+    # The KPK's form asks for them (gratification.md §5): the UPG cannot forward a report without.
+    if len(r.reporter_address.strip()) < 10:
+        raise GratificationError(_l("Enter your full address (street, kelurahan, kecamatan, city)."),
+                                 "reporter_address")
+    if not r.reporter_phone.strip():
+        raise GratificationError(_l("Enter a telephone number where the UPG or the KPK can reach you."),
+                                 "reporter_phone")
     if not r.giver_name.strip():
         raise GratificationError(_l("Name the giver (or write that they are unknown)."), "giver_name")
     if r.giver_relation is None:

@@ -11,6 +11,7 @@ a setting on the setup checklist until the Perwako's article is checked; the sta
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask import url_for
@@ -32,7 +33,9 @@ RECEIPT = "gratification.receipt"  # the tanda terima, numbered per year (declar
 HANDOVER_DAYS = 7  # working days after the KPK's decision to hand over state property (gratification.md §4)
 DEFAULTS = {"gratification.forward_days": 10, "gratification.upg_may_settle": False}
 MAX_TEXT = 5000
-STATE_DECISIONS = {Decision.STATE, Decision.STATE_REDEEMABLE}
+# Decisions that leave something to hand over; a mixed one always holds some state property,
+# since its objects' decisions differ and only one decision (RECIPIENT) is not state property.
+STATE_DECISIONS = {Decision.STATE, Decision.STATE_REDEEMABLE, Decision.MIXED}
 
 # What a history line says when the status alone does not.
 STEPS = {
@@ -232,9 +235,17 @@ def settle(r: GiftReport, note: str, *, actor) -> None:
     audit.record("gratification.settled", r, actor=actor, data={"note_length": len(text)})
 
 
-def decide(r: GiftReport, *, decision: Decision | None, decision_no: str, decision_on: date | None, actor) -> None:
-    """The KPK's decision (SK) on the report; state property gets its handover deadline."""
-    if decision is None:
+def decide(r: GiftReport, *, decision: Decision | None = None,
+           object_decisions: Sequence[Decision | None] | None = None, decision_no: str,
+           decision_on: date | None, actor) -> None:
+    """The KPK's decision (SK) on the report. The KPK decides per object: `object_decisions`
+    gives one decision for each object in their order, or `decision` one for them all. The
+    report carries the common decision, or MIXED; state property gets its handover deadline."""
+    given = list(object_decisions) if object_decisions is not None else [decision] * len(r.objects)
+    chosen = [d for d in given if d is not None and d != Decision.MIXED]
+    if not chosen or len(chosen) != len(r.objects) or len(given) != len(r.objects):
+        if len(r.objects) > 1:
+            raise GratificationError(_l("Choose the KPK's decision on each object."), None)
         raise GratificationError(_l("Choose the KPK's decision."), "decision")
     number = (decision_no or "").strip()
     if not number:
@@ -243,11 +254,15 @@ def decide(r: GiftReport, *, decision: Decision | None, decision_no: str, decisi
         raise GratificationError(_l("At most %(n)d characters.", n=100), "decision_no")
     decision_on = _date(decision_on, "decision_on", not_before=r.kpk_sent_on)
     _move(r, Status.DECIDED, actor)
-    r.decision, r.decision_no, r.decision_on = decision, number, decision_on
-    r.handover_due_on = add_workdays(decision_on, HANDOVER_DAYS) if decision in STATE_DECISIONS else None
+    for item, value in zip(r.objects, chosen, strict=True):
+        item.decision = value
+    overall = chosen[0] if len(set(chosen)) == 1 else Decision.MIXED
+    r.decision, r.decision_no, r.decision_on = overall, number, decision_on
+    r.handover_due_on = add_workdays(decision_on, HANDOVER_DAYS) if overall in STATE_DECISIONS else None
     db.session.flush()
     audit.record("gratification.decided", r, actor=actor,
-                 data={"decision": decision.value, "decision_no": number, "decision_on": decision_on.isoformat(),
+                 data={"decision": overall.value, "objects": [d.value for d in chosen],
+                       "decision_no": number, "decision_on": decision_on.isoformat(),
                        "handover_due_on": r.handover_due_on.isoformat() if r.handover_due_on else None})
     if r.reporter.user is not None:
         notices.send(r.reporter.user.id, DECIDED, link=url_for("gratification.detail", report_id=r.id),
@@ -342,7 +357,7 @@ def kpk_sections(r: GiftReport) -> list[dict]:
             (gettext("Identity of the recipient"), [
                 (gettext("NIK (national identity number)"), r.nik or "–"),
                 (gettext("Name"), r.reporter.name), (gettext("NIP"), r.reporter.nip),
-                (gettext("Address"), "–"), (gettext("Telephone"), "–"),
+                (gettext("Address"), r.reporter_address or "–"), (gettext("Telephone"), r.reporter_phone or "–"),
                 (gettext("E-mail"), r.reporter.email or "–")]),
             (gettext("Giver"), [
                 (gettext("Name"), r.giver_name or "–"), (gettext("Institution or company"), r.giver_institution or "–"),

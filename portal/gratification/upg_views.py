@@ -78,13 +78,25 @@ def _case(report_id: int) -> GiftReport:
 def _page(report: GiftReport, status: int = 200, **forms):
     """The case page; a form that failed comes back as it was typed."""
     defaults = {"ask_form": AskForm(formdata=None), "forward_form": ForwardForm(formdata=None),
-                "settle_form": SettleForm(formdata=None), "decision_form": DecisionForm(formdata=None),
+                "settle_form": SettleForm(formdata=None), "decision_form": _decision_form(report, posted=False),
                 "handover_form": HandoverForm(formdata=None), "action_form": ActionForm(formdata=None)}
     defaults.update(forms)
     return render_template("gratification/upg_case.html", r=report, statutory_left=upg.statutory_left(report),
                            forward_left=upg.forward_left(report), may_settle=upg.may_settle(),
                            needs_handover=upg.needs_handover(report), steps=upg.STEPS,
                            handover_overdue=upg.handover_overdue(report), **defaults), status
+
+
+def _decision_form(report: GiftReport, *, posted: bool) -> DecisionForm:
+    """One choice per object when the report has several: the KPK decides per object."""
+    form = DecisionForm() if posted else DecisionForm(formdata=None)
+    if len(report.objects) > 1:
+        while len(form.object_decisions) < len(report.objects):
+            form.object_decisions.append_entry()
+        for entry, item in zip(form.object_decisions, report.objects, strict=False):
+            entry.label.text = _("The KPK's decision on object %(n)d: %(what)s", n=item.position + 1,
+                                 what=item.description)
+    return form
 
 
 def _refused(report: GiftReport, form, exc, name: str):
@@ -173,16 +185,27 @@ def settle(report_id: int):
     return _done(report, _("The report has been settled at the UPG and closed."))
 
 
+def _decision(value: str | None) -> Decision | None:
+    return Decision(value) if value else None
+
+
 @bp.route("/<int(max=2147483647):report_id>/keputusan", methods=["POST"])
 def decide(report_id: int):
     report = _case(report_id)
-    form = DecisionForm()
+    form = _decision_form(report, posted=True)
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             return _expired(report)
         return _page(report, 400, decision_form=form)
+    several = len(report.objects) > 1
+    for entry in form.object_decisions if several else ():
+        if not entry.data:
+            entry.errors = [_("Choose the KPK's decision on this object.")]
+    if several and any(entry.errors for entry in form.object_decisions):
+        return _page(report, 400, decision_form=form)
     try:
-        upg.decide(report, decision=Decision(form.decision.data) if form.decision.data else None,
+        upg.decide(report, decision=None if several else _decision(form.decision.data),
+                   object_decisions=[_decision(e.data) for e in form.object_decisions] if several else None,
                    decision_no=form.decision_no.data or "", decision_on=form.decision_on.data, actor=current_user)
     except services.GratificationError as exc:
         return _refused(report, form, exc, "decision_form")

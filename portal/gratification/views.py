@@ -60,6 +60,7 @@ def _fields(form: ReportForm) -> services.ReportFields:
             for row in (entry.form for entry in form.objects)]
     return services.ReportFields(
         report_type=ReportType(form.report_type.data), nik=(form.nik.data or "").replace(" ", ""),
+        reporter_address=form.reporter_address.data or "", reporter_phone=form.reporter_phone.data or "",
         giver_name=form.giver_name.data or "", giver_institution=form.giver_institution.data or "",
         giver_address=form.giver_address.data or "", giver_relation=_enum(GiverRelation, form.giver_relation.data),
         giver_relation_other=form.giver_relation_other.data or "", occasion=form.occasion.data or "",
@@ -70,8 +71,8 @@ def _fields(form: ReportForm) -> services.ReportFields:
 def _fill(form: ReportForm, report: GiftReport) -> None:
     """The form as the draft was saved (GET only: a POST keeps what was typed)."""
     form.report_type.data = report.report_type.value
-    for name in ("nik", "giver_name", "giver_institution", "giver_address", "giver_relation_other", "occasion",
-                 "place", "chronology"):
+    for name in ("nik", "reporter_address", "reporter_phone", "giver_name", "giver_institution", "giver_address",
+                 "giver_relation_other", "occasion", "place", "chronology"):
         getattr(form, name).data = getattr(report, name)
     form.giver_relation.data = report.giver_relation.value if report.giver_relation else ""
     form.received_on.data = report.received_on
@@ -91,6 +92,8 @@ def _edit(report: GiftReport | None):
     form = ReportForm()
     if report is not None and request.method == "GET":
         _fill(form, report)
+    elif report is None and request.method == "GET":
+        form.reporter_address.data, form.reporter_phone.data = services.last_contact(_me())
     form.nonce.bind(f"{current_user.id}:{report.id if report else 'new'}")
     problem = ""  # a service's refusal that belongs to no single field (the objects as a whole)
     if form.validate_on_submit():

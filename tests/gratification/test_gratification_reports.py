@@ -18,7 +18,8 @@ BASE = "/gratifikasi"
 
 
 def form(received_on, **over) -> dict:
-    data = {"report_type": "receipt", "giver_name": "Budi Santoso", "giver_institution": "CV Maju Bersama",
+    data = {"report_type": "receipt", "reporter_address": "Jl. Khatib Sulaiman 12, Lolong Belanti, Padang Utara",
+            "reporter_phone": "0812 6600 1234", "giver_name": "Budi Santoso", "giver_institution": "CV Maju Bersama",
             "giver_address": "Jl. Sudirman 1, Padang", "giver_relation": "supplier", "occasion": "Idul Fitri",
             "received_on": received_on.isoformat(), "place": "Kantor Dinas Kesehatan",
             "chronology": "Rekanan datang ke kantor dan menyerahkan bingkisan serta amplop berisi uang.",
@@ -234,3 +235,37 @@ def test_the_setup_check_shows_the_setting_and_stays_unverified(app, world, logi
     page = page_text(admin.get("/admin/persiapan"))
     assert "Report to the UPG within 10 working days after receipt." in page
     assert admin.post(f"{BASE}/upg/pengaturan", data={"upg_days": "31", "reminder_days": "3"}).status_code == 400
+
+
+def test_the_kpk_form_needs_the_reporters_address_and_telephone(app, world, login_as, today):
+    client = english(login_as(world.asn))
+    received = today - timedelta(days=1)
+    # A draft may leave them out; sending may not, and keeps what was typed.
+    assert post(client, f"{BASE}/lapor", form(received, reporter_address="", reporter_phone="")).status_code == 302
+    response = post(client, f"{BASE}/lapor", form(received, save=None, send="x", reporter_address="Padang",
+                                                   reporter_phone=""))
+    assert response.status_code == 400
+    assert "full address" in field_error(page_text(response), "reporter_address")
+    assert "Budi Santoso" in response.get_data(as_text=True)
+    response = post(client, f"{BASE}/lapor", form(received, save=None, send="x",
+                                                   reporter_address="Jl. Khatib Sulaiman 12, Padang", reporter_phone=""))
+    assert response.status_code == 400 and "telephone" in field_error(page_text(response), "reporter_phone")
+    response = post(client, f"{BASE}/lapor", form(received, reporter_phone="telepon saya"))
+    assert response.status_code == 400
+    assert field_error(page_text(response), "reporter_phone") == "Enter a telephone number, e.g. 0812 3456 7890."
+    assert 'value="telepon saya"' in response.get_data(as_text=True)
+    # Sent with them: sealed like the NIK, shown to the reporter, and the next report starts with them.
+    response = post(client, f"{BASE}/lapor", form(received, save=None, send="x"))
+    assert response.status_code == 302
+    report_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    from portal.gratification.models import GiftReport
+
+    with app.app_context():
+        sent = db.session.get(GiftReport, report_id)
+        assert sent.status.value == "sent" and sent.reporter_phone == "0812 6600 1234"
+        assert b"0812" not in sent.reporter_phone_sealed and b"Khatib" not in sent.reporter_address_sealed
+    assert "0812 6600 1234" in page_text(client.get(f"{BASE}/{report_id}"))
+    blank = client.get(f"{BASE}/lapor").get_data(as_text=True)
+    assert 'value="0812 6600 1234"' in blank and "Jl. Khatib Sulaiman 12, Lolong Belanti, Padang Utara" in blank
+    # Someone else's new report starts empty.
+    assert "0812 6600 1234" not in login_as(world.asn_disdik).get(f"{BASE}/lapor").get_data(as_text=True)

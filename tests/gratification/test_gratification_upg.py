@@ -5,6 +5,7 @@ handover and closing; wrong-status steps refused, bad input kept, other people 4
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -43,7 +44,8 @@ def sent(app, world, today):
     with app.app_context():
         user = db.session.get(User, world.asn["user_id"])
         fields = services.ReportFields(
-            nik="1371011234560001", giver_name="Budi Santoso", giver_institution="CV Maju Bersama",
+            nik="1371011234560001", reporter_address="Jl. Khatib Sulaiman 12, Padang", reporter_phone="0812 6600 1234",
+            giver_name="Budi Santoso", giver_institution="CV Maju Bersama",
             giver_address="Jl. Sudirman 1, Padang", giver_relation=GiverRelation.SUPPLIER, occasion="Idul Fitri",
             received_on=today - timedelta(days=2), place="Kantor Dinas Kesehatan",
             chronology="Rekanan datang ke kantor dan menyerahkan bingkisan serta amplop berisi uang.",
@@ -92,6 +94,11 @@ def post(client, report_id: int, path: str, data: dict | None = None, *, reporte
     page = f"/gratifikasi/{report_id}" if reporter else f"{UPG}/{report_id}"
     token = csrf(client, page)
     return client.post(f"{page}/{path}", data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def each(decision: str) -> dict:
+    """The same KPK decision on both objects of the `sent` report (the KPK decides per object)."""
+    return {"object_decisions-0": decision, "object_decisions-1": decision}
 
 
 def register(app, client, report_id: int):
@@ -221,6 +228,7 @@ def test_forward_with_the_kpk_form_then_the_decision_handover_and_close(app, wor
              "5. JENIS GRATIFIKASI", "6. NILAI", "7. KRONOLOGI PENERIMAAN", "8. BUKTI, DOKUMEN ATAU DATA PENDUKUNG"]
     positions = [body.index(h) for h in order]
     assert positions == sorted(positions)
+    assert "Jl. Khatib Sulaiman 12, Padang" in body and "0812 6600 1234" in body
     assert "1371011234560001" in body and "Budi Santoso" in body and "Rp1.850.000" in body and "foto.png" in body
     kpk_pdf = upg.get(f"{UPG}/{sent}/formulir-kpk.pdf")
     assert kpk_pdf.status_code == 200 and "1. Identitas penerima" in pdf_text(kpk_pdf.data)
@@ -237,11 +245,11 @@ def test_forward_with_the_kpk_form_then_the_decision_handover_and_close(app, wor
                                         "kpk_sent_on": today.isoformat()}).status_code == 302
     assert state(app, sent)["status"] == "forwarded" and state(app, sent)["kpk_reference"] == "GOL-2026-0001"
 
-    response = post(upg, sent, "keputusan", {"decision": "bogus", "decision_no": "", "decision_on": ""})
+    response = post(upg, sent, "keputusan", {**each("bogus"), "decision_no": "", "decision_on": ""})
     assert response.status_code == 400
-    response = post(upg, sent, "keputusan", {"decision": "state", "decision_no": "", "decision_on": today.isoformat()})
+    response = post(upg, sent, "keputusan", {**each("state"), "decision_no": "", "decision_on": today.isoformat()})
     assert response.status_code == 400 and "number" in field_error(page_text(response), "decision_no")
-    assert post(upg, sent, "keputusan", {"decision": "state", "decision_no": "SK-123/KPK/2026",
+    assert post(upg, sent, "keputusan", {**each("state"), "decision_no": "SK-123/KPK/2026",
                                          "decision_on": today.isoformat()}).status_code == 302
     decided = state(app, sent)
     assert decided["status"] == "decided" and decided["handover_due_on"] > today
@@ -272,7 +280,7 @@ def test_recipients_property_closes_without_a_handover(app, world, login_as, upg
     upg = english(login_as(upg_user))
     register(app, upg, sent)
     post(upg, sent, "teruskan", {"kpk_reference": "GOL-7", "kpk_sent_on": today.isoformat()})
-    post(upg, sent, "keputusan", {"decision": "recipient", "decision_no": "SK-9", "decision_on": today.isoformat()})
+    post(upg, sent, "keputusan", {**each("recipient"), "decision_no": "SK-9", "decision_on": today.isoformat()})
     assert state(app, sent)["handover_due_on"] is None
     reporter = english(login_as(world.asn))
     assert "your property" in page_text(reporter.get(f"/gratifikasi/{sent}"))
@@ -300,7 +308,7 @@ def test_the_upgs_todo_counts(app, world, login_as, upg_user, sent, today):
     register(app, upg, sent)
     assert "1 registered gratification report waits to be forwarded to the KPK." in page_text(upg.get("/"))
     post(upg, sent, "teruskan", {"kpk_reference": "GOL-7", "kpk_sent_on": today.isoformat()})
-    post(upg, sent, "keputusan", {"decision": "state_redeemable", "decision_no": "SK-1",
+    post(upg, sent, "keputusan", {**each("state_redeemable"), "decision_no": "SK-1",
                                   "decision_on": (today - timedelta(days=20)).isoformat()})
     assert state(app, sent)["status"] == "forwarded"  # not before it was sent to the KPK
     from portal.gratification.models import GiftReport
@@ -308,7 +316,7 @@ def test_the_upgs_todo_counts(app, world, login_as, upg_user, sent, today):
     with app.app_context():
         db.session.get(GiftReport, sent).kpk_sent_on = today - timedelta(days=30)
         db.session.commit()
-    post(upg, sent, "keputusan", {"decision": "state_redeemable", "decision_no": "SK-1",
+    post(upg, sent, "keputusan", {**each("state_redeemable"), "decision_no": "SK-1",
                                   "decision_on": (today - timedelta(days=20)).isoformat()})
     assert state(app, sent)["status"] == "decided"
     assert "1 handover of state property is overdue." in page_text(upg.get("/"))
@@ -342,3 +350,35 @@ def test_the_steps_need_the_csrf_token(app, app_factory, world, upg_user, sent):
     token = csrf(client, f"{UPG}/{sent}")
     assert client.post(f"{UPG}/{sent}/registrasi", data={"csrf_token": token}).status_code == 302
     assert state(app, sent)["status"] == "registered"
+
+
+def test_the_kpk_decides_per_object(app, world, login_as, upg_user, sent, today):
+    upg = english(login_as(upg_user))
+    register(app, upg, sent)
+    post(upg, sent, "teruskan", {"kpk_reference": "GOL-8", "kpk_sent_on": today.isoformat()})
+    page = page_text(upg.get(f"{UPG}/{sent}"))
+    assert "The KPK's decision on object 1: Amplop berisi uang tunai" in page
+    assert "The KPK's decision on object 2: Parsel makanan" in page
+    # One object left without a decision: refused on that object, the other choice kept.
+    response = post(upg, sent, "keputusan", {"object_decisions-0": "state", "object_decisions-1": "",
+                                             "decision_no": "SK-77", "decision_on": today.isoformat()})
+    assert response.status_code == 400
+    assert field_error(page_text(response), "object_decisions-1") == "Choose the KPK's decision on this object."
+    kept = re.search(r'<select[^>]*id="object_decisions-0".*?</select>', response.get_data(as_text=True), re.S)
+    assert kept and re.search(r'<option selected value="state">', kept.group(0))
+    assert state(app, sent)["status"] == "forwarded"
+    # The money is state property, the parcel the recipient's: a mixed decision with a handover.
+    assert post(upg, sent, "keputusan", {"object_decisions-0": "state", "object_decisions-1": "recipient",
+                                         "decision_no": "SK-77", "decision_on": today.isoformat()}).status_code == 302
+    from portal.gratification.models import GiftReport
+
+    with app.app_context():
+        r = db.session.get(GiftReport, sent)
+        assert r.decision.value == "mixed" and [o.decision.value for o in r.objects] == ["state", "recipient"]
+        assert r.handover_due_on is not None and r.handover_due_on > today
+    reporter = english(login_as(world.asn))
+    page = page_text(reporter.get(f"/gratifikasi/{sent}"))
+    assert "decided on each object" in page and "Hand over the objects that are state property" in page
+    assert "State property" in page and "The recipient's property" in page
+    # Closing still waits for the handover of the state property.
+    assert post(upg, sent, "tutup").status_code == 400
