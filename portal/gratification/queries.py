@@ -18,7 +18,9 @@ def my_drafts(employee_id: int) -> list[GiftReport]:
                                    .order_by(GiftReport.due_on.nulls_last(), GiftReport.id)))
 
 
-def sent() -> list[GiftReport]:
-    """Every report sent to the UPG, the nearest statutory deadline first."""
-    return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.status != Status.DRAFT)
+def sent(opd_id: int | None = None) -> list[GiftReport]:
+    """Every report sent to the UPG (or one OPD's, for its own officer), the nearest statutory
+    deadline first."""
+    scoped = (GiftReport.opd_id == opd_id,) if opd_id is not None else ()
+    return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.status != Status.DRAFT, *scoped)
                                    .order_by(GiftReport.statutory_due_on, GiftReport.id)))

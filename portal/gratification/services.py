@@ -98,12 +98,31 @@ def is_reporter(user, report: GiftReport) -> bool:
     return employee_id is not None and employee_id == report.reporter_id
 
 
+def upg_opd(user) -> int | None:
+    """Whose reports a UPG officer handles: every OPD's (None) for the city's UPG, whose officers
+    work at the Inspectorate, or only their own OPD's for an officer an OPD appointed for itself.
+    Who holds the role is the administrator's choice; where the officer works says the rest."""
+    from portal.org.models import OpdKind
+
+    employee = getattr(user, "employee", None)
+    if employee is None or employee.opd is None or employee.opd.kind == OpdKind.INSPECTORATE:
+        return None
+    return employee.opd_id
+
+
+def handles(user, report: GiftReport) -> bool:
+    """The UPG officer who handles this sent report."""
+    if report.status == Status.DRAFT or not has_role(user, Role.UPG):
+        return False
+    scope = upg_opd(user)
+    return scope is None or scope == (report.opd_id or report.reporter.opd_id)
+
+
 def can_view(user, report: GiftReport) -> bool:
-    """The reporter, and the UPG once the report is sent. Nobody else: not the superior, not the
-    OPD's secretary, not the administrators (Peraturan KPK 2/2019 gives the report to the UPG)."""
-    if is_reporter(user, report):
-        return True
-    return report.status != Status.DRAFT and has_role(user, Role.UPG)
+    """The reporter, and the UPG that handles it once it is sent. Nobody else: not the superior,
+    not the OPD's secretary, not the administrators (Peraturan KPK 2/2019 gives the report to the
+    UPG)."""
+    return is_reporter(user, report) or handles(user, report)
 
 
 # --- deadlines ------------------------------------------------------------------------------

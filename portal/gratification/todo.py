@@ -38,7 +38,9 @@ def upg_todos(user) -> list[Todo]:
 
     if not has_role(user, Role.UPG):
         return []
-    n = upg.counts()
+    from portal.gratification.services import upg_opd
+
+    n = upg.counts(opd_id=upg_opd(user))
     url = url_for("gratification_upg.index")
     items = []
     if n["register"]:

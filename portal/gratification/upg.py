@@ -21,13 +21,11 @@ from flask_babel import lazy_gettext as _l
 from portal.core import audit, notices, pdf, settings, signing
 from portal.core.formatting import day
 from portal.core.notices import N_
-from portal.core.roles import Role
 from portal.core.workdays import add_workdays, today, workdays_between
 from portal.extensions import db
 from portal.gratification import workflow
 from portal.gratification.models import Decision, GiftHistory, GiftMessage, GiftReport, Status
-from portal.gratification.services import GratificationError, is_reporter
-from portal.web.permissions import has_role
+from portal.gratification.services import GratificationError, handles, is_reporter
 
 RECEIPT = "gratification.receipt"  # the tanda terima, numbered per year (declared in __init__.py)
 HANDOVER_DAYS = 7  # working days after the KPK's decision to hand over state property (gratification.md §4)
@@ -115,7 +113,7 @@ def _move(r: GiftReport, target: Status, actor, *, step: str = "") -> None:
     if who is None:
         raise GratificationError(_l("This step is not possible while the report is “%(status)s”.",
                                     status=r.status.label), "status")
-    if who == "upg" and not has_role(actor, Role.UPG):
+    if who == "upg" and not handles(actor, r):
         raise GratificationError(_l("Only the UPG takes this step."), "status")
     if who == "reporter" and not is_reporter(actor, r):
         raise GratificationError(_l("Only the reporter takes this step."), "status")
@@ -278,7 +276,7 @@ def record_handover(r: GiftReport, *, on: date | None, note: str, upload: tuple[
                                     status=r.status.label), "status")
     if r.handover_on is not None:
         raise GratificationError(_l("The handover has already been recorded."), "status")
-    if not (is_reporter(actor, r) or has_role(actor, Role.UPG)):
+    if not (is_reporter(actor, r) or handles(actor, r)):
         raise GratificationError(_l("Only the reporter or the UPG records the handover."), "status")
     on = _date(on, "handover_on", not_before=r.decision_on)
     note = (note or "").strip()
@@ -403,13 +401,18 @@ def kpk_pdf(r: GiftReport) -> bytes:
 
 # --- the UPG's to-do ----------------------------------------------------------------------------
 
-def counts(on: date | None = None) -> dict:
+def counts(on: date | None = None, *, opd_id: int | None = None) -> dict:
+    """What waits for the UPG: the whole city's, or one OPD's for its own officer (services.upg_opd)."""
     import sqlalchemy as sa
 
     on = on or today()
-    waiting = db.session.scalar(sa.select(sa.func.count()).where(GiftReport.status == Status.SENT))
-    forwarding = db.session.scalar(sa.select(sa.func.count()).where(GiftReport.status == Status.REGISTERED))
-    overdue = db.session.scalar(sa.select(sa.func.count()).where(
-        GiftReport.status == Status.DECIDED, GiftReport.handover_on.is_(None),
-        GiftReport.handover_due_on.is_not(None), GiftReport.handover_due_on < on))
+
+    def count(*where) -> int:
+        scoped = (GiftReport.opd_id == opd_id,) if opd_id is not None else ()
+        return db.session.scalar(sa.select(sa.func.count()).where(*where, *scoped)) or 0
+
+    waiting = count(GiftReport.status == Status.SENT)
+    forwarding = count(GiftReport.status == Status.REGISTERED)
+    overdue = count(GiftReport.status == Status.DECIDED, GiftReport.handover_on.is_(None),
+                    GiftReport.handover_due_on.is_not(None), GiftReport.handover_due_on < on)
     return {"register": waiting or 0, "forward": forwarding or 0, "handover_overdue": overdue or 0}

@@ -21,7 +21,8 @@ from portal.gratification.forms import (
     HandoverForm,
     SettleForm,
 )
-from portal.gratification.models import Decision, GiftReport, Status
+from portal.gratification.models import Decision, GiftReport
+from portal.org.models import Opd
 from portal.web.forms import ActionForm
 from portal.web.permissions import guard, has_role, role_required
 
@@ -42,7 +43,9 @@ def _statutory_left(report) -> int | None:
 @bp.route("/")
 @role_required(Role.UPG)
 def index():
-    return render_template("gratification/upg_index.html", reports=queries.sent(), left=_statutory_left)
+    scope = services.upg_opd(current_user)
+    return render_template("gratification/upg_index.html", reports=queries.sent(scope), left=_statutory_left,
+                           scope=db.session.get(Opd, scope) if scope else None)
 
 
 @bp.route("/pengaturan", methods=["GET", "POST"])
@@ -70,8 +73,8 @@ def _case(report_id: int) -> GiftReport:
     if not has_role(current_user, Role.UPG):
         abort(404)
     report = db.get_or_404(GiftReport, report_id)
-    if report.status == Status.DRAFT:
-        abort(404)
+    if not services.handles(current_user, report):
+        abort(404)  # a draft, or another OPD's report for an OPD's own officer
     return report
 
 

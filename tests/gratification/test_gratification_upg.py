@@ -65,7 +65,8 @@ def state(app, report_id: int) -> dict:
 
     with app.app_context():
         r = db.session.get(GiftReport, report_id)
-        return {"status": r.status.value, "receipt_no": r.receipt_no, "forward_due_on": r.forward_due_on,
+        return {"status": r.status.value, "register_no": r.register_no, "receipt_no": r.receipt_no,
+                "forward_due_on": r.forward_due_on,
                 "waiting_since": r.waiting_since, "kpk_reference": r.kpk_reference, "kpk_sent_on": r.kpk_sent_on,
                 "decision": r.decision.value if r.decision else None, "handover_due_on": r.handover_due_on,
                 "handover_on": r.handover_on, "registered_on": r.registered_on,
@@ -382,3 +383,31 @@ def test_the_kpk_decides_per_object(app, world, login_as, upg_user, sent, today)
     assert "State property" in page and "The recipient's property" in page
     # Closing still waits for the handover of the state property.
     assert post(upg, sent, "tutup").status_code == 400
+
+
+def test_an_opds_own_upg_officer_handles_that_opds_reports_only(app, world, login_as, make_employee, upg_user,
+                                                                 sent, today):
+    from portal.core.roles import Role
+
+    dinkes_officer = make_employee(world.dinkes, username="upg.dinkes", roles={Role.ASN, Role.UPG})
+    disdik_officer = make_employee(world.disdik, username="upg.disdik", roles={Role.ASN, Role.UPG})
+    # The Dinkes report is in the Dinkes officer's queue and to-do, and the city UPG's.
+    own = english(login_as(dinkes_officer))
+    queue = page_text(own.get(f"{UPG}/"))
+    assert "You are the UPG officer of Dinas Kesehatan" in queue and state(app, sent)["register_no"] in queue
+    assert "1 gratification report waits to be registered." in page_text(own.get("/"))
+    assert own.get(f"{UPG}/{sent}").status_code == 200
+    assert own.get(f"/gratifikasi/{sent}").status_code == 200
+    city = english(login_as(upg_user))
+    assert state(app, sent)["register_no"] in page_text(city.get(f"{UPG}/"))
+    assert "You are the UPG officer" not in page_text(city.get(f"{UPG}/"))
+    # Another OPD's officer neither sees it nor can act on it: 404, as for anyone else.
+    other = english(login_as(disdik_officer))
+    assert state(app, sent)["register_no"] not in page_text(other.get(f"{UPG}/"))
+    assert "waits to be registered" not in page_text(other.get("/"))
+    for url in (f"{UPG}/{sent}", f"/gratifikasi/{sent}", f"{UPG}/{sent}/formulir-kpk.txt"):
+        assert other.get(url).status_code == 404, url
+    assert post(other, sent, "registrasi").status_code == 404
+    assert state(app, sent)["status"] == "sent"
+    # The OPD's officer takes the steps for its OPD.
+    assert post(own, sent, "registrasi").status_code == 302 and state(app, sent)["status"] == "registered"
