@@ -48,7 +48,8 @@ def counts_by_opd(year: int) -> dict[int, GiftCounts]:
     stmt = (sa.select(GiftReport.opd_id, sa.func.count(), sa.func.count().filter(GiftReport.late.is_(True)),
                       sa.func.count().filter(GiftReport.refused.is_(True)))
             .where(GiftReport.opd_id.is_not(None), *_sent_in(year)).group_by(GiftReport.opd_id))
-    return {opd_id: GiftCounts(sent, late, refused) for opd_id, sent, late, refused in db.session.execute(stmt)}
+    return {opd_id: GiftCounts(sent, late, refused) for opd_id, sent, late, refused in db.session.execute(stmt)
+            if opd_id is not None}
 
 
 @dataclass
@@ -72,6 +73,8 @@ def shared_givers(year: int, min_opds: int) -> list[SharedGiver]:
         .order_by(GiftReport.giver_digest, GiftReport.register_no))
     found: dict[str, SharedGiver] = defaultdict(SharedGiver)
     for digest, opd_id, register_no in rows:
+        if digest is None or opd_id is None:  # excluded by the query; says so to the type checker
+            continue
         found[digest].opd_ids.add(opd_id)
         if register_no:
             found[digest].register_nos.append(register_no)

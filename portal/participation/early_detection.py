@@ -25,7 +25,6 @@ from portal.participation.services import WBS_MINIMUM_SHOWN, config
 from portal.socialisation.models import ATTENDED, Participant, SocialisationSession, invited_opd
 from portal.wbs.models import Report
 
-
 GIFT_KINDS = ("gifts_late", "gift_giver")  # what the UPG, which sees no other signal, is shown
 
 

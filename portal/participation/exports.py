@@ -1,6 +1,8 @@
 """The staff list as CSV or XLSX, and the evidence summary (bukti dukung) as PDF."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -58,7 +60,7 @@ def staff_csv(rows: list[queries.StaffRow], year: int) -> bytes:
     return tables.csv_bytes(_header(year), (_values(row) for row in rows))
 
 
-def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int, gifts: list[queries.OpdRow] = ()) -> bytes:
+def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int, gifts: Sequence[queries.OpdRow] = ()) -> bytes:
     # The NIP stays text: 18 digits are not a number.
     sheets = [tables.Sheet(_("Staff"), _header(year), (_values(row) for row in rows), preamble=[[title]])]
     if gifts:
@@ -66,7 +68,7 @@ def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int, gifts: list[
     return tables.xlsx_bytes(sheets)
 
 
-def gift_sheet(rows: list[queries.OpdRow], year: int) -> tables.Sheet:
+def gift_sheet(rows: Sequence[queries.OpdRow], year: int) -> tables.Sheet:
     """The OPDs' gratification reports, as the dashboard shows them: counts only, one or two as "< 3".
     Per OPD, never per person: who reported a gift is the UPG's to know (so not in the staff sheet,
     nor in the CSV, which is the staff list alone)."""

@@ -77,7 +77,8 @@ def city_table(page: str) -> dict[str, list[str]]:
     section = page.split('id="opd-h"', 1)[1].split("</table>", 1)[0]
     out = {}
     for row in re.findall(r"<tr>\s*<td[^>]*>\d+</td>(.*?)</tr>", section, re.S):
-        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         out[cells[0]] = cells[-3:]
     return out
 
