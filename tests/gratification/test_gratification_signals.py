@@ -170,6 +170,7 @@ def test_figures_per_opd_with_one_or_two_shown_as_fewer_than_three(app, world, c
 
     response = client_of("inspektur").get(f"{BASE}/")
     assert gift_card(response) == "5"
+    assert "< 3" not in response.get_data(as_text=True)  # escaped everywhere: a bare "<" is invalid HTML
     city = main(response)
     table = city_table(city)
     assert table[DINKES] == ["4", "< 3", "< 3"]
