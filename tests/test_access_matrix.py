@@ -16,6 +16,7 @@ PUBLIC = "public"            # anyone, including anonymous visitors
 LOGGED_IN = "logged_in"      # any account
 ADMIN = "admin"              # ADMIN only
 CITY = "city"                # ADMIN and COI_REVIEWER (whole-city views)
+SIGNALS = "signals"          # ADMIN, COI_REVIEWER and the UPG (early detection; the UPG sees its own signals)
 SECRETARY = "secretary"      # SECRETARY (own OPD)
 EMPLOYEE_RECORD = "employee_record"  # object rule: can_view_employee
 WBS_TEAM = "wbs_team"        # WBS_HANDLER only (ADMIN manages the team but never reads a case)
@@ -199,7 +200,7 @@ ENDPOINTS = {
     "participation.evidence": COVERAGE,
     "participation.reminder_preview": SECRETARY,
     "participation.reminder_send": SECRETARY,
-    "participation.early_detection": CITY,
+    "participation.early_detection": SIGNALS,
     "participation.settings_page": ADMIN,
     # The privacy notices are public (the WBS form they serve is); one's own data needs an employee.
     "privacy.index": PUBLIC,
@@ -253,6 +254,7 @@ ALLOWED = {
     LOGIN_STEP: set(ROLES) - {"anonymous"},
     ADMIN: {"admin"},
     CITY: {"admin", "coi_reviewer"},
+    SIGNALS: {"admin", "coi_reviewer", "upg"},
     SECRETARY: {"secretary"},
     # The record of asn.dinkes: their OPD's secretary, the city-wide roles.
     EMPLOYEE_RECORD: {"secretary", "coi_reviewer", "admin"},

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 NONCE = 12
@@ -90,3 +93,18 @@ def encrypt_text(data_key: bytes, text: str, aad: bytes) -> bytes:
 
 def decrypt_text(data_key: bytes, blob: bytes | None, aad: bytes) -> str:
     return "" if blob is None else decrypt(data_key, blob, aad).decode("utf-8")
+
+
+def blind_index_key(purpose: str) -> bytes:
+    """The key of one kind of blind index, derived (HKDF-SHA256) from the newest master key and
+    the index's purpose, so two indexes never share a key and a database copy alone, without the
+    master keys, cannot test guesses against the stored digests."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"portal-blind-index:" + purpose.encode()).derive(master_keys()[0])
+
+
+def blind_index(key: bytes, value: str) -> str:
+    """HMAC-SHA256 of an already normalised value: equal values give equal digests, for equality
+    look-ups on data that is otherwise sealed. It changes with the newest master key: whoever
+    keeps such an index recomputes it on key rotation."""
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()

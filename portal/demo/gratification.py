@@ -53,3 +53,21 @@ def load(echo) -> None:
         services.save(None, reporter=user.employee, fields=fields, send=send, actor=user)
         made += 1
     echo(f"Gratification: {made} demo reports (one late, one refusal, one draft); the UPG logs in as upg.inspektorat")
+    load_shared_giver(echo)
+
+
+def load_shared_giver(echo) -> None:
+    """One more report, from Disdik, of a gift by the giver kadis.dinkes reported above, its name
+    written another way: the early-detection page then shows "gifts from one giver were reported
+    in 2 OPDs" for both OPDs (the giver's digest, portal/gratification/givers.py)."""
+    user = db.session.scalar(sa.select(User).where(User.username == "kadis.disdik"))
+    if user is None or user.employee is None:
+        return
+    fields = services.ReportFields(
+        report_type=ReportType.RECEIPT, giver_name="Bagian pemasaran", giver_institution="pt. minang  farma",
+        giver_relation=GiverRelation.SUPPLIER, occasion="Kunjungan kerja", received_on=today() - timedelta(days=4),
+        place="Kantor Dinas Pendidikan dan Kebudayaan",
+        chronology="Perwakilan perusahaan farmasi memberikan bingkisan setelah presentasi produk di kantor.",
+        objects=[Obj(ObjectKind.GOODS, "Bingkisan berisi tas dan alat tulis", 750000, Custody.REPORTER)])
+    services.save(None, reporter=user.employee, fields=fields, send=True, actor=user)
+    echo("Gratification: one more report from another OPD naming the same giver (an early-detection signal)")

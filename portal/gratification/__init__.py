@@ -14,6 +14,7 @@ def init_app(app) -> None:
         attachments,
         check_views,
         checks,
+        givers,
         privacy_notice,
         reminders,
         rules,
@@ -32,6 +33,8 @@ def init_app(app) -> None:
     found = contributions.of(app)
     found.stored_files[attachments.AREA] = GiftAttachment.storage_key
     found.key_rotators.append(lambda: f"Re-wrapped {services.rotate_keys()} gratification report keys "
+                                      "under the newest master key.")
+    found.key_rotators.append(lambda: f"Recomputed {givers.recompute_all()} gratification giver digests "
                                       "under the newest master key.")
     found.seeders.append(lambda: f"gratification rules: {rules.load_rules()} new")
     # Administrators report no gifts (no employee record); they reach the rules from the setup checklist.

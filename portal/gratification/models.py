@@ -92,6 +92,9 @@ class GiftReport(db.Model):
     occasion_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     place_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     chronology_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # A keyed digest of the normalised giver (givers.py): equal for reports naming the same giver,
+    # so the early-detection signal can count OPDs per giver without opening any report.
+    giver_digest: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The reporter's deadline (the UPG's internal period, at most the statutory 30 working days)
     # and the statutory limit itself, both counted from received_on; set while drafting.

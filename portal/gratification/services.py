@@ -20,7 +20,7 @@ from portal.core.errors import PortalError
 from portal.core.roles import Role
 from portal.core.workdays import add_workdays, today, workdays_between
 from portal.extensions import db
-from portal.gratification import workflow
+from portal.gratification import givers, workflow
 from portal.gratification.models import (
     Custody,
     GiftHistory,
@@ -194,6 +194,7 @@ def save_draft(report: GiftReport | None, *, reporter: Employee, fields: ReportF
         setattr(report, name, getattr(fields, name).strip())
     report.giver_relation_other = (fields.giver_relation_other.strip()
                                    if fields.giver_relation == GiverRelation.OTHER else "")
+    givers.set_digest(report)
     report.due_on, report.statutory_due_on = deadlines(fields.received_on) if fields.received_on else (None, None)
     report.objects.clear()
     db.session.flush()

@@ -1,6 +1,11 @@
 """Early detection ("sistem deteksi dini"): per OPD, signals that point at risk before it
 becomes a case. Each says why it fired and where to look; thresholds are admin settings.
-WBS reports are counts only, and never shown below WBS_MINIMUM_SHOWN."""
+WBS reports are counts only, and never shown below WBS_MINIMUM_SHOWN.
+
+Gratification: late reports are counted like the WBS's (never below gratification's MIN_SHOWN);
+gifts from one giver reported from several OPDs are found by the giver's keyed digest
+(gratification/givers.py) and say how many OPDs, never who gave or which reports, except to the
+UPG, which may open those reports anyway."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,16 +13,19 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from portal.coi.models import Activity, Declaration, Kind
 from portal.coi.models import Status as DeclarationStatus
 from portal.core.clock import year_bounds
 from portal.extensions import db
+from portal.gratification import figures as gift_figures
 from portal.participation import figures, queries
 from portal.participation.services import WBS_MINIMUM_SHOWN, config
 from portal.socialisation.models import ATTENDED, Participant, SocialisationSession, invited_opd
 from portal.wbs.models import Report
+
+GIFT_KINDS = ("gifts_late", "gift_giver")  # what the UPG, which sees no other signal, is shown
 
 
 @dataclass
@@ -68,7 +76,32 @@ def _sessions_skipped(year: int, now) -> dict[int, int]:
     return dict(db.session.execute(stmt).all())
 
 
-def compute(year: int, on: date, now) -> tuple[list[Signal], float]:
+def _gift_signals(rows: list[queries.OpdRow], year: int, cfg: dict, upg: bool) -> dict[int, list[Signal]]:
+    """Per OPD: late gratification reports (from the stored figures), and each giver whose gifts
+    were reported from several OPDs, one signal per OPD involved. Only the UPG (`upg`) is told
+    which reports and gets a link to its list."""
+    out: dict[int, list[Signal]] = {}
+    names = {r.opd_id: r.name for r in rows}
+    link = url_for("gratification_upg.index") if upg else None
+    late_threshold = max(gift_figures.MIN_SHOWN, cfg["signals.gift_reports_late"])
+    for r in rows:
+        if r.gifts.late >= late_threshold:
+            out.setdefault(r.opd_id, []).append(Signal(r.opd_id, r.name, "gifts_late", gettext(
+                "%(n)d gratification reports were sent to the UPG after their deadline this year.",
+                n=r.gifts.late), link or url_for("participation.dashboard", opd=r.opd_id, tahun=year)))
+    for giver in gift_figures.shared_givers(year, cfg["signals.gift_giver_opds"]):
+        why = gettext("Gifts from one giver were reported in %(n)d OPDs this year.", n=len(giver.opd_ids))
+        if upg:
+            why += " " + ngettext("Report: %(numbers)s.", "Reports: %(numbers)s.", len(giver.register_nos),
+                                  numbers=", ".join(giver.register_nos))
+        for opd_id in sorted(giver.opd_ids):
+            if opd_id in names:
+                out.setdefault(opd_id, []).append(Signal(opd_id, names[opd_id], "gift_giver", why, link))
+    return out
+
+
+def compute(year: int, on: date, now, *, upg: bool = False) -> tuple[list[Signal], float]:
+    """Every signal of the year; `upg`: the viewer is the UPG (gift signals name their reports)."""
     cfg = config()
     modules = [m.id for m in queries.counted_modules()]
     rows = [r for r in figures.load(year).rows if r.headcount]
@@ -76,6 +109,7 @@ def compute(year: int, on: date, now) -> tuple[list[Signal], float]:
     city = 100 * total.coverage(modules)
     overdue, procurement = _overdue_decisions(on), _procurement(year)
     wbs, skipped = _wbs_reports(year), _sessions_skipped(year, now)
+    gifts = _gift_signals(rows, year, cfg, upg)
     out: list[Signal] = []
     for r in rows:
         dashboard = url_for("participation.dashboard", opd=r.opd_id)
@@ -105,4 +139,5 @@ def compute(year: int, on: date, now) -> tuple[list[Signal], float]:
             out.append(Signal(r.opd_id, r.name, "sessions", gettext(
                 "Nobody from this OPD attended %(n)d socialisation sessions it was invited to this year.",
                 n=skipped[r.opd_id]), url_for("socialisation.index")))
+        out += gifts.get(r.opd_id, [])
     return out, city

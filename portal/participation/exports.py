@@ -1,6 +1,8 @@
 """The staff list as CSV or XLSX, and the evidence summary (bukti dukung) as PDF."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -58,10 +60,26 @@ def staff_csv(rows: list[queries.StaffRow], year: int) -> bytes:
     return tables.csv_bytes(_header(year), (_values(row) for row in rows))
 
 
-def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int) -> bytes:
+def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int, gifts: Sequence[queries.OpdRow] = ()) -> bytes:
     # The NIP stays text: 18 digits are not a number.
-    return tables.xlsx_bytes([tables.Sheet(_("Staff"), _header(year), (_values(row) for row in rows),
-                                           preamble=[[title]])])
+    sheets = [tables.Sheet(_("Staff"), _header(year), (_values(row) for row in rows), preamble=[[title]])]
+    if gifts:
+        sheets.append(gift_sheet(gifts, year))
+    return tables.xlsx_bytes(sheets)
+
+
+def gift_sheet(rows: Sequence[queries.OpdRow], year: int) -> tables.Sheet:
+    """The OPDs' gratification reports, as the dashboard shows them: counts only, one or two as "< 3".
+    Per OPD, never per person: who reported a gift is the UPG's to know (so not in the staff sheet,
+    nor in the CSV, which is the staff list alone)."""
+    def count(row: queries.OpdRow, name: str):
+        shown = row.gifts.shown(name)
+        return int(shown) if shown.isdigit() else shown
+
+    return tables.Sheet(_("Gift reports"), [_("OPD"), _("Gift reports sent to the UPG"), _("Sent late"), _("Refused")],
+                        ([r.name, count(r, "sent"), count(r, "late"), count(r, "refused")] for r in rows),
+                        preamble=[[_("Gratification reports sent to the UPG in %(year)d, by the reporter's OPD; "
+                                     "one or two are shown as \"< 3\".", year=year)]])
 
 
 # --- learning hours (JP) for kepegawaian -------------------------------------------------------------

@@ -26,6 +26,7 @@ from portal.core.clock import utcnow
 from portal.core.rows import ensure_row
 from portal.core.workdays import today
 from portal.extensions import db
+from portal.gratification.figures import GiftCounts
 from portal.org.models import Opd
 from portal.participation import queries
 from portal.participation.models import ModuleFigures, MonthFigures, OpdFigures, Snapshot
@@ -67,7 +68,8 @@ def _store(year: int, rows: list[queries.OpdRow], months: list[tuple[int, str, i
     opd_values = [{"year": year, "opd_id": r.opd_id, "headcount": r.headcount, "attempts": r.attempts,
                    "passed_attempts": r.passed_attempts, "best_score_sum": r.best_score_sum,
                    "best_score_n": r.best_score_n, "statements": r.statements, "attended": r.attended,
-                   "certificates": r.certificates} for r in rows]
+                   "certificates": r.certificates, "gifts_sent": r.gifts.sent, "gifts_late": r.gifts.late,
+                   "gifts_refused": r.gifts.refused} for r in rows]
     module_values = [{"year": year, "opd_id": r.opd_id, "module_id": m, "complete": c.complete, "started": c.started}
                      for r in rows for m, c in r.modules.items()]
     month_values = [{"opd_id": o, "month": m, "completions": n} for o, m, n in months]
@@ -149,6 +151,7 @@ def _stored_rows(year: int, opd_id: int | None) -> list[queries.OpdRow]:
             row.headcount, row.attempts, row.passed_attempts = f.headcount, f.attempts, f.passed_attempts
             row.best_score_sum, row.best_score_n = f.best_score_sum, f.best_score_n
             row.statements, row.attended, row.certificates = f.statements, f.attended, f.certificates
+            row.gifts = GiftCounts(f.gifts_sent, f.gifts_late, f.gifts_refused)
         rows[opd.id] = row
     for m in db.session.scalars(modules):
         if m.opd_id in rows:

@@ -43,4 +43,8 @@ class ParticipationSettingsForm(PortalForm):
     wbs_reports = IntegerField(_l("Signal: this many WBS reports naming the OPD (never fewer than 3)"),
                                validators=[NumberRange(min=3, max=1000)])
     sessions_skipped = IntegerField(_l("Signal: this many sessions skipped"), validators=[NumberRange(min=1, max=100)])
+    gift_reports_late = IntegerField(_l("Signal: this many gratification reports sent late from the OPD in the year "
+                                        "(never fewer than 3)"), validators=[NumberRange(min=3, max=1000)])
+    gift_giver_opds = IntegerField(_l("Signal: gifts from one giver reported from this many OPDs in the year"),
+                                   validators=[NumberRange(min=2, max=100)])
     submit = SubmitField(_l("Save"))

@@ -57,6 +57,10 @@ class OpdFigures(db.Model):
     statements: Mapped[int] = mapped_column(default=0)
     attended: Mapped[int] = mapped_column(default=0)
     certificates: Mapped[int] = mapped_column(default=0)
+    # Gratification reports sent to the UPG in the year (portal/gratification/figures.py).
+    gifts_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    gifts_late: Mapped[int] = mapped_column(default=0, server_default="0")
+    gifts_refused: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ModuleFigures(db.Model):

@@ -13,7 +13,9 @@ Definitions (shown on the pages):
 - statement filed: the yearly conflict-of-interest statement of the year, in any state but draft;
 - attended: present or late at a session that started in the year;
 - certificates: valid certificates whose holder was in the OPD when issued;
-- learning hours (JP): earned by completions in the year (learning/hours.py).
+- learning hours (JP): earned by completions in the year (learning/hours.py);
+- gift reports: gratification reports sent to the UPG in the year from the OPD, late ones and
+  refusals among them (gratification/figures.py), shown as "< 3" when one or two.
 
 The statement and attendance rules are written once below (statement_filed, session_attended) and
 every count, the staff list and what a reminder says is missing (missing.py) use them.
@@ -31,6 +33,8 @@ from portal.coi.models import Declaration, Kind
 from portal.coi.models import Status as DeclarationStatus
 from portal.core.clock import year_bounds, zone_name
 from portal.extensions import db
+from portal.gratification import figures as gift_figures
+from portal.gratification.figures import GiftCounts
 from portal.learning import hours
 from portal.learning.models import Attempt, Completion, Lesson, LessonRead, Module
 from portal.org import nip as nip_rules
@@ -59,6 +63,7 @@ class OpdRow:
     statements: int = 0
     attended: int = 0
     certificates: int = 0
+    gifts: GiftCounts = field(default_factory=GiftCounts)  # gratification reports sent to the UPG
 
     def module(self, module_id: int) -> ModuleCount:
         return self.modules.get(module_id, ModuleCount())
@@ -108,7 +113,7 @@ def _started_pairs():
 
 
 def live_opd_rows(year: int) -> list[OpdRow]:
-    """Every OPD's figures counted from the tables, in eight grouped queries over the whole
+    """Every OPD's figures counted from the tables, in nine grouped queries over the whole
     city. This reads every lesson read and attempt, so only figures.refresh() calls it; the
     pages read what it stored."""
     rows = {o.id: OpdRow(o.id, o.code, o.name, o.short_name)
@@ -154,6 +159,9 @@ def live_opd_rows(year: int) -> list[OpdRow]:
     for o, n in db.session.execute(certificates):
         if o in rows:
             rows[o].certificates = n
+    for o, counts in gift_figures.counts_by_opd(year).items():
+        if o in rows:
+            rows[o].gifts = counts
     return list(rows.values())
 
 
@@ -168,6 +176,7 @@ def city_total(rows: list[OpdRow]) -> OpdRow:
         for name in ("attempts", "passed_attempts", "best_score_sum", "best_score_n", "statements", "attended",
                      "certificates"):
             setattr(total, name, getattr(total, name) + getattr(r, name))
+        total.gifts += r.gifts
     return total
 
 

@@ -40,6 +40,10 @@ DEFAULTS = {
     "signals.procurement_declarations": 5,
     "signals.wbs_reports": 3,
     "signals.sessions_skipped": 1,
+    # Gratification: late reports from an OPD (never fewer than gratification's MIN_SHOWN), and
+    # one giver's gifts reported from this many OPDs in the year.
+    "signals.gift_reports_late": 3,
+    "signals.gift_giver_opds": 2,
 }
 WBS_MINIMUM_SHOWN = 3  # fewer reports than this are never shown, whatever the setting
 

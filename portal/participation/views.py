@@ -26,7 +26,8 @@ from portal.web.params import MAX_ID, int_arg
 from portal.web.permissions import guard, has_role, own_opd_id, role_required
 
 bp = Blueprint("participation", __name__, url_prefix="/partisipasi")
-bp.before_request(guard(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER))
+# The UPG comes in for the early-detection page only, and sees only its gratification signals.
+bp.before_request(guard(Role.SECRETARY, Role.ADMIN, Role.COI_REVIEWER, Role.UPG))
 
 
 def _city_role() -> bool:
@@ -39,7 +40,7 @@ def _scope() -> Opd | None:
         chosen = int_arg("opd")
         return db.session.get(Opd, chosen) if chosen else None
     opd_id = own_opd_id(current_user)
-    if opd_id is None:
+    if opd_id is None or not has_role(current_user, Role.SECRETARY):
         abort(403)
     return db.session.get(Opd, opd_id)
 
@@ -99,7 +100,8 @@ def staff_export(fmt: str):
     if fmt == "csv":
         body, mimetype = exports.staff_csv(rows, year), "text/csv"
     else:
-        body = exports.staff_xlsx(rows, title, year)
+        counted = figures.load(year, opd.id if opd else None)  # the OPDs' gift reports, as on the dashboard
+        body = exports.staff_xlsx(rows, title, year, [r for r in counted.rows if r.headcount or opd])
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record("participation.exported", opd, object_type="org_opd" if opd else "city", actor=current_user,
                  data={"format": fmt, "rows": len(rows)})
@@ -191,12 +193,14 @@ def reminder_send():
 # --- early detection and settings ------------------------------------------------------------------
 
 @bp.route("/deteksi-dini")
-@role_required(Role.ADMIN, Role.COI_REVIEWER)
+@role_required(Role.ADMIN, Role.COI_REVIEWER, Role.UPG)
 def early_detection():
     year = _year()
-    found, city = detection.compute(year, today(), utcnow())
+    found, city = detection.compute(year, today(), utcnow(), upg=has_role(current_user, Role.UPG))
+    if not _city_role():  # the UPG alone: its own signals, not the Inspectorate's others
+        found = [s for s in found if s.kind in detection.GIFT_KINDS]
     return render_template("participation/signals.html", signals=found, city=city, year=year,
-                           settings=services.config())
+                           settings=services.config(), city_role=_city_role())
 
 
 @bp.route("/pengaturan", methods=["GET", "POST"])
