@@ -496,6 +496,7 @@ def make_gift_report(app, world) -> dict:
         user = db.session.get(User, world.asn["user_id"])
         fields = services.ReportFields(
             giver_name="CV Contoh", giver_relation=GiverRelation.SUPPLIER, received_on=today() - timedelta(days=2),
+            reporter_address="Jl. Sudirman 1, Padang", reporter_phone="0812 1111 2222",
             place="Kantor", chronology="Rekanan menyerahkan bingkisan di kantor.",
             objects=[services.ObjectFields(kind=ObjectKind.FOOD, description="Parsel", value=300000)])
         report = services.save_draft(None, reporter=db.session.get(Employee, world.asn["employee_id"]),

@@ -270,6 +270,7 @@ def loaded(app, world, listener):
         inspektur.roles.append(UserRole(role=Role.UPG))
         gift = gifts.save_draft(None, reporter=asn, actor=asn.user, fields=gifts.ReportFields(
             giver_name=short_payload(port, "gift-giver"), giver_relation=GiverRelation.SUPPLIER,
+            reporter_address="Jl. Sudirman 1, Padang", reporter_phone="0812 1111 2222",
             received_on=start.date() - timedelta(days=1), place=short_payload(port, "gift-place"),
             chronology=full_payload(port, "gift-chronology"),
             objects=[gifts.ObjectFields(kind=ObjectKind.GOODS, description=short_payload(port, "gift-object"),

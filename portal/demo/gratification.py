@@ -64,7 +64,8 @@ def load_shared_giver(echo) -> None:
     if user is None or user.employee is None:
         return
     fields = services.ReportFields(
-        report_type=ReportType.RECEIPT, giver_name="Bagian pemasaran", giver_institution="pt. minang  farma",
+        report_type=ReportType.RECEIPT, reporter_address=ADDRESS, reporter_phone=PHONE,
+        giver_name="Bagian pemasaran", giver_institution="pt. minang  farma",
         giver_relation=GiverRelation.SUPPLIER, occasion="Kunjungan kerja", received_on=today() - timedelta(days=4),
         place="Kantor Dinas Pendidikan dan Kebudayaan",
         chronology="Perwakilan perusahaan farmasi memberikan bingkisan setelah presentasi produk di kantor.",

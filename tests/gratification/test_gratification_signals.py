@@ -61,6 +61,7 @@ def send(app, account, *, institution="CV Maju Bersama", name=GIVER_NAME, late=F
         user = db.session.get(User, account["user_id"])
         fields = services.ReportFields(
             report_type=ReportType.REFUSAL if refused else ReportType.RECEIPT, giver_name=name,
+            reporter_address="Jl. Sudirman 1, Padang", reporter_phone="0812 1111 2222",
             giver_institution=institution, giver_relation=GiverRelation.SUPPLIER, occasion="Hari raya",
             received_on=today() - timedelta(days=60 if late else 1), place="Kantor",
             chronology="Rekanan datang ke kantor dan menyerahkan bingkisan kepada saya.", refused=refused,
