@@ -121,3 +121,26 @@ def for_person(employee_id: int) -> dict[int, Pair]:
         .outerjoin(post, sa.and_(post.c.employee_id == Pretest.employee_id, post.c.module_id == Pretest.module_id))
         .where(Pretest.employee_id == employee_id, Pretest.submitted_at.is_not(None)))
     return {m: Pair(m, pre, p) for m, pre, p in rows}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the participation dashboard shows: per module (the OPD's, or the city's) and, for
+    the city, per OPD over all modules. Two statements."""
+    modules: list  # the Module rows, in order
+    by_module: dict[int, Gain]
+    by_opd: dict[int, Gain]
+    opd_names: dict[int, str]
+    min_pairs: int = MIN_PAIRS
+
+
+def dashboard(opd_id: int | None, modules: list) -> Dashboard:
+    from portal.org.models import Opd
+
+    module_ids = [m.id for m in modules]
+    if opd_id is not None:
+        return Dashboard(modules, for_opd(opd_id, module_ids), {}, {})
+    per_opd = by_opd(None, module_ids)
+    names = dict(db.session.execute(sa.select(Opd.id, Opd.name).where(Opd.id.in_(list(per_opd)))).all()) \
+        if per_opd else {}
+    return Dashboard(modules, by_module(None, module_ids), per_opd, names)
