@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -72,19 +73,21 @@ def start(employee_id: int, module: Module, *, now: datetime | None = None,
         Pretest, {"module_id": module.id, "employee_id": employee_id, "started_at": now,
                   "question_count": len(drawn)}, ["employee_id", "module_id"])
     if pretest_id is None:  # a concurrent request drew it a moment ago
-        return get(employee_id, module)
+        drawn_meanwhile = get(employee_id, module)
+        assert drawn_meanwhile is not None
+        return drawn_meanwhile
     for position, question in enumerate(drawn, start=1):
         db.session.add(PretestAnswer(pretest_id=pretest_id, position=position, **attempts.issue(question, rng)))
     db.session.flush()
-    return db.session.get(Pretest, pretest_id)
+    return db.session.get_one(Pretest, pretest_id)
 
 
 def _claim(pretest: Pretest, now: datetime, *, submit: bool) -> bool:
     """As attempts._claim: the conditional UPDATE makes a second submit (or a late save) a no-op."""
     values = {"submitted_at": now} if submit else {"last_saved_at": now}
-    result = db.session.execute(
+    result = cast(sa.CursorResult, db.session.execute(  # an UPDATE: a cursor result, with its rowcount
         sa.update(Pretest).where(Pretest.id == pretest.id, Pretest.submitted_at.is_(None)).values(**values)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         db.session.refresh(pretest)
         return False

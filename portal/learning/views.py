@@ -254,7 +254,8 @@ def pretest_answers(module_id: int):
     """Save or submit the learner's own open pre-test (the module's page if there is none)."""
     module = _module(module_id)
     target = url_for("learning.pretest", module_id=module.id)
-    taken = pretest.get(_employee_id(), module) if _employee_id() else None
+    employee_id = _employee_id()
+    taken = pretest.get(employee_id, module) if employee_id is not None else None
     form = AttemptForm()
     if taken is None or not form.validate_on_submit():
         if _wants_json():
