@@ -147,6 +147,9 @@ ENDPOINTS = {
     "learning.lesson": LOGGED_IN,
     "learning.lesson_read": LOGGED_IN,
     "learning.quiz": LOGGED_IN,
+    # The pre-test's address is the module's: each account only ever reaches its own.
+    "learning.pretest": LOGGED_IN,
+    "learning.pretest_answers": LOGGED_IN,
     "learning.attempt": OWN_ATTEMPT,
     "learning.attempt_result": OWN_ATTEMPT,
     "learning.results.overview": COVERAGE,

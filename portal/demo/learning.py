@@ -6,6 +6,9 @@ every module, some are part-way, some never started, and some failed before pass
 have not passed yet). Two demo logins get a fixed story:
 asn.dinkes is part-way through the WBS and failed the conflict-of-interest quiz once;
 asn.disdik finished two modules and has a conflict-of-interest attempt to resume.
+The demo switches every module's pre-test on: whoever starts a module takes it first, with
+less ability than at the first quiz, so the learning-gain tables have figures; asn.dinkes
+has the gratification pre-test still to take.
 
 Answers come from an ability model (two-parameter logistic, as in item response theory):
 each employee has an ability, each question a difficulty and a discrimination drawn from its
@@ -28,7 +31,7 @@ import sqlalchemy as sa
 from portal.auth.models import User
 from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.learning import attempts, content, editing, services
+from portal.learning import attempts, content, editing, pretest, services
 from portal.learning.models import Attempt, LessonRead, QuestionKind
 from portal.org.models import Employee
 
@@ -36,6 +39,8 @@ DEMO_LEARNING_HOURS = 2
 PLANTED_BAD_ITEM = "coi-06"  # "Affiliation can arise from which relationships?": see the docstring
 LEARNING_GAIN = 0.8          # ability gained by reviewing a failed attempt
 MAX_RETAKES = 5
+DEMO_PRETEST_SIZE = 10       # the demo switches the pre-test on (the content files leave it off)
+PRETEST_DEFICIT = 1.2        # ability missing before the lessons: pre-test scores below the first quiz's
 
 # Per module, in module order: what the named logins have done.
 STORIES = {
@@ -50,6 +55,8 @@ def load(rng, echo) -> None:
     for module in services.list_modules(active_only=False):
         if not module.learning_hours:  # the default content leaves JP to the organiser: the demo says 2
             editing.set_learning_hours(module, DEMO_LEARNING_HOURS)
+        if not module.pretest_size:
+            editing.set_pretest_size(module, min(DEMO_PRETEST_SIZE, editing.active_bank_size(module)))
     if db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) or \
             db.session.scalar(sa.select(sa.func.count()).select_from(LessonRead)):
         echo("Learning progress: already present")
@@ -89,6 +96,9 @@ def _play(rng, employee_id: int, module, plan: tuple[str, int], counts: Counter,
         return
     now = utcnow()
     day = now - timedelta(days=rng.randint(12, 75), hours=rng.randint(0, 6))
+    if module.pretest_size:
+        _pretest(rng, employee_id, module, day - timedelta(minutes=20), learner)
+        counts["pre-tests"] += 1
     lessons = module.lessons if kind != "read" else module.lessons[:n]
     for i, lesson in enumerate(lessons):
         services.mark_lesson_read(employee_id, lesson, now=day + timedelta(minutes=8 * i))
@@ -168,6 +178,14 @@ def _attempt(rng, employee_id: int, module, start, *, learner, retake: int, pass
                                         else _wrong(rng, aq)) for aq in attempt.questions}
     attempts.submit_attempt(attempt, answers, now=start + timedelta(minutes=rng.randint(4, 12)))
     return bool(attempt.passed)
+
+
+def _pretest(rng, employee_id: int, module, start, learner) -> None:
+    """The pre-test before the first lesson, answered by the same model with less ability."""
+    ability, items = learner
+    taken = pretest.start(employee_id, module, now=start, rng=rng)
+    answers = _answers(rng, taken, (ability - PRETEST_DEFICIT, items), retake=0)
+    pretest.submit(taken, answers, now=start + timedelta(minutes=rng.randint(3, 8)))
 
 
 def _wrong(rng, aq) -> list[int]:

@@ -86,14 +86,8 @@ def start_attempt(employee_id: int, module: Module, *, now: datetime | None = No
     if limit is not None and attempts_started_today(employee_id, module, now) >= limit:
         raise LearningError(_l("You have used all %(limit)d attempts for today. You can try again tomorrow.",
                                limit=limit))
-    bank = list(db.session.scalars(sa.select(Question).options(selectinload(Question.choices))
-                                   .where(Question.module_id == module.id, Question.active.is_(True))
-                                   .order_by(Question.id)))
-    bank = [q for q in bank if len(q.choices) >= 2]
-    if not bank:
-        raise LearningError(_l("This quiz has no questions yet."))
     rng = rng or random.SystemRandom()
-    drawn = rng.sample(bank, min(module.questions_per_attempt, len(bank)))
+    drawn = draw(module, module.questions_per_attempt, rng)
     deadline = now + timedelta(minutes=module.time_limit_minutes) if module.time_limit_minutes else None
     attempt_id = insert_unless_present(
         Attempt, {"module_id": module.id, "employee_id": employee_id, "started_at": now, "deadline_at": deadline,
@@ -103,19 +97,37 @@ def start_attempt(employee_id: int, module: Module, *, now: datetime | None = No
     if attempt_id is None:  # a concurrent request opened one a moment ago: resume that one
         return get_open_attempt(employee_id, module)
     for position, question in enumerate(drawn, start=1):
-        order = [c.id for c in question.choices]
-        rng.shuffle(order)
-        db.session.add(AttemptQuestion(
-            attempt_id=attempt_id, question_id=question.id, position=position, kind=question.kind,
-            choice_order=order, correct_choice_ids=sorted(c.id for c in question.choices if c.is_correct)))
+        db.session.add(AttemptQuestion(attempt_id=attempt_id, position=position, **issue(question, rng)))
     db.session.flush()
     return db.session.get(Attempt, attempt_id)
 
 
+# Shared with the pre-test (pretest.py), which draws from the same bank and grades the same way.
+
+def draw(module: Module, size: int, rng: random.Random) -> list[Question]:
+    """`size` active questions of the module's bank at random (all of them if the bank is smaller)."""
+    bank = list(db.session.scalars(sa.select(Question).options(selectinload(Question.choices))
+                                   .where(Question.module_id == module.id, Question.active.is_(True))
+                                   .order_by(Question.id)))
+    bank = [q for q in bank if len(q.choices) >= 2]
+    if not bank:
+        raise LearningError(_l("This quiz has no questions yet."))
+    return rng.sample(bank, min(size, len(bank)))
+
+
+def issue(question: Question, rng: random.Random) -> dict:
+    """What a drawn question keeps: its choices shuffled, and the correct ids at the time of drawing."""
+    order = [c.id for c in question.choices]
+    rng.shuffle(order)
+    return {"question_id": question.id, "kind": question.kind, "choice_order": order,
+            "correct_choice_ids": sorted(c.id for c in question.choices if c.is_correct)}
+
+
 # --- answers --------------------------------------------------------------------------------------
 
-def _checked_answers(attempt: Attempt, answers: dict[int, list[int]]) -> dict[int, list[int]]:
-    """Question id -> chosen ids for every question of the attempt; LearningError for anything else."""
+def checked_answers(attempt, answers: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Question id -> chosen ids for every question of the attempt (or pre-test); LearningError for
+    anything else."""
     by_question = {aq.question_id: aq for aq in attempt.questions}
     if set(answers) - set(by_question):
         raise LearningError(_l("An answer was sent for a question that is not part of this quiz. "
@@ -148,7 +160,7 @@ def _claim(attempt: Attempt, now: datetime, *, submit: bool) -> bool:
     return True
 
 
-def _apply(attempt: Attempt, checked: dict[int, list[int]], now: datetime) -> None:
+def apply_answers(attempt, checked: dict[int, list[int]], now: datetime) -> None:
     for aq in attempt.questions:
         chosen = checked.get(aq.question_id, [])
         if (aq.selected_choice_ids or []) != chosen:
@@ -163,10 +175,10 @@ def save_answers(attempt: Attempt, answers: dict[int, list[int]], *, now: dateti
         return Outcome(ALREADY_SUBMITTED, attempt)
     if is_late(attempt, now):
         return _finish_late(attempt, now)
-    checked = _checked_answers(attempt, answers)
+    checked = checked_answers(attempt, answers)
     if not _claim(attempt, now, submit=False):
         return Outcome(ALREADY_SUBMITTED, attempt)
-    _apply(attempt, checked, now)
+    apply_answers(attempt, checked, now)
     db.session.flush()
     return Outcome(SAVED, attempt)
 
@@ -179,11 +191,11 @@ def submit_attempt(attempt: Attempt, answers: dict[int, list[int]] | None, *,
         return Outcome(ALREADY_SUBMITTED, attempt)
     if is_late(attempt, now):
         return _finish_late(attempt, now)
-    checked = _checked_answers(attempt, answers) if answers is not None else None
+    checked = checked_answers(attempt, answers) if answers is not None else None
     if not _claim(attempt, now, submit=True):
         return Outcome(ALREADY_SUBMITTED, attempt)
     if checked is not None:
-        _apply(attempt, checked, now)
+        apply_answers(attempt, checked, now)
     return Outcome(GRADED, attempt, completed=_grade(attempt, now))
 
 
@@ -204,11 +216,7 @@ def _finish_late(attempt: Attempt, now: datetime) -> Outcome:
 
 def _grade(attempt: Attempt, now: datetime) -> bool:
     """Grade from the attempt's own record; True if this completed the module."""
-    correct = 0
-    for aq in attempt.questions:
-        aq.is_correct = grading.grade(aq.kind.value, aq.selected_choice_ids, aq.correct_choice_ids)
-        correct += aq.is_correct
-    total = len(attempt.questions)
+    correct, total = grade_questions(attempt)
     attempt.correct_count = correct
     attempt.question_count = total
     attempt.score_percent = grading.score_percent(correct, total)
@@ -216,3 +224,12 @@ def _grade(attempt: Attempt, now: datetime) -> bool:
     db.session.flush()
     return attempt.passed and complete_module_if_done(attempt.employee_id, attempt.module, now=now,
                                                        passing_attempt=attempt) is not None
+
+
+def grade_questions(attempt) -> tuple[int, int]:
+    """Mark each issued question right or wrong from its own record; (correct, total)."""
+    correct = 0
+    for aq in attempt.questions:
+        aq.is_correct = grading.grade(aq.kind.value, aq.selected_choice_ids, aq.correct_choice_ids)
+        correct += aq.is_correct
+    return correct, len(attempt.questions)

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core import audit
 from portal.extensions import db
-from portal.learning.models import AttemptQuestion, Choice, Lesson, Module, Question, QuestionKind
+from portal.learning.models import AttemptQuestion, Choice, Lesson, Module, PretestAnswer, Question, QuestionKind
 from portal.learning.services import LearningError
 
 TOPICS = ("wbs", "coi", "gratification", "other")
@@ -56,7 +56,8 @@ def _summary(changed: dict) -> dict:
 def save_module(module: Module | None, *, slug: str, topic: str, title_id: str, title_en: str, summary_id: str,
                 summary_en: str, questions_per_attempt: int, pass_mark_percent: int, attempts_per_day: int | None,
                 time_limit_minutes: int | None, position: int = 0, active: bool = True, learning_hours: int = 0,
-                actor=None) -> Module:
+                pretest_size: int | None = None, actor=None) -> Module:
+    """Create or update a module; `pretest_size` None keeps the module's (the content files do not set it)."""
     slug = slug.strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", slug):
         raise LearningError(_l("Use lower-case letters, digits and dashes."), "slug")
@@ -71,11 +72,14 @@ def save_module(module: Module | None, *, slug: str, topic: str, title_id: str, 
         raise LearningError(_l("A pass mark between 1 and 100 per cent."), "pass_mark_percent")
     if not 0 <= learning_hours <= MAX_LEARNING_HOURS:
         raise LearningError(_l("Between 0 and %(max)d learning hours (JP).", max=MAX_LEARNING_HOURS), "learning_hours")
+    if pretest_size is not None:
+        _check_pretest_size(module, pretest_size)
     created = module is None
     if created:
         module = Module()
         db.session.add(module)
-    changed = _changes(module, {
+    values = {} if pretest_size is None else {"pretest_size": pretest_size}
+    changed = _changes(module, {**values,
         "slug": slug, "topic": topic, "title_id": title_id.strip(), "title_en": title_en.strip(),
         "summary_id": _clean(summary_id), "summary_en": _clean(summary_en),
         "questions_per_attempt": questions_per_attempt, "pass_mark_percent": pass_mark_percent,
@@ -86,6 +90,33 @@ def save_module(module: Module | None, *, slug: str, topic: str, title_id: str, 
         audit.record("learning.module_created" if created else "learning.module_updated", module, actor=actor,
                      data=_summary(changed))
     return module
+
+
+def active_bank_size(module: Module | None) -> int:
+    if module is None or module.id is None:
+        return 0
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(
+        Question.module_id == module.id, Question.active.is_(True))) or 0
+
+
+def _check_pretest_size(module: Module | None, pretest_size: int) -> None:
+    if pretest_size < 0:
+        raise LearningError(_l("Enter a number from %(min)s to %(max)s.", min=0, max=100), "pretest_size")
+    if pretest_size == 0:
+        return
+    bank = active_bank_size(module)
+    if pretest_size > min(bank, 100):
+        raise LearningError(_l("At most the number of active questions in the bank (%(n)d). Add the questions "
+                               "first, then the pre-test.", n=bank), "pretest_size")
+
+
+def set_pretest_size(module: Module, pretest_size: int, *, actor=None) -> None:
+    """Only the module's pre-test size (the demo data's; the editor saves it with the rest)."""
+    _check_pretest_size(module, pretest_size)
+    changed = _changes(module, {"pretest_size": pretest_size})
+    db.session.flush()
+    if changed:
+        audit.record("learning.module_updated", module, actor=actor, data=_summary(changed))
 
 
 def set_learning_hours(module: Module, learning_hours: int, *, actor=None) -> None:
@@ -135,8 +166,12 @@ def save_lesson(lesson: Lesson | None, *, module: Module, title_id: str, title_e
 # --- questions ------------------------------------------------------------------------------------
 
 def question_was_used(question: Question) -> bool:
-    return question.id is not None and db.session.scalar(
-        sa.select(sa.literal(True)).where(AttemptQuestion.question_id == question.id).limit(1)) is not None
+    """Drawn into a quiz attempt or a pre-test: both keep the choice ids they showed."""
+    if question.id is None:
+        return False
+    return bool(db.session.scalar(sa.select(sa.or_(
+        sa.exists(sa.select(AttemptQuestion.id).where(AttemptQuestion.question_id == question.id)),
+        sa.exists(sa.select(PretestAnswer.id).where(PretestAnswer.question_id == question.id))))))
 
 
 def _check_choices(kind: QuestionKind, rows: list[ChoiceInput]) -> list[ChoiceInput]:

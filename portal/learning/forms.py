@@ -95,6 +95,12 @@ class ModuleForm(PortalForm):
     pass_mark_percent = _number(_l("Pass mark (%)"), 1, 100)
     attempts_per_day = _number(_l("Attempts per day"), 0, 50, description=_l("0 means no limit."))
     time_limit_minutes = _number(_l("Time limit (minutes)"), 0, 600, description=_l("0 means no time limit."))
+    pretest_size = IntegerField(_l("Pre-test questions"), default=0, validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("Enter a number from %(min)s to %(max)s."))],
+        description=_l(
+        "Questions of a pre-test drawn from the same bank before the first lesson, at most the number of active "
+        "questions. It does not count towards passing and its answers are not shown; with the first quiz score "
+        "it gives the learning gain. 0 means no pre-test. Learners who have already started are not asked."))
     learning_hours = IntegerField(_l("Learning hours (JP)"), default=0, validators=[
         Optional(),
         NumberRange(min=0, max=MAX_LEARNING_HOURS, message=_l("Enter a number from %(min)s to %(max)s."))],

@@ -57,7 +57,7 @@ def module_form(module_id: int | None = None):
                 questions_per_attempt=form.questions_per_attempt.data, pass_mark_percent=form.pass_mark_percent.data,
                 attempts_per_day=form.attempts_per_day.data, time_limit_minutes=form.time_limit_minutes.data,
                 position=form.position.data, active=form.active.data, learning_hours=form.learning_hours.data or 0,
-                actor=current_user)
+                pretest_size=form.pretest_size.data or 0, actor=current_user)
         except services.LearningError as exc:
             _field_error(form, exc)
         else:

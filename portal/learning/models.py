@@ -38,6 +38,7 @@ class Module(db.Model):
         sa.CheckConstraint("attempts_per_day IS NULL OR attempts_per_day >= 1", name="attempts_per_day_positive"),
         sa.CheckConstraint("time_limit_minutes IS NULL OR time_limit_minutes >= 1", name="time_limit_positive"),
         sa.CheckConstraint("learning_hours BETWEEN 0 AND 100", name="learning_hours_range"),
+        sa.CheckConstraint("pretest_size BETWEEN 0 AND 100", name="pretest_size_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +55,8 @@ class Module(db.Model):
     time_limit_minutes: Mapped[int | None]  # None: no time limit
     # Learning hours (jam pelajaran, JP) a completion earns, set by the admin; 0: not set.
     learning_hours: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Questions of the pre-test drawn from the same bank before the first lesson; 0: no pre-test.
+    pretest_size: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -246,3 +249,64 @@ class ItemAnalysis(db.Model):
     refreshing_since: Mapped[datetime | None]
     duration_ms: Mapped[int] = mapped_column(default=0)
     figures: Mapped[dict | None] = mapped_column(sa.JSON)
+
+
+class Pretest(db.Model):
+    """A module's pre-test of one person: drawn from the quiz's bank before any lesson is read.
+
+    Not an Attempt, on purpose: attempts decide passing, daily limits, completions, the item
+    analysis and certificates; a pre-test counts for none of them. It only measures where the
+    learner started, for the normalised gain (gain.py). One per person and module, ever.
+    """
+
+    __tablename__ = "learning_pretest"
+    __table_args__ = (
+        sa.UniqueConstraint("employee_id", "module_id", name="uq_learning_pretest_employee_module"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("learning_module.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(sa.ForeignKey("org_employee.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_saved_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]  # set exactly once, by a conditional UPDATE (as an attempt's)
+    question_count: Mapped[int] = mapped_column(default=0)
+    correct_count: Mapped[int | None]
+    score_percent: Mapped[int | None]
+
+    module: Mapped[Module] = relationship(lazy="joined")
+    # Named like Attempt.questions, so attempts.py's answer checks and grading serve both.
+    questions: Mapped[list[PretestAnswer]] = relationship(
+        back_populates="pretest", order_by="PretestAnswer.position", cascade="all, delete-orphan")
+
+    @property
+    def is_open(self) -> bool:
+        return self.submitted_at is None
+
+
+class PretestAnswer(db.Model):
+    """One drawn question of a pre-test, shaped like AttemptQuestion (choice order, key, answer)."""
+
+    __tablename__ = "learning_pretest_answer"
+    __table_args__ = (
+        sa.UniqueConstraint("pretest_id", "question_id", name="uq_learning_pretest_answer_question"),
+        sa.UniqueConstraint("pretest_id", "position", name="uq_learning_pretest_answer_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pretest_id: Mapped[int] = mapped_column(sa.ForeignKey("learning_pretest.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("learning_question.id"), index=True)
+    position: Mapped[int]
+    kind: Mapped[QuestionKind]
+    choice_order: Mapped[list] = mapped_column(sa.JSON)
+    correct_choice_ids: Mapped[list] = mapped_column(sa.JSON)
+    selected_choice_ids: Mapped[list | None] = mapped_column(sa.JSON)
+    answered_at: Mapped[datetime | None]
+    is_correct: Mapped[bool | None]
+
+    pretest: Mapped[Pretest] = relationship(back_populates="questions")
+    question: Mapped[Question] = relationship()
+
+    def shown_choices(self) -> list[Choice]:
+        by_id = {c.id: c for c in self.question.choices}
+        return [by_id[i] for i in self.choice_order if i in by_id]

@@ -70,6 +70,11 @@ def _scoped_employees(user, opd_id: int | None):
     return stmt
 
 
+def scoped_employee_ids(user, opd_id: int | None = None):
+    """A select of the active employees' ids the viewer may see (for the learning-gain figures)."""
+    return _scoped_employees(user, opd_id)
+
+
 def employees_query(user, *, q: str = "", opd_id: int | None = None, module: Module | None = None,
                     status: str | None = None):
     """Active employees the viewer may see, filtered by name/NIP and by progress in one module."""

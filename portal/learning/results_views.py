@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.core.clock import today
 from portal.core.roles import Role
 from portal.extensions import db
-from portal.learning import analysis, attempts, hours, results, services
+from portal.learning import analysis, attempts, gain, hours, results, services
 from portal.learning.models import Module, Question
 from portal.org.models import Employee, Opd
 from portal.org.services import list_opds
@@ -36,7 +36,12 @@ def overview():
     page = paginate(stmt, PER_PAGE)
     cells = results.cells_for([e.id for e in page.items], modules)
     own_opd = None if city else db.session.get(Opd, own_opd_id(current_user) or 0)
+    scoped = results.scoped_employee_ids(current_user, opd_id or None)
+    module_ids = [m.id for m in modules]
+    gain_modules = gain.by_module(scoped, module_ids)
+    gain_opds = gain.by_opd(scoped, [module.id] if module else module_ids) if city else {}
     return render_template("learning/results/overview.html", page=page, cells=cells, modules=modules,
+                           gain_modules=gain_modules, gain_opds=gain_opds, min_pairs=gain.MIN_PAIRS,
                            summaries=results.summaries(current_user, modules, opd_id or None), q=q,
                            opd_id=opd_id, opds=list_opds() if city else [], own_opd=own_opd,
                            module=module, status=status, statuses=results.STATUSES,
@@ -53,6 +58,7 @@ def employee(employee_id: int):
     return render_template("learning/results/employee.html", employee=employee, modules=modules,
                            progress=services.progress_for(employee.id, modules),
                            history=attempts.list_attempts(employee.id), year=year,
+                           pairs=gain.for_person(employee.id),
                            learning_hours=hours.total(employee.id, year))
 
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from portal.core.clock import today
 from portal.extensions import db
-from portal.learning import attempts, hours, services
+from portal.learning import attempts, hours, pretest, services
 from portal.learning.forms import AnswerFormatError, AttemptForm, parse_answers
 from portal.learning.manage_views import bp as manage_bp
 from portal.learning.manage_views import can_manage_content
 from portal.learning.markdown import render_markdown
-from portal.learning.models import Attempt, AttemptQuestion, Module, Question
+from portal.learning.models import Attempt, AttemptQuestion, Module, Pretest, PretestAnswer, Question
 from portal.learning.results_views import bp as results_bp
 from portal.web.forms import ActionForm
 from portal.web.permissions import guard
@@ -68,12 +68,24 @@ def index():
 def module(module_id: int):
     module = _module(module_id)
     progress = services.module_progress(_employee_id(), module) if _employee_id() else None
-    return render_template("learning/module.html", module=module, progress=progress)
+    return render_template("learning/module.html", module=module, progress=progress,
+                           pretest_due=pretest.is_due(_employee_id(), module))
+
+
+def _pretest_first(module):
+    """A redirect to the pre-test while it is due (before any lesson or quiz), else None."""
+    if not pretest.is_due(_employee_id(), module):
+        return None
+    flash(_("This module starts with a short pre-test, before the first lesson. It does not count "
+            "towards passing; it shows what you knew before, so the portal can show what you learned."), "info")
+    return redirect(url_for("learning.pretest", module_id=module.id))
 
 
 @bp.route(f"/modul/<{ID}:module_id>/materi/<{ID}:lesson_id>")
 def lesson(module_id: int, lesson_id: int):
     module = _module(module_id)
+    if (first := _pretest_first(module)) is not None:
+        return first
     lesson = services.get_lesson_in(module, lesson_id) or abort(404)
     previous, following = services.neighbours(lesson)
     progress = services.module_progress(_employee_id(), module) if _employee_id() else None
@@ -85,6 +97,8 @@ def lesson(module_id: int, lesson_id: int):
 def lesson_read(module_id: int, lesson_id: int):
     module = _module(module_id)
     lesson = services.get_lesson_in(module, lesson_id) or abort(404)
+    if (first := _pretest_first(module)) is not None:
+        return first
     if not ActionForm().validate_on_submit() or _employee_id() is None:
         flash(_("Only accounts linked to an employee record their progress."), "info")
         return redirect(url_for("learning.lesson", module_id=module.id, lesson_id=lesson.id))
@@ -102,6 +116,8 @@ def lesson_read(module_id: int, lesson_id: int):
 @bp.route(f"/modul/<{ID}:module_id>/kuis", methods=["GET", "POST"])
 def quiz(module_id: int):
     module = _module(module_id)
+    if (first := _pretest_first(module)) is not None:
+        return first
     form = ActionForm()
     if form.validate_on_submit():
         if _employee_id() is None:
@@ -191,3 +207,77 @@ def attempt_result(attempt_id: int):
         return redirect(url_for("learning.attempt", attempt_id=attempt.id))
     completion = services.get_completion(attempt.employee_id, attempt.module)
     return render_template("learning/result.html", attempt=attempt, module=attempt.module, completion=completion)
+
+
+# --- the pre-test (one per person and module, so its address is the module's) ---------------------
+
+@bp.route(f"/modul/<{ID}:module_id>/pra-tes", methods=["GET", "POST"], endpoint="pretest")
+def pretest_page(module_id: int):
+    """The intro and its start button, the questions while open, the score once submitted."""
+    module = _module(module_id)
+    employee_id = _employee_id()
+    taken = pretest.get(employee_id, module) if employee_id else None
+    form = ActionForm()
+    if form.validate_on_submit() and employee_id is not None:
+        try:
+            pretest.start(employee_id, module)
+        except services.LearningError as exc:
+            flash(str(exc.message), "warning")
+            return redirect(url_for("learning.module", module_id=module.id))
+        db.session.commit()
+        return redirect(url_for("learning.pretest", module_id=module.id))
+    if taken is not None and not taken.is_open:
+        return render_template("learning/pretest_result.html", module=module, pretest=taken)
+    if taken is not None:
+        taken = db.session.get(Pretest, taken.id, options=PRETEST_DISPLAY, populate_existing=True)
+        return render_template("learning/pretest.html", module=module, pretest=taken, form=AttemptForm())
+    if not pretest.is_due(employee_id, module):
+        flash(_("This module has no pre-test for you: you can go straight to the lessons."), "info")
+        return redirect(url_for("learning.module", module_id=module.id))
+    return render_template("learning/pretest_intro.html", module=module, form=form)
+
+
+PRETEST_DISPLAY = [selectinload(Pretest.questions).joinedload(PretestAnswer.question).selectinload(Question.choices)]
+
+
+def _pretest_message(status: str) -> tuple[str, str]:
+    return {
+        pretest.SAVED: ("success", _("Your answers have been saved.")),
+        pretest.GRADED: ("success", _("Your pre-test has been submitted.")),
+        pretest.ALREADY_SUBMITTED: ("warning", _("This pre-test had already been submitted, so nothing was "
+                                                 "changed.")),
+    }[status]
+
+
+@bp.route(f"/modul/<{ID}:module_id>/pra-tes/jawaban", methods=["POST"])
+def pretest_answers(module_id: int):
+    """Save or submit the learner's own open pre-test (the module's page if there is none)."""
+    module = _module(module_id)
+    target = url_for("learning.pretest", module_id=module.id)
+    employee_id = _employee_id()
+    taken = pretest.get(employee_id, module) if employee_id is not None else None
+    form = AttemptForm()
+    if taken is None or not form.validate_on_submit():
+        if _wants_json():
+            return jsonify(status="refused", message=_("The answers could not be read. Nothing was saved; "
+                                                       "please choose again."), location=target), 422
+        return redirect(target)
+    try:
+        answers = parse_answers(request.form)
+        status = (pretest.submit if form.finish.data else pretest.save_answers)(taken, answers)
+    except AnswerFormatError:
+        message = _("The answers could not be read. Nothing was saved; please choose again.")
+    except services.LearningError as exc:
+        message = str(exc.message)
+    else:
+        category, text = _pretest_message(status)
+        db.session.commit()
+        if _wants_json():
+            return jsonify(status=status, message=text, location=target), 200
+        flash(text, category)
+        return redirect(target)
+    db.session.rollback()
+    if _wants_json():
+        return jsonify(status="refused", message=message), 422
+    flash(message, "danger")
+    return redirect(target)

@@ -16,7 +16,7 @@ from portal.core.clock import utcnow
 from portal.core.roles import Role
 from portal.core.workdays import today
 from portal.extensions import db
-from portal.learning import hours
+from portal.learning import gain, hours
 from portal.org.models import Opd
 from portal.participation import early_detection as detection
 from portal.participation import exports, figures, queries, services
@@ -60,7 +60,8 @@ def dashboard():
     return render_template("participation/dashboard.html", opd=opd, year=year, modules=modules, total=total,
                            rows=ranked, module_ids=module_ids, as_of=counted.as_of, series=figures.month_series(
                                opd.id if opd else None, today()), city_role=_city_role(),
-                           refresh_minutes=max(1, current_app.config["PARTICIPATION_REFRESH_SECONDS"] // 60))
+                           refresh_minutes=max(1, current_app.config["PARTICIPATION_REFRESH_SECONDS"] // 60),
+                           learning_gain=gain.dashboard(opd.id if opd else None, modules))
 
 
 def _staff_filters(form: StaffFilterForm, target: date | None) -> dict:

@@ -21,7 +21,7 @@ from portal.coi.models import Declaration, Status
 from portal.core import settings
 from portal.core.clock import utcnow
 from portal.extensions import db
-from portal.learning.models import Attempt, AttemptQuestion, Completion, Lesson, LessonRead, Question
+from portal.learning.models import Attempt, AttemptQuestion, Completion, Lesson, LessonRead, Pretest, Question
 from portal.participation.models import Reminder
 from portal.privacy import corrections
 from portal.socialisation.models import Participant, SocialisationSession
@@ -103,6 +103,12 @@ def _learning(e, locale: str) -> dict:
         "lessons_read": [{"module": lesson.module.title(locale), "lesson": lesson.title(locale), "read_at": at}
                          for at, lesson in reads],
         "quiz_attempts": [_attempt(a, locale) for a in attempts],
+        # Scores and dates only: the pre-test's answers are never shown, not even to the learner.
+        "pre_tests": [{"module": p.module.title(locale), "started_at": p.started_at, "submitted_at": p.submitted_at,
+                       "question_count": p.question_count, "correct_count": p.correct_count,
+                       "score_percent": p.score_percent}
+                      for p in db.session.scalars(sa.select(Pretest).where(Pretest.employee_id == e.id)
+                                                  .order_by(Pretest.started_at))],
         "completions": [{"module": c.module.title(locale), "completed_at": c.completed_at,
                          "score_percent": c.score_percent} for c in completions],
     }
@@ -201,6 +207,7 @@ def summary(employee) -> dict[str, int]:
     return {
         "lessons_read": count(LessonRead, LessonRead.employee_id),
         "quiz_attempts": count(Attempt, Attempt.employee_id),
+        "pre_tests": count(Pretest, Pretest.employee_id),
         "completions": count(Completion, Completion.employee_id),
         "declarations": count(Declaration, Declaration.declarant_id),
         "sessions": count(Participant, Participant.employee_id),

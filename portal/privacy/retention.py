@@ -8,7 +8,8 @@ default of each: nothing is destroyed until the Inspectorate has decided how lon
   the day they closed (acknowledged, else decided, else filed);
 - quiz answers: the per-question record of a submitted attempt (learning_attempt_question),
   counted from the submission. The attempt row with its score stays, so completions,
-  certificates and participation figures keep their meaning; only the answers go;
+  certificates and participation figures keep their meaning; only the answers go. A pre-test's
+  answers (learning_pretest_answer) go by the same rule; its score stays for the learning gain;
 - attendance: the invitation and attendance rows of a session whose list was closed (or that
   was cancelled), counted from the closing;
 - session photos: counted from the end of the session.
@@ -34,7 +35,7 @@ from portal.coi.models import Attachment, Comment, Declaration, Status, declarat
 from portal.core import audit, rows, settings, storage
 from portal.core.clock import local, to_utc, today, utcnow
 from portal.extensions import db
-from portal.learning.models import Attempt, AttemptQuestion
+from portal.learning.models import Attempt, AttemptQuestion, Pretest, PretestAnswer
 from portal.privacy.models import RetentionRun
 from portal.socialisation import records as session_records
 from portal.socialisation.models import Participant, Photo, SocialisationSession
@@ -233,6 +234,12 @@ def _delete_quiz_answers(cutoff: date, done: Applied) -> int:
     count = db.session.scalar(sa.select(sa.func.count(sa.distinct(AttemptQuestion.attempt_id)))
                               .where(AttemptQuestion.attempt_id.in_(attempts))) or 0
     db.session.execute(sa.delete(AttemptQuestion).where(AttemptQuestion.attempt_id.in_(attempts))
+                       .execution_options(synchronize_session=False))
+    # A pre-test's answers follow the same rule, from its submission; its score stays for the gain.
+    pretests = sa.select(Pretest.id).where(Pretest.submitted_at.is_not(None), Pretest.submitted_at < _end_of(cutoff))
+    count += db.session.scalar(sa.select(sa.func.count(sa.distinct(PretestAnswer.pretest_id)))
+                               .where(PretestAnswer.pretest_id.in_(pretests))) or 0
+    db.session.execute(sa.delete(PretestAnswer).where(PretestAnswer.pretest_id.in_(pretests))
                        .execution_options(synchronize_session=False))
     return count
 
