@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from portal.core import codes, formatting, pdf, signing, tables
 from portal.core.clock import local
 from portal.extensions import db
-from portal.learning import hours
+from portal.learning import gain, hours
 from portal.participation import queries, services
 
 EVIDENCE = "participation.evidence"  # declared in portal/participation/__init__.py
@@ -60,12 +60,41 @@ def staff_csv(rows: list[queries.StaffRow], year: int) -> bytes:
     return tables.csv_bytes(_header(year), (_values(row) for row in rows))
 
 
-def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int, gifts: Sequence[queries.OpdRow] = ()) -> bytes:
+def staff_xlsx(rows: list[queries.StaffRow], title: str, year: int, gifts: Sequence[queries.OpdRow] = (),
+               learning_gain: gain.Dashboard | None = None) -> bytes:
     # The NIP stays text: 18 digits are not a number.
     sheets = [tables.Sheet(_("Staff"), _header(year), (_values(row) for row in rows), preamble=[[title]])]
     if gifts:
         sheets.append(gift_sheet(gifts, year))
+    if learning_gain is not None:
+        sheets.append(gain_sheet(learning_gain))
     return tables.xlsx_bytes(sheets)
+
+
+def _gain_row(name: str, g: gain.Gain | None, min_pairs: int) -> list:
+    if g is None:
+        return [name, 0, "", "", ""]
+    if not g.shown:
+        return [name, g.pairs, _("Fewer than %(n)s pairs: not shown", n=min_pairs), "", ""]
+    return [name, g.pairs, round(g.avg_pre, 1), round(g.avg_post, 1), "" if g.g is None else round(g.g, 2)]
+
+
+def gain_sheet(learning_gain: gain.Dashboard) -> tables.Sheet:
+    """The learning gain as the dashboard shows it: per module, then (for the city) per OPD; groups
+    under the minimum number of pairs are not shown, as on the page."""
+    locale = str(get_locale() or "id")
+    n = learning_gain.min_pairs
+    rows = [_gain_row(m.title(locale), learning_gain.by_module.get(m.id), n) for m in learning_gain.modules]
+    if learning_gain.by_opd:
+        rows.append([])
+        rows.append([_("OPD"), _("Pairs"), _("Average pre-test"), _("Average first quiz"), "<g>"])
+        rows += [_gain_row(learning_gain.opd_names.get(opd_id, ""), g, n)
+                 for opd_id, g in sorted(learning_gain.by_opd.items(), key=lambda item: -item[1].pairs)]
+    return tables.Sheet(_("Learning gain"), [_("Module"), _("Pairs"), _("Average pre-test"), _("Average first quiz"),
+                                              "<g>"], rows,
+                        preamble=[[_("A pair is one person's pre-test and their first quiz attempt after it; the "
+                                     "averages are scores in percent, and <g> is the normalised gain (Hake 1998) "
+                                     "computed from them.")]])
 
 
 def gift_sheet(rows: Sequence[queries.OpdRow], year: int) -> tables.Sheet:

@@ -102,7 +102,8 @@ def staff_export(fmt: str):
         body, mimetype = exports.staff_csv(rows, year), "text/csv"
     else:
         counted = figures.load(year, opd.id if opd else None)  # the OPDs' gift reports, as on the dashboard
-        body = exports.staff_xlsx(rows, title, year, [r for r in counted.rows if r.headcount or opd])
+        body = exports.staff_xlsx(rows, title, year, [r for r in counted.rows if r.headcount or opd],
+                                  learning_gain=gain.dashboard(opd.id if opd else None, queries.counted_modules()))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record("participation.exported", opd, object_type="org_opd" if opd else "city", actor=current_user,
                  data={"format": fmt, "rows": len(rows)})

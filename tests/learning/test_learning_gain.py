@@ -142,3 +142,24 @@ def test_statement_count_does_not_grow_with_learners(app, world, make_employee, 
     few = statements()
     add_learners(12)
     assert statements() == few == [1, 1, 1, 1]
+
+
+def test_the_staff_export_carries_the_gain_as_the_dashboard_shows_it(app, login_as, world, dataset):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.helpers.pages import english
+
+    module_id, _people = dataset
+    own = english(login_as(world.secretary)).get("/partisipasi/pegawai.xlsx")
+    assert own.status_code == 200
+    sheet = load_workbook(io.BytesIO(own.data))["Learning gain"]
+    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert "Hake" in str(rows[0][0])
+    module_rows = [r for r in rows if r[1] == 5]
+    assert module_rows and module_rows[0][2:5] == [54, 78, round((78 - 54) / (100 - 54), 2)]
+    city = english(login_as(world.inspektur)).get("/partisipasi/pegawai.xlsx")
+    city_rows = list(load_workbook(io.BytesIO(city.data))["Learning gain"].iter_rows(values_only=True))
+    disdik = [r for r in city_rows if r[0] == "Dinas Pendidikan dan Kebudayaan"]
+    assert disdik and disdik[0][1] == 4 and "not shown" in disdik[0][2]  # four pairs: masked as on the page
