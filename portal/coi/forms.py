@@ -13,6 +13,11 @@ from portal.web.nonces import NonceField
 DECLARATION_SCOPE = "coi.declaration"
 
 
+def optional_id(value) -> int | None:
+    """A select's value as an id; its empty first choice as None."""
+    return None if value in (None, "", "None") else int(value)
+
+
 class DeclarationForm(PortalForm):
     no_conflict = BooleanField(_l("I have no conflict of interest to declare this year"))
     types = MultiCheckboxField(_l("Type of conflict"), coerce=int)
@@ -28,7 +33,10 @@ class DeclarationForm(PortalForm):
     relationship_kind = SelectField(_l("Your relationship with them"), validators=[Optional()], choices=[
         SelectChoice("", "–")] + [SelectChoice(r.value, r.label) for r in Relationship])
     gift_involved = BooleanField(_l("A gift or gratification is involved"))
-    gift_report_ref = StringField(_l("Gratification report number (UPG or KPK GOL), if reported"),
+    # Choices: the declarant's own sent reports (views._choices); the service checks the one sent back.
+    gift_report = SelectField(_l("Your gratification report to the UPG"), coerce=optional_id, validate_choice=False,
+                              description=_l("The reports you have sent to the UPG through this portal."))
+    gift_report_ref = StringField(_l("Report number in the KPK's Gratifikasi Online (GOL), if you reported it there"),
                                   validators=[max_len(120)])
     proposed_measure = TextAreaField(_l("What you propose to do about it"), validators=[max_len(5000)])
     attachment = FileField(_l("Attachment (optional)"))

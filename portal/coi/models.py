@@ -11,6 +11,7 @@ from portal.core.clock import utcnow
 from portal.core.enums import LabelledEnum
 from portal.core.sealing import Seal, SealedText
 from portal.extensions import db
+from portal.gratification.models import GiftReport
 
 
 class ListKind(LabelledEnum):
@@ -117,6 +118,11 @@ class Declaration(db.Model):
     related_employee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_employee.id"))
     relationship_kind: Mapped[Relationship | None]
     gift_involved: Mapped[bool] = mapped_column(default=False)
+    # The declarant's own gift report sent to the UPG, when the gift was reported through the portal
+    # (a number typed in gift_report_ref is kept for reports made elsewhere, e.g. the KPK's GOL).
+    # Deleting the report (retention) leaves the declaration without the link.
+    gift_report_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("gratification_report.id", ondelete="SET NULL"), index=True)
     # The declaration's own data key, wrapped by a master key (portal/core/sealing.py). What
     # people write is sealed with it; what queries, the register and the counts filter on
     # (kind, status, dates, register number, lists, ids) stays plain.
@@ -146,6 +152,7 @@ class Declaration(db.Model):
     opd = relationship("Opd", lazy="joined")
     decision: Mapped[ListItem | None] = relationship(foreign_keys=[decision_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+    gift_report: Mapped[GiftReport | None] = relationship(foreign_keys=[gift_report_id])
     types: Mapped[list[ListItem]] = relationship(secondary=declaration_type, order_by=ListItem.position)
     sources: Mapped[list[ListItem]] = relationship(secondary=declaration_source, order_by=ListItem.position)
     changes: Mapped[Declaration | None] = relationship(remote_side=[id], back_populates="amendments")

@@ -15,6 +15,8 @@ from portal.core.errors import PortalError
 from portal.core.roles import Role
 from portal.core.workdays import add_workdays, today
 from portal.extensions import db
+from portal.gratification import services as gratification
+from portal.gratification.models import GiftReport
 from portal.org.models import Employee
 from portal.org.names import names_match
 from portal.org.services import get_employee_by_nip
@@ -37,6 +39,7 @@ class DraftFields:
     relationship_kind: Relationship | None = None
     gift_involved: bool = False
     gift_report_ref: str = ""
+    gift_report_id: int | None = None  # one of the declarant's gift reports sent through the portal
     proposed_measure: str = ""
     type_ids: tuple[int, ...] = ()
     source_ids: tuple[int, ...] = ()
@@ -173,6 +176,7 @@ def save_draft(declaration: Declaration | None, *, declarant: Employee, kind: Ki
     if fields.related_nip and related is None:
         raise CoiError(_l("No employee has this NIP."), "related_nip")
     declaration.related_employee = related
+    declaration.gift_report = _gift_report(fields, declarant)
     for name in ("no_conflict", "description", "activity", "activity_detail", "related_party", "relationship_kind",
                  "gift_involved", "gift_report_ref", "proposed_measure"):
         setattr(declaration, name, getattr(fields, name))
@@ -180,6 +184,19 @@ def save_draft(declaration: Declaration | None, *, declarant: Employee, kind: Ki
     declaration.sources = _items(fields.source_ids, ListKind.SOURCE, on)
     db.session.flush()
     return declaration
+
+
+def _gift_report(fields: DraftFields, declarant: Employee) -> GiftReport | None:
+    """The gift report the declaration points to: only one of the declarant's own, sent to the UPG."""
+    if fields.gift_report_id is None:
+        return None
+    report = db.session.get(GiftReport, fields.gift_report_id)
+    if report is None or not gratification.can_link(declarant, report):
+        raise CoiError(_l("Choose one of the gratification reports you have sent to the UPG."), "gift_report")
+    if not fields.gift_involved:
+        raise CoiError(_l("Tick “A gift or gratification is involved” to link a gratification report."),
+                       "gift_report")
+    return report
 
 
 def save(declaration: Declaration | None, *, declarant: Employee, kind: Kind, fields: DraftFields,

@@ -13,8 +13,12 @@ from wtforms.fields.choices import SelectChoice
 from portal.coi import attachments, history, lists, queries, services, workflow
 from portal.coi.forms import DECLARATION_SCOPE, DecisionForm, DeclarationForm, NoteForm
 from portal.coi.models import Activity, Declaration, Kind, ListItem, ListKind, Relationship
+from portal.core.formatting import day
 from portal.core.workdays import today
 from portal.extensions import db
+from portal.gratification import queries as gift_reports
+from portal.gratification import services as gratification
+from portal.gratification.models import GiftReport
 from portal.home import services as regulations
 from portal.web import nonces
 from portal.web.params import int_arg
@@ -56,6 +60,10 @@ def _choices(form: DeclarationForm) -> None:
     locale, on = _locale(), today()
     form.types.choices = [SelectChoice(i.id, i.label(locale)) for i in lists.items(ListKind.TYPE, on=on)]
     form.sources.choices = [SelectChoice(i.id, i.label(locale)) for i in lists.items(ListKind.SOURCE, on=on)]
+    me = current_user.employee
+    form.gift_report.choices = [SelectChoice("", "–")] + [
+        SelectChoice(r.id, _("%(no)s · %(day)s", no=r.register_no, day=day(r.received_on)))
+        for r in (gift_reports.linkable(me.id) if me else [])]
 
 
 def _fields(form: DeclarationForm) -> services.DraftFields:
@@ -65,7 +73,8 @@ def _fields(form: DeclarationForm) -> services.DraftFields:
         activity_detail=form.activity_detail.data or "", related_party=form.related_party.data or "",
         related_nip=form.related_nip.data or "", gift_involved=form.gift_involved.data,
         relationship_kind=Relationship(form.relationship_kind.data) if form.relationship_kind.data else None,
-        gift_report_ref=form.gift_report_ref.data or "", proposed_measure=form.proposed_measure.data or "",
+        gift_report_ref=form.gift_report_ref.data or "", gift_report_id=form.gift_report.data,
+        proposed_measure=form.proposed_measure.data or "",
         type_ids=tuple(form.types.data or ()), source_ids=tuple(form.sources.data or ()))
 
 
@@ -81,6 +90,21 @@ def _fill(form: DeclarationForm, source: Declaration) -> None:
     form.activity.data = source.activity.value if source.activity else ""
     form.relationship_kind.data = source.relationship_kind.value if source.relationship_kind else ""
     form.related_nip.data = source.related_employee.nip if source.related_employee else ""
+    form.gift_report.data = source.gift_report_id
+
+
+def _fill_from_gift_report(form: DeclarationForm) -> None:
+    """A new declaration opened from one of the declarant's gift reports (?gratifikasi=<id>): the
+    gift, the link and the giver as the related party. Any other report is ignored."""
+    report_id = int_arg("gratifikasi")
+    report = db.session.get(GiftReport, report_id) if report_id else None
+    if report is None or not gratification.can_link(current_user.employee, report):
+        return
+    form.gift_involved.data = True
+    form.gift_report.data = report.id
+    form.relationship_kind.data = Relationship.GIFT_GIVER.value
+    giver = ", ".join(part for part in (report.giver_name, report.giver_institution) if part)
+    form.related_party.data = giver[:200]
 
 
 def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | None = None):
@@ -91,6 +115,8 @@ def _edit(declaration: Declaration | None, kind: Kind, changes: Declaration | No
     source = declaration if declaration is not None else basis
     if request.method == "GET" and source is not None:
         _fill(form, source)
+    elif request.method == "GET" and declaration is None:
+        _fill_from_gift_report(form)
     form.nonce.bind(f"{current_user.id}:{kind.value}:{declaration.id if declaration else 'new'}:"
                     f"{changes.id if changes else ''}")
     if form.validate_on_submit():
@@ -217,6 +243,8 @@ def detail(declaration_id: int, decision_form=None, note_form=None, status=200):
                            can_decide=services.can_decide(current_user, declaration), is_declarant=is_declarant,
                            changes=changes, history=history.steps(declaration, changes),
                            amended=services.amended(declaration),
+                           gift_report_visible=declaration.gift_report is not None
+                           and gratification.can_view(current_user, declaration.gift_report),
                            can_amend=is_declarant and services.amendable(declaration, current_user.employee)), status
 
 

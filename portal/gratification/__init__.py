@@ -47,5 +47,7 @@ def init_app(app) -> None:
     privacy_notice.register_notice(app)
     contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
                                   checks.upg_deadline, position=80)
+    contributions.add_setup_check(app, "gratification_retention", _l("How long gratification reports are kept"),
+                                  checks.retention, position=82)
     contributions.add_setup_check(app, "gratification_rules", _l("Gratification: categories that need not be reported"),
                                   rules.setup_status, position=70)

@@ -1,8 +1,14 @@
-"""What the screens list: my reports, and every sent report for the UPG."""
+"""What the screens list: my reports, the ones I may link to a declaration, every sent report for
+the UPG, and the conflict-of-interest declarations linked to a report."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from portal.coi import services as coi
+from portal.coi.models import Declaration
+from portal.coi.models import Status as DeclarationStatus
 from portal.extensions import db
 from portal.gratification.models import GiftReport, Status
 
@@ -18,9 +24,32 @@ def my_drafts(employee_id: int) -> list[GiftReport]:
                                    .order_by(GiftReport.due_on.nulls_last(), GiftReport.id)))
 
 
+def linkable(employee_id: int) -> list[GiftReport]:
+    """The reports a declaration by this employee may link to (services.can_link): their own, sent
+    to the UPG; the latest gift first."""
+    return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.reporter_id == employee_id,
+                                                           GiftReport.status != Status.DRAFT)
+                                   .order_by(GiftReport.received_on.desc().nulls_last(), GiftReport.id.desc())))
+
+
 def sent(opd_id: int | None = None) -> list[GiftReport]:
     """Every report sent to the UPG (or one OPD's, for its own officer), the nearest statutory
     deadline first."""
     scoped = (GiftReport.opd_id == opd_id,) if opd_id is not None else ()
     return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.status != Status.DRAFT, *scoped)
                                    .order_by(GiftReport.statutory_due_on, GiftReport.id)))
+
+
+@dataclass(frozen=True)
+class LinkedDeclaration:
+    declaration: Declaration
+    readable: bool  # the user may open it (coi's own rule): a link; otherwise its number and status only
+
+
+def linked_declarations(report: GiftReport, user) -> list[LinkedDeclaration]:
+    """The declarations whose declarant (the reporter: coi.services) linked this report, as `user`,
+    who may see the report, sees them. A draft is listed only to whoever may read it."""
+    found = db.session.scalars(sa.select(Declaration).where(Declaration.gift_report_id == report.id)
+                               .order_by(Declaration.created_at, Declaration.id))
+    listed = [LinkedDeclaration(d, coi.can_view(user, d)) for d in found]
+    return [item for item in listed if item.readable or item.declaration.status != DeclarationStatus.DRAFT]

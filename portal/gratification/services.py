@@ -125,6 +125,12 @@ def can_view(user, report: GiftReport) -> bool:
     return is_reporter(user, report) or handles(user, report)
 
 
+def can_link(employee: Employee | None, report: GiftReport) -> bool:
+    """Whether a declaration by `employee` may point to the report: only their own, once sent (a
+    draft has no register number and is nobody's business but theirs)."""
+    return employee is not None and employee.id == report.reporter_id and report.status != Status.DRAFT
+
+
 # --- deadlines ------------------------------------------------------------------------------
 
 def deadlines(received_on: date) -> tuple[date, date]:

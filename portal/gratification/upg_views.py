@@ -87,7 +87,8 @@ def _page(report: GiftReport, status: int = 200, **forms):
     return render_template("gratification/upg_case.html", r=report, statutory_left=upg.statutory_left(report),
                            forward_left=upg.forward_left(report), may_settle=upg.may_settle(),
                            needs_handover=upg.needs_handover(report), steps=upg.STEPS,
-                           handover_overdue=upg.handover_overdue(report), **defaults), status
+                           handover_overdue=upg.handover_overdue(report),
+                           declarations=queries.linked_declarations(report, current_user), **defaults), status
 
 
 def _decision_form(report: GiftReport, *, posted: bool) -> DecisionForm:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from portal.extensions import db
 from portal.gratification import attachments, queries, services, upg, workflow
 from portal.gratification.forms import OBJECT_ROWS, REPORT_SCOPE, AnswerForm, HandoverForm, ReportForm
-from portal.gratification.models import Custody, GiftReport, GiverRelation, ObjectKind, ReportType
+from portal.gratification.models import Custody, GiftReport, GiverRelation, ObjectKind, ReportType, Status
 from portal.home import services as regulations
 from portal.web import nonces
 from portal.web.forms import ActionForm
@@ -164,7 +164,9 @@ def _detail(report: GiftReport, status: int = 200, **forms):
                            answer_form=forms.get("answer_form") or AnswerForm(formdata=None),
                            handover_form=forms.get("handover_form") or HandoverForm(formdata=None),
                            needs_handover=upg.needs_handover(report),
-                           handover_overdue=upg.handover_overdue(report), steps=upg.STEPS), status
+                           handover_overdue=upg.handover_overdue(report), steps=upg.STEPS,
+                           declarations=queries.linked_declarations(report, current_user),
+                           offer_declaration=is_reporter and report.status != Status.DRAFT), status
 
 
 @bp.route("/<int(max=2147483647):report_id>")

@@ -13,7 +13,8 @@ from portal.extensions import db
 @with_appcontext
 def privacy_retention_command(dry_run, again):
     """Delete personal data past its retention period (declarations, quiz answers, attendance,
-    session photos). The worker runs it once a day too; whichever comes first does the day."""
+    session photos, gratification reports). The worker runs it once a day too; whichever comes
+    first does the day."""
     from portal.core.clock import today
     from portal.privacy import retention
 

@@ -4,7 +4,9 @@ collect() reads the person's own rows from each area. It never reads the WBS: th
 linked to accounts, and any query there could only hint at whether this person reported.
 Nothing secret about the account is read out (password hash, MFA secret and recovery codes,
 session version). Declarations by other people that name this person, and those routed to
-them for a decision, are counted, never copied: their content is the declarant's data.
+them for a decision, are counted, never copied: their content is the declarant's data. The
+person's own gift reports are copied whole, unsealed: they wrote them, and the UPG's questions,
+steps and the KPK's decision are about them.
 
 Values stay Python values (dates, datetimes); package.py writes them as ISO 8601 in the JSON
 file and formats them in the person's language in the PDF. Codes travel with their labels.
@@ -21,6 +23,8 @@ from portal.coi.models import Declaration, Status
 from portal.core import settings
 from portal.core.clock import utcnow
 from portal.extensions import db
+from portal.gratification.models import GiftReport
+from portal.gratification.upg import STEPS
 from portal.learning.models import Attempt, AttemptQuestion, Completion, Lesson, LessonRead, Pretest, Question
 from portal.participation.models import Reminder
 from portal.privacy import corrections
@@ -48,6 +52,7 @@ def collect(user, locale: str) -> dict:
         "learning": _learning(employee, locale),
         "declarations": _declarations(employee, locale),
         "declarations_by_others": _declarations_by_others(employee),
+        "gift_reports": _gift_reports(employee),
         "attendance": _attendance(employee),
         "certificates": _certificates(employee, locale),
         "reminders": _reminders(employee),
@@ -63,7 +68,8 @@ def not_included() -> list[str]:
           "who made a report, so nothing of it is in this file."),
         _("Declarations by other people that name you, and those routed to you for a decision: only their number "
           "is given here; their content belongs to the person who made them."),
-        _("Files (declaration attachments, certificate PDFs, session photos): open them in the portal."),
+        _("Files (attachments of declarations and gratification reports, gratification receipts, certificate PDFs, "
+          "session photos): open them in the portal."),
         _("The audit log (who did what, and when): ask the data protection officer for the events about you."),
     ]
 
@@ -141,6 +147,7 @@ def _declarations(e, locale: str) -> list[dict]:
         "related_party": d.related_party,
         "related_employee": d.related_employee.name if d.related_employee else None,
         "relationship": _coded(d.relationship_kind), "gift_involved": d.gift_involved,
+        "gift_report": d.gift_report.register_no if d.gift_report else None,
         "gift_report_ref": d.gift_report_ref, "proposed_measure": d.proposed_measure,
         "types": [t.label(locale) for t in d.types], "sources": [s.label(locale) for s in d.sources],
         "route": _coded(d.route), "decider": d.decider.name if d.decider else None, "due_on": d.due_on,
@@ -160,6 +167,40 @@ def _declarations_by_others(e) -> dict:
                                         *where)) or 0
     return {"naming_you": count(Declaration.related_employee_id == e.id),
             "routed_to_you": count(Declaration.decider_id == e.id)}
+
+
+def _gift_reports(e) -> list[dict]:
+    found = db.session.scalars(
+        sa.select(GiftReport).where(GiftReport.reporter_id == e.id).order_by(GiftReport.created_at, GiftReport.id)
+        .options(selectinload(GiftReport.objects), selectinload(GiftReport.attachments),
+                 selectinload(GiftReport.history), selectinload(GiftReport.messages)))
+    return [_gift_report(r) for r in found]
+
+
+def _gift_report(r: GiftReport) -> dict:
+    files = {a.id: a.filename for a in r.attachments}
+    return {
+        "register_no": r.register_no, "report_type": _coded(r.report_type), "status": _coded(r.status),
+        "created_at": r.created_at, "received_on": r.received_on, "refused": r.refused, "nik": r.nik,
+        "giver_name": r.giver_name, "giver_institution": r.giver_institution, "giver_address": r.giver_address,
+        "giver_relation": _coded(r.giver_relation), "giver_relation_other": r.giver_relation_other,
+        "occasion": r.occasion, "place": r.place, "chronology": r.chronology,
+        "objects": [{"kind": _coded(o.kind), "description": o.description, "estimated_value": o.value,
+                     "custody": _coded(o.custody)} for o in r.objects],
+        "due_on": r.due_on, "statutory_due_on": r.statutory_due_on, "sent_on": r.sent_on, "late": r.late,
+        "opd_when_sent": r.opd.name if r.opd else None, "position_when_sent": r.reporter_position or None,
+        "receipt_no": r.receipt_no, "registered_on": r.registered_on, "kpk_reference": r.kpk_reference,
+        "kpk_sent_on": r.kpk_sent_on, "settled_note": r.settled_note, "decision": _coded(r.decision),
+        "decision_no": r.decision_no, "decision_on": r.decision_on, "handover_due_on": r.handover_due_on,
+        "handover_on": r.handover_on, "handover_note": r.handover_note,
+        "history": [{"status": _coded(h.status), "step": str(STEPS[h.step]) if h.step in STEPS else None,
+                     "at": h.at, "by": h.actor.employee.name if h.actor and h.actor.employee else None,
+                     "late": h.late} for h in r.history],
+        "messages": [{"from": _("The UPG") if m.from_upg else _("You"), "at": m.at, "text": m.body,
+                      "attachment": files.get(m.attachment_id or 0)} for m in r.messages],
+        "attachments": [{"filename": a.filename, "media_type": a.media_type, "size": a.size,
+                         "added_at": a.created_at} for a in r.attachments],
+    }
 
 
 def _attendance(e) -> list[dict]:
@@ -210,6 +251,7 @@ def summary(employee) -> dict[str, int]:
         "pre_tests": count(Pretest, Pretest.employee_id),
         "completions": count(Completion, Completion.employee_id),
         "declarations": count(Declaration, Declaration.declarant_id),
+        "gift_reports": count(GiftReport, GiftReport.reporter_id),
         "sessions": count(Participant, Participant.employee_id),
         "certificates": count(Certificate, Certificate.employee_id),
     }

@@ -62,6 +62,7 @@ class RetentionForm(PortalForm):
     quiz_answers = _months(retention.QUIZ_ANSWERS)
     attendance = _months(retention.ATTENDANCE)
     session_photos = _months(retention.SESSION_PHOTOS)
+    gift_reports = _months(retention.GIFT_REPORTS)
     submit = SubmitField(_l("Save the retention periods"))
 
 

@@ -16,6 +16,7 @@ from portal.core import audit, formatting, pdf, settings
 from portal.core.clock import local
 from portal.privacy import export
 
+GIFT_REPORT_LISTS = ("objects", "history", "messages", "attachments")
 JSON_NAME = "data-saya.json"
 PDF_NAME = "data-saya.pdf"
 
@@ -76,6 +77,9 @@ def pdf_context(data: dict) -> dict:
                             "attachments": [_shown_all(f) for f in d["attachments"]]}
                          for d in data["declarations"]],
         "by_others": data["declarations_by_others"],
+        "gift_reports": [_shown_all({k: v for k, v in r.items() if k not in GIFT_REPORT_LISTS})
+                         | {k: [_shown_all(item) for item in r[k]] for k in GIFT_REPORT_LISTS}
+                         for r in data["gift_reports"]],
         "attendance": [_shown_all(p) for p in data["attendance"]],
         "certificates": [_shown_all(c) for c in data["certificates"]],
         "reminders": [_shown_all(r) for r in data["reminders"]],

@@ -1,6 +1,6 @@
 """Retention of personal data outside the WBS (the WBS has its own rule: portal/wbs/retention.py).
 
-Four kinds, each with its own period in months (admin settings). 0 keeps everything, and is the
+Five kinds, each with its own period in months (admin settings). 0 keeps everything, and is the
 default of each: nothing is destroyed until the Inspectorate has decided how long to keep it.
 
 - declarations: closed conflict-of-interest declarations (filed, decided or acknowledged), with
@@ -12,7 +12,13 @@ default of each: nothing is destroyed until the Inspectorate has decided how lon
   answers (learning_pretest_answer) go by the same rule; its score stays for the learning gain;
 - attendance: the invitation and attendance rows of a session whose list was closed (or that
   was cancelled), counted from the closing;
-- session photos: counted from the end of the session.
+- session photos: counted from the end of the session;
+- gratification reports whose case is over: closed by the UPG (settled, or after the KPK's
+  decision), counted from the closing; or decided by the KPK with nothing left to do (the gift is
+  the recipient's, or the handover is recorded), counted from the decision or the handover. With
+  their objects, history, questions and answers and attachments (the files go after the commit);
+  declarations that linked to them keep their content and lose only the link. No period for these
+  records has been verified (the setup checklist asks for it: gratification/checks.py).
 
 A row goes once its date is on or before the cutoff: today minus the period in calendar months
 (31 March minus one month is the end of February).
@@ -35,6 +41,10 @@ from portal.coi.models import Attachment, Comment, Declaration, Status, declarat
 from portal.core import audit, rows, settings, storage
 from portal.core.clock import local, to_utc, today, utcnow
 from portal.extensions import db
+from portal.gratification import attachments as gift_attachments
+from portal.gratification.models import Decision as GiftDecision
+from portal.gratification.models import GiftAttachment, GiftHistory, GiftMessage, GiftObject, GiftReport
+from portal.gratification.models import Status as GiftStatus
 from portal.learning.models import Attempt, AttemptQuestion, Pretest, PretestAnswer
 from portal.privacy.models import RetentionRun
 from portal.socialisation import records as session_records
@@ -63,7 +73,10 @@ QUIZ_ANSWERS = Kind("quiz_answers", _l("The answers to each question of submitte
 ATTENDANCE = Kind("attendance", _l("Invitations and attendance of closed or cancelled sessions"),
                   _l("the day the attendance list was closed or the session cancelled"))
 SESSION_PHOTOS = Kind("session_photos", _l("Photos of socialisation sessions"), _l("the day the session ended"))
-KINDS = (DECLARATIONS, QUIZ_ANSWERS, ATTENDANCE, SESSION_PHOTOS)
+GIFT_REPORTS = Kind("gift_reports", _l("Gratification reports whose case is over, with their attachments"),
+                    _l("the day the UPG closed the report or, when it was left open, the KPK's decision or the "
+                       "handover it asked for"))
+KINDS = (DECLARATIONS, QUIZ_ANSWERS, ATTENDANCE, SESSION_PHOTOS, GIFT_REPORTS)
 BY_CODE = {k.code: k for k in KINDS}
 
 
@@ -121,6 +134,32 @@ def _due_photo_sessions(cutoff: date):
     return sa.select(SocialisationSession.id).where(SocialisationSession.ends_at < _end_of(cutoff))
 
 
+def _gift_closed_at():
+    """Each closed gift report with the moment it was closed (its last history entry as closed)."""
+    return (sa.select(GiftHistory.report_id, sa.func.max(GiftHistory.at).label("at"))
+            .join(GiftReport, GiftReport.id == GiftHistory.report_id)
+            .where(GiftReport.status == GiftStatus.CLOSED, GiftHistory.status == GiftStatus.CLOSED)
+            .group_by(GiftHistory.report_id).subquery())
+
+
+def _gift_decided_on():
+    return sa.func.coalesce(GiftReport.handover_on, GiftReport.decision_on)
+
+
+def _due_decided_gifts(cutoff: date):
+    """Decided by the KPK and left open with nothing to do: the gift is the recipient's, or it has
+    been handed over. A handover still awaited keeps the report."""
+    return sa.and_(GiftReport.status == GiftStatus.DECIDED,
+                   sa.or_(GiftReport.decision == GiftDecision.RECIPIENT, GiftReport.handover_on.is_not(None)),
+                   _gift_decided_on() <= cutoff)
+
+
+def _due_gift_reports(cutoff: date):
+    closed = _gift_closed_at()
+    return sa.or_(GiftReport.id.in_(sa.select(closed.c.report_id).where(closed.c.at < _end_of(cutoff))),
+                  _due_decided_gifts(cutoff))
+
+
 # --- the plan ----------------------------------------------------------------------------------
 
 @dataclass
@@ -161,6 +200,15 @@ def plan(on: date) -> Plan:
 def _measure(item: KindPlan) -> None:
     cutoff = item.cutoff
     assert cutoff is not None
+    if item.kind is GIFT_REPORTS:
+        closed = _gift_closed_at()
+        parts = [db.session.execute(sa.select(sa.func.count(), sa.func.min(closed.c.at))
+                                    .where(closed.c.at < _end_of(cutoff))).one(),
+                 db.session.execute(sa.select(sa.func.count(), sa.func.min(_gift_decided_on()))
+                                    .where(_due_decided_gifts(cutoff))).one()]
+        days = [d for d in (_local_day(moment) for _, moment in parts) if d is not None]
+        item.count, item.oldest = sum(n for n, _ in parts), min(days, default=None)
+        return
     if item.kind is DECLARATIONS:
         row = db.session.execute(sa.select(sa.func.count(), sa.func.min(_declaration_closed_on()))
                                  .where(_due_declarations(cutoff))).one()
@@ -257,8 +305,30 @@ def _delete_photos(cutoff: date, done: Applied) -> int:
     return len(keys)
 
 
+def _delete_gift_reports(cutoff: date, done: Applied) -> int:
+    ids = list(db.session.scalars(sa.select(GiftReport.id).where(_due_gift_reports(cutoff))
+                                  .order_by(GiftReport.id).with_for_update()))
+    deleted = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        done.files += [(gift_attachments.AREA, key) for key in db.session.scalars(
+            sa.select(GiftAttachment.storage_key).where(GiftAttachment.report_id.in_(chunk)))]
+        # A declaration that linked to the report keeps its content and loses only the link.
+        db.session.execute(sa.update(Declaration).where(Declaration.gift_report_id.in_(chunk))
+                           .values(gift_report_id=None).execution_options(synchronize_session=False))
+        # Messages first: they point to attachments.
+        for model in (GiftMessage, GiftHistory, GiftObject, GiftAttachment):
+            db.session.execute(sa.delete(model).where(model.report_id.in_(chunk))
+                               .execution_options(synchronize_session=False))
+        deleted += len(db.session.scalars(sa.delete(GiftReport).where(GiftReport.id.in_(chunk))
+                                          .returning(GiftReport.id).execution_options(synchronize_session=False))
+                       .all())
+    return deleted
+
+
 _DELETERS = {"declarations": _delete_declarations, "quiz_answers": _delete_quiz_answers,
-             "attendance": _delete_attendance, "session_photos": _delete_photos}
+             "attendance": _delete_attendance, "session_photos": _delete_photos,
+             "gift_reports": _delete_gift_reports}
 
 
 def finish(done: Applied) -> int:

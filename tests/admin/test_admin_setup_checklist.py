@@ -121,7 +121,7 @@ def test_regulation_texts_and_the_coi_types_turn_done_when_the_admin_records_and
     assert done(shown["coi_types"]) and "Perwako Padang No. 27 Tahun 2019, Pasal 6: checked" in shown["coi_types"]
     assert p27 in regulations
     # The other relied-on articles are still waiting, and say so.
-    assert not done(shown["regulation_articles"]) and "1 of 7 checked" in shown["regulation_articles"]
+    assert not done(shown["regulation_articles"]) and "1 of 8 checked" in shown["regulation_articles"]
     assert not done(shown["coi_decision_deadline"]) and not done(shown["wbs_deadlines"])
 
 

@@ -19,7 +19,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 GRATIFICATION = {"uu-31-1999-jo-uu-20-2001", "peraturan-kpk-2-2019", "peraturan-kpk-1-2026",
                  "perwako-padang-15-2012-jo-13-2013"}
 ARTICLES = {"coi-types", "coi-decision-deadline", "coi-decider", "wbs-deadlines", "wbs-anonymity", "upg-deadline",
-            "asn-yearly-jp"}
+            "gratification-retention", "asn-yearly-jp"}
 
 
 def text(response) -> str:

@@ -207,3 +207,52 @@ def test_the_technical_admin_account_has_no_data_page(app, world, login_as):
     admin = login_as(world.admin)
     assert admin.get("/akun/data-saya").status_code == 403
     assert admin.post("/akun/data-saya/unduh").status_code == 403
+
+
+def test_the_download_holds_my_gift_reports_unsealed_and_nobody_else_s(app, world, login_as, make_employee):
+    from portal.auth.models import User
+    from portal.core.roles import Role
+    from portal.core.workdays import today
+    from portal.gratification import upg
+    from portal.gratification.models import Decision, GiftReport
+    from tests.helpers.gifts import gift_report
+
+    officer = make_employee(world.inspektorat, username="upg.inspektorat", roles={Role.ASN, Role.UPG})
+    with app.test_request_context():
+        reporter = db.session.get(User, world.asn["user_id"])
+        upg_user = db.session.get(User, officer["user_id"])
+        mine = db.session.get(GiftReport, gift_report(world.asn["user_id"], chronology="KRONOLOGI-SAYA: parsel "
+                                                      "diantar ke rumah oleh rekanan.", attachment=b"kuitansi\n"))
+        upg.register(mine, actor=upg_user)
+        upg.ask(mine, "PERTANYAAN-UPG: siapa yang mengantar?", actor=upg_user)
+        upg.answer(mine, "JAWABAN-SAYA: kurir rekanan.", None, actor=reporter)
+        upg.forward(mine, kpk_reference="GOL-2026-77", sent_on=today(), actor=upg_user)
+        upg.decide(mine, decision=Decision.RECIPIENT, decision_no="SK-KPK-12", decision_on=today(), actor=upg_user)
+        gift_report(world.asn["user_id"], send=False, giver="DRAF-SAYA")
+        gift_report(world.secretary["user_id"], giver="PEMBERI-ORANG-LAIN",
+                    chronology="RAHASIA-LAPORAN-LAIN: parsel untuk sekretaris dinas.")
+        db.session.commit()
+        register_no = mine.register_no
+
+    client = login_as(world.asn)
+    data, text = unzip(client.post("/akun/data-saya/unduh"))
+    reports = {r["register_no"]: r for r in data["gift_reports"]}
+    assert len(data["gift_reports"]) == 2 and None in reports  # the draft, without a number
+    report = reports[register_no]
+    assert report["chronology"].startswith("KRONOLOGI-SAYA") and report["giver_name"] == "Budi Santoso"
+    assert report["status"]["code"] == "decided" and report["decision"]["code"] == "recipient"
+    assert report["decision_no"] == "SK-KPK-12" and report["kpk_reference"] == "GOL-2026-77"
+    assert [o["estimated_value"] for o in report["objects"]] == [1500000, 350000]
+    assert [m["text"] for m in report["messages"]] == ["PERTANYAAN-UPG: siapa yang mengantar?",
+                                                      "JAWABAN-SAYA: kurir rekanan."]
+    assert [h["status"]["code"] for h in report["history"]][:3] == ["draft", "sent", "registered"]
+    assert report["attachments"][0]["filename"] == "kuitansi.txt"
+    assert reports[None]["giver_name"] == "DRAF-SAYA"
+    raw = json.dumps(data)
+    for other in ("PEMBERI-ORANG-LAIN", "RAHASIA-LAPORAN-LAIN"):
+        assert other not in raw and other not in text
+    # The PDF has them too, in Indonesian; the data page counts them.
+    assert "Laporan gratifikasi yang Anda buat" in text and register_no in text
+    assert "KRONOLOGI-SAYA" in text and "JAWABAN-SAYA" in text and "SK-KPK-12" in text
+    page = login_as(world.asn).get("/akun/data-saya?lang=en").get_data(as_text=True)
+    assert "Gratification reports you made: 2." in page

@@ -168,7 +168,8 @@ def test_with_the_default_periods_nothing_is_deleted_but_the_run_is_recorded(app
     assert _state(app) == before
     with app.app_context():
         [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "privacy.retention_run")).all()
-        assert event.data["deleted"] == {"declarations": 0, "quiz_answers": 0, "attendance": 0, "session_photos": 0}
+        assert event.data["deleted"] == {"declarations": 0, "quiz_answers": 0, "attendance": 0, "session_photos": 0,
+                                         "gift_reports": 0}
         assert set(event.data) == {"on", "trigger", "months", "deleted", "files"}
         assert retention.plan(retention.today()).total == 0
 
@@ -194,7 +195,8 @@ def test_past_their_period_closed_records_go_and_the_rest_stays(app, city, runne
     assert before["declarations"] >= {city["filed"], city["decided"]}
     result = runner.invoke(args=["privacy-retention"])
     assert result.exit_code == 0, result.output
-    assert "declarations 2, quiz_answers 1, attendance 1, session_photos 2; 3 stored files removed" in result.output
+    assert "declarations 2, quiz_answers 1, attendance 1, session_photos 2, gift_reports 0; 3 stored files removed" \
+        in result.output
     after = _state(app)
     # Closed and old: gone, with comments and attachments (and the file). Waiting, draft, recent: kept.
     assert after["declarations"] == before["declarations"] - {city["filed"], city["decided"]}
@@ -282,19 +284,21 @@ def test_the_admin_sets_the_periods_audited_and_sees_the_dry_run(app, world, cit
 
     admin = login_as(world.admin)
     page = admin.get("/admin/privasi/retensi?lang=en").get_data(as_text=True)
-    assert page.count("Kept (0)") == 4
+    assert page.count("Kept (0)") == 5
     refused = admin.post("/admin/privasi/retensi?lang=en", data={"declarations": "-1", "quiz_answers": "0",
-                                                                 "attendance": "abc", "session_photos": "0"})
+                                                                 "attendance": "abc", "session_photos": "0",
+                                                                 "gift_reports": "0"})
     assert refused.status_code == 400 and 'id="declarations-error"' in refused.get_data(as_text=True)
     assert 'value="abc"' in refused.get_data(as_text=True)
     assert admin.post("/admin/privasi/retensi", data={"declarations": "12", "quiz_answers": "0", "attendance": "0",
-                                                      "session_photos": "24"}).status_code == 302
+                                                      "session_photos": "24", "gift_reports": "0"}).status_code == 302
     with app.app_context():
         [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "privacy.retention_changed"))
         assert event.actor_id == world.admin["user_id"]
         # The first save records every period, the zeros too: keeping is a decision as well.
         assert event.data == {"privacy.retention_declarations_months": 12, "privacy.retention_quiz_answers_months": 0,
-                              "privacy.retention_attendance_months": 0, "privacy.retention_session_photos_months": 24}
+                              "privacy.retention_attendance_months": 0, "privacy.retention_session_photos_months": 24,
+                              "privacy.retention_gift_reports_months": 0}
     page = admin.get("/admin/privasi/retensi?lang=en").get_data(as_text=True)
     plan = page[page.index('id="retention-plan"'):]
     assert "12 months: up to" in plan and "24 months: up to" in plan
