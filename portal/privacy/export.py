@@ -182,11 +182,11 @@ def _gift_report(r: GiftReport) -> dict:
     return {
         "register_no": r.register_no, "report_type": _coded(r.report_type), "status": _coded(r.status),
         "created_at": r.created_at, "received_on": r.received_on, "refused": r.refused, "nik": r.nik,
-        "giver_name": r.giver_name, "giver_institution": r.giver_institution, "giver_address": r.giver_address,
+        "address": r.reporter_address, "telephone": r.reporter_phone, "giver_name": r.giver_name, "giver_institution": r.giver_institution, "giver_address": r.giver_address,
         "giver_relation": _coded(r.giver_relation), "giver_relation_other": r.giver_relation_other,
         "occasion": r.occasion, "place": r.place, "chronology": r.chronology,
         "objects": [{"kind": _coded(o.kind), "description": o.description, "estimated_value": o.value,
-                     "custody": _coded(o.custody)} for o in r.objects],
+                     "custody": _coded(o.custody), "kpk_decision": _coded(o.decision)} for o in r.objects],
         "due_on": r.due_on, "statutory_due_on": r.statutory_due_on, "sent_on": r.sent_on, "late": r.late,
         "opd_when_sent": r.opd.name if r.opd else None, "position_when_sent": r.reporter_position or None,
         "receipt_no": r.receipt_no, "registered_on": r.registered_on, "kpk_reference": r.kpk_reference,

@@ -19,6 +19,7 @@ def gift_report(reporter_user_id: int, *, received_on: date | None = None, send:
 
     user = db.session.get(User, reporter_user_id)
     fields = services.ReportFields(
+        reporter_address="Jl. Khatib Sulaiman 12, Padang", reporter_phone="0812 6600 1234",
         giver_name=giver, giver_institution="CV Maju Bersama", giver_address="Jl. Sudirman 1",
         giver_relation=GiverRelation.SUPPLIER, occasion="Idul Fitri",
         received_on=received_on or today() - timedelta(days=2), place="Kantor Dinas Kesehatan",

@@ -243,6 +243,8 @@ def test_the_download_holds_my_gift_reports_unsealed_and_nobody_else_s(app, worl
     assert report["status"]["code"] == "decided" and report["decision"]["code"] == "recipient"
     assert report["decision_no"] == "SK-KPK-12" and report["kpk_reference"] == "GOL-2026-77"
     assert [o["estimated_value"] for o in report["objects"]] == [1500000, 350000]
+    assert [o["kpk_decision"]["code"] for o in report["objects"]] == ["recipient", "recipient"]
+    assert report["telephone"] == "0812 6600 1234" and report["address"].startswith("Jl. Khatib Sulaiman")
     assert [m["text"] for m in report["messages"]] == ["PERTANYAAN-UPG: siapa yang mengantar?",
                                                       "JAWABAN-SAYA: kurir rekanan."]
     assert [h["status"]["code"] for h in report["history"]][:3] == ["draft", "sent", "registered"]
