@@ -1,10 +1,8 @@
 """The declarant's and the decider's pages."""
 from __future__ import annotations
 
-import io
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,7 +18,7 @@ from portal.gratification import queries as gift_reports
 from portal.gratification import services as gratification
 from portal.gratification.models import GiftReport
 from portal.home import services as regulations
-from portal.web import nonces
+from portal.web import downloads, nonces
 from portal.web.params import int_arg
 from portal.web.permissions import guard
 
@@ -314,11 +312,4 @@ def return_for_information(declaration_id: int):
 
 @bp.route("/<int(max=2147483647):declaration_id>/lampiran/<int(max=2147483647):attachment_id>")
 def attachment(declaration_id: int, attachment_id: int):
-    declaration = _load(declaration_id)
-    item = next((a for a in declaration.attachments if a.id == attachment_id), None)
-    if item is None:
-        abort(404)
-    response = send_file(io.BytesIO(attachments.read(item)), mimetype=item.media_type,
-                         as_attachment=True, download_name=item.filename)
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return downloads.attachment_among(_load(declaration_id).attachments, attachment_id, attachments.read)

@@ -2,9 +2,7 @@
 responsible OPD's report that it is done, and its evidence."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +12,7 @@ from portal.followup import services, sources
 from portal.followup.forms import CompletionForm, RecommendationForm
 from portal.followup.models import Recommendation
 from portal.org.services import list_opds
+from portal.web import downloads
 from portal.web.forms import ActionForm
 from portal.web.params import int_arg, paginate
 from portal.web.permissions import guard
@@ -155,7 +154,5 @@ def evidence(rec_id: int):
     data = services.evidence(rec)
     if data is None:
         abort(404)
-    response = send_file(io.BytesIO(data), mimetype=rec.evidence_type or "application/octet-stream",
-                         as_attachment=True, download_name=rec.evidence_name or "bukti")
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return downloads.uploaded_file(data, media_type=rec.evidence_type or "application/octet-stream",
+                                   filename=rec.evidence_name or "bukti")

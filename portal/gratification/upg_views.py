@@ -23,6 +23,7 @@ from portal.gratification.forms import (
 )
 from portal.gratification.models import Decision, GiftReport
 from portal.org.models import Opd
+from portal.web import downloads
 from portal.web.forms import ActionForm
 from portal.web.permissions import guard, has_role, role_required
 
@@ -259,7 +260,7 @@ def kpk_text(report_id: int):
     report = _case(report_id)
     return Response(upg.kpk_text(report), mimetype="text/plain", headers={
         "Content-Disposition": f'inline; filename="formulir-kpk-{report.id}.txt"',
-        "Content-Security-Policy": "sandbox; default-src 'none'"})
+        "Content-Security-Policy": downloads.SANDBOX})
 
 
 def _upload(item) -> tuple[str, bytes] | None:

@@ -1,10 +1,9 @@
 """The reporter's pages: my reports, the report form, a report with its status and history."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +12,7 @@ from portal.gratification import attachments, queries, services, upg, workflow
 from portal.gratification.forms import OBJECT_ROWS, REPORT_SCOPE, AnswerForm, HandoverForm, ReportForm
 from portal.gratification.models import Custody, GiftReport, GiverRelation, ObjectKind, ReportType, Status
 from portal.home import services as regulations
-from portal.web import nonces
+from portal.web import downloads, nonces
 from portal.web.forms import ActionForm
 from portal.web.permissions import guard
 
@@ -264,11 +263,4 @@ def submit(report_id: int):
 
 @bp.route("/<int(max=2147483647):report_id>/lampiran/<int(max=2147483647):attachment_id>")
 def attachment(report_id: int, attachment_id: int):
-    report = _load(report_id)
-    item = next((a for a in report.attachments if a.id == attachment_id), None)
-    if item is None:
-        abort(404)
-    response = send_file(io.BytesIO(attachments.read(item)), mimetype=item.media_type,
-                         as_attachment=True, download_name=item.filename)
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return downloads.attachment_among(_load(report_id).attachments, attachment_id, attachments.read)

@@ -1,10 +1,8 @@
 """The public home page, the personal home, the regulation library, and the load balancer's health check."""
 from __future__ import annotations
 
-import io
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.core import contributions, notices
@@ -12,6 +10,7 @@ from portal.extensions import db
 from portal.home import library
 from portal.home.models import Regulation
 from portal.home.services import list_regulations
+from portal.web import downloads
 from portal.web.forms import ActionForm
 
 bp = Blueprint("home", __name__)
@@ -41,10 +40,8 @@ def regulation_text(regulation_id: int):
     regulation = db.get_or_404(Regulation, regulation_id)
     if not regulation.text_key:
         abort(404)
-    response = send_file(io.BytesIO(library.read_text(regulation)), mimetype=library.PDF, as_attachment=True,
-                         download_name=f"{regulation.slug}.pdf")
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return downloads.uploaded_file(library.read_text(regulation), media_type=library.PDF,
+                                   filename=f"{regulation.slug}.pdf")
 
 
 @bp.route("/pemberitahuan")

@@ -182,7 +182,8 @@ def _gift_report(r: GiftReport) -> dict:
     return {
         "register_no": r.register_no, "report_type": _coded(r.report_type), "status": _coded(r.status),
         "created_at": r.created_at, "received_on": r.received_on, "refused": r.refused, "nik": r.nik,
-        "address": r.reporter_address, "telephone": r.reporter_phone, "giver_name": r.giver_name, "giver_institution": r.giver_institution, "giver_address": r.giver_address,
+        "address": r.reporter_address, "telephone": r.reporter_phone,
+        "giver_name": r.giver_name, "giver_institution": r.giver_institution, "giver_address": r.giver_address,
         "giver_relation": _coded(r.giver_relation), "giver_relation_other": r.giver_relation_other,
         "occasion": r.occasion, "place": r.place, "chronology": r.chronology,
         "objects": [{"kind": _coded(o.kind), "description": o.description, "estimated_value": o.value,

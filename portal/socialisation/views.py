@@ -1,10 +1,8 @@
 """Organisers', secretaries' and participants' pages of a socialisation session."""
 from __future__ import annotations
 
-import io
-
 import segno
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,6 +21,7 @@ from portal.org.models import Opd
 from portal.socialisation import checkin, documents, records, services
 from portal.socialisation.forms import MarkForm, MinutesForm, NipsForm, PhotoForm, SessionForm, WalkInForm
 from portal.socialisation.models import AttendanceStatus, Participant, Photo, SocialisationSession, Source
+from portal.web import downloads
 from portal.web.params import int_arg, paginate
 from portal.web.permissions import guard
 from portal.web.urls import absolute_url
@@ -306,8 +305,8 @@ def photo(session_id: int, photo_id: int):
     if not services.can_see_records(current_user, session):
         abort(403)
     item = _photo(session, photo_id)
-    response = send_file(io.BytesIO(storage.read(records.PHOTO_AREA, item.storage_key)), mimetype=item.media_type)
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response = downloads.uploaded_file(storage.read(records.PHOTO_AREA, item.storage_key), media_type=item.media_type,
+                                       as_attachment=False)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -2,9 +2,7 @@
 settings, team and identity-request pages. ADMIN never opens a case."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,6 +29,7 @@ from portal.wbs.forms import (
 from portal.wbs.models import Category, Evidence, IdentityRequest, Report
 from portal.wbs.services import WbsError, open_evidence
 from portal.wbs.workflow import Referral, Status
+from portal.web import downloads
 from portal.web.params import int_arg, paginate
 from portal.web.permissions import guard, role_required
 
@@ -194,10 +193,8 @@ def evidence(public_id: str, evidence_id: str):
     audit.record("wbs.evidence_downloaded", object_type="wbs_report", object_id=report.public_id,
                  actor=current_user, data={"evidence": item.public_id})
     db.session.commit()
-    response = send_file(io.BytesIO(data), mimetype=item.media_type, as_attachment=True,
-                         download_name=name.replace("\r", " ").replace("\n", " ") or "bukti")
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return downloads.uploaded_file(data, media_type=item.media_type,
+                                   filename=name.replace("\r", " ").replace("\n", " ") or "bukti")
 
 
 @bp.route("/statistik")
