@@ -14,6 +14,7 @@ def init_app(app) -> None:
         attachments,
         check_views,
         checks,
+        oversight_views,
         privacy_notice,
         reminders,
         rules,
@@ -22,12 +23,14 @@ def init_app(app) -> None:
         upg,
         upg_views,
         views,
+        yearly_report,
     )
     from portal.gratification.models import GiftAttachment
 
     app.register_blueprint(views.bp)
     app.register_blueprint(upg_views.bp)
     app.register_blueprint(check_views.bp)
+    app.register_blueprint(oversight_views.bp)
     jobs.periodic(reminders.reminder_task)
     found = contributions.of(app)
     found.stored_files[attachments.AREA] = GiftAttachment.storage_key
@@ -41,6 +44,8 @@ def init_app(app) -> None:
     contributions.add_todo(app, todo.upg_todos)
     contributions.add_document_kind(app, upg.RECEIPT, _l("Receipt of a gratification report (tanda terima)"),
                                     numbered=True)
+    contributions.add_document_kind(app, yearly_report.YEARLY_REPORT,
+                                    _l("Yearly gratification control report (to the head of region)"), numbered=True)
     privacy_notice.register_notice(app)
     contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
                                   checks.upg_deadline, position=80)
