@@ -77,7 +77,8 @@ def statistics_page():
     figures = statistics.year_figures(year, opd_id=opd_id)
     upg = has_role(current_user, Role.UPG)
     return render_template("gratification/statistics.html", year=year, fig=figures if upg else figures.hidden(),
-                           upg=upg, scoped=opd_id is not None, months=yearly_report.month_names())
+                           upg=upg, scoped=opd_id is not None, months=yearly_report.month_names(),
+                           n=statistics.shown, money=yearly_report.rupiah)
 
 
 @bp.route("/upg/laporan-tahunan.<any(pdf, xlsx):fmt>")

@@ -6,6 +6,7 @@ UPG's queue shows it (the register is the UPG's own); the yearly XLSX for the KP
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -105,10 +106,14 @@ def sheet(register_rows: list[Row], *, with_reporter: bool, title: str = "", pre
     if with_reporter:
         header.insert(1, _("Reporter"))
 
+    # A year's register repeats a few hundred days and a handful of labels: each is written once.
+    day = functools.lru_cache(maxsize=None)(formatting.day)
+    label = functools.lru_cache(maxsize=None)(lambda item: str(item.label) if item is not None else "")
+    yes = _("Yes")
+
     def line(r: Row) -> list:
-        out = [r.register_no, formatting.day(r.received_on), formatting.day(r.sent_on), _("Yes") if r.late else "",
-               r.opd, str(r.report_type.label), r.total, str(r.status.label), r.kpk_reference,
-               formatting.day(r.kpk_sent_on), str(r.decision.label) if r.decision else "", r.decision_no]
+        out = [r.register_no, day(r.received_on), day(r.sent_on), yes if r.late else "", r.opd, label(r.report_type),
+               r.total, label(r.status), r.kpk_reference, day(r.kpk_sent_on), label(r.decision), r.decision_no]
         if with_reporter:
             out.insert(1, r.reporter)
         return out

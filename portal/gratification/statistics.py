@@ -17,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portal.core import formatting
 from portal.extensions import db
 from portal.gratification.models import Decision, GiftObject, GiftReport, ReportType, Status
 from portal.org.models import Opd
@@ -49,6 +50,11 @@ class Figures:
         out = Figures(**{name: _shown(getattr(self, name)) for name in COUNTS})
         out.value = self.value if out.sent is not None else None
         return out
+
+
+def shown(n: int | None) -> str:
+    """A count as the pages write it: "< 3" where hidden()."""
+    return "< 3" if n is None else formatting.number(n)
 
 
 def _shown(n: int | None) -> int | None:
