@@ -99,7 +99,7 @@ def kpk_text(row: Row) -> str:
     return "; ".join(parts)
 
 
-def sheet(register_rows: list[Row], *, with_reporter: bool, title: str = "", preamble=()) -> tables.Sheet:
+def sheet(register_rows: list[Row], *, with_reporter: bool, preamble=()) -> tables.Sheet:
     header = [_("Register no."), _("Date received"), _("Date reported"), _("Late"), _("OPD"), _("Kind"),
               _("Total value (Rp)"), _("Status"), _("KPK reference"), _("Sent to the KPK on"), _("KPK's decision"),
               _("Decision no.")]
@@ -118,7 +118,7 @@ def sheet(register_rows: list[Row], *, with_reporter: bool, title: str = "", pre
             out.insert(1, r.reporter)
         return out
 
-    return tables.Sheet(title or _("Register"), header, (line(r) for r in register_rows), preamble=list(preamble))
+    return tables.Sheet(_("Register"), header, (line(r) for r in register_rows), preamble=list(preamble))
 
 
 def xlsx(filters: Filters, *, government: str) -> bytes:
