@@ -41,6 +41,7 @@ GIFT_REPORT = "gift_report"  # object rule: the reporter, and the UPG once it is
 GIFT_REPORTER = "gift_reporter"  # object rule: the reporter only; everyone else 404
 UPG = "upg"                  # UPG only (the Gratification Control Unit)
 GIFT_CASE = "gift_case"      # object rule: the UPG's pages on a sent report; everyone else 404
+GIFT_STATISTICS = "gift_statistics"  # UPG and ADMIN (the city), SECRETARY (own OPD, counts under 3 hidden)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -244,6 +245,10 @@ ENDPOINTS = {
     "gratification.handover": GIFT_REPORTER,
     "gratification.receipt": GIFT_REPORT,
     "gratification_upg.settings_page": ADMIN,
+    "gratification_oversight.register_page": UPG,
+    "gratification_oversight.register_xlsx": UPG,
+    "gratification_oversight.yearly_report_file": UPG,
+    "gratification_oversight.statistics_page": GIFT_STATISTICS,
     # The check "Do I have to report this?" is for every account; its rules are the administrator's.
     "gratification_check.check": LOGGED_IN,
     "gratification_check.rules_index": ADMIN,
@@ -287,6 +292,7 @@ ALLOWED = {
     GIFT_REPORTER: {"asn"},
     UPG: {"upg"},
     GIFT_CASE: {"upg"},
+    GIFT_STATISTICS: {"secretary", "upg", "admin"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
@@ -298,6 +304,7 @@ SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind"
                     "org.import_problems": {"fmt": "xlsx"},
                     "privacy.notice": {"purpose": "wbs"},
                     "coi_oversight.city_evaluation_file": {"fmt": "xlsx"},
+                    "gratification_oversight.yearly_report_file": {"fmt": "xlsx"},
                     "followup.new": {"kind": "coi.evaluation", "key": "city", "year": 2026}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {

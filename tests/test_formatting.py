@@ -30,3 +30,18 @@ def test_the_session_form_names_the_configured_zone(app, world, login_as):
         db.session.commit()
     page = organiser.get("/sosialisasi/baru?lang=en").get_data(as_text=True)
     assert "Starts at (WITA)" in page and "Late after (WITA)" in page and "(WIB)" not in page
+
+
+def test_numbers_are_written_as_babel_writes_them_in_both_languages(app):
+    """Small whole numbers take a shortcut (tables of counts); what it writes is the pattern's."""
+    from babel.numbers import format_decimal
+    from flask_babel import force_locale
+
+    from portal.core import formatting
+
+    for locale in ("id", "en"):
+        with app.test_request_context(), force_locale(locale):
+            for value in (0, 7, -999, 999, 1000, -1000, 123456, 2.5):
+                expected = format_decimal(value, "#,##0", locale=locale)
+                assert formatting.number(value) == expected, (locale, value)
+            assert formatting.number(12, 1) == format_decimal(12, "#,##0.0", locale=locale)

@@ -315,6 +315,7 @@ KINDS = {
     "gratification_receipt": ("pdf/gratification_receipt.html", {"": ["name", "position", "opd", "gift-object"]}),
     "gratification_kpk_form": ("pdf/gratification_kpk_form.html", {"": [
         "name", "position", "opd", "gift-giver", "gift-place", "gift-object", "gift-chronology"]}),
+    "gratification_yearly_report": ("pdf/gratification_yearly_report.html", {"": ["opd"]}),
     # The employee's copy of their data (a ZIP with this PDF and a JSON file), in Indonesian.
     "privacy_my_data": ("pdf/privacy_my_data.html", {"data-saya.pdf": [
         "name", "position", "opd", "module-id", "coi-description", "coi-activity", "coi-party", "coi-measure",
@@ -386,6 +387,8 @@ def download(kind: str, app, world, login_as, ids, caplog) -> dict[str, bytes]:
                         "application/pdf")}
     if kind == "gratification_kpk_form":  # the UPG's working paper for GOL
         return {"": _ok(reviewer.get(f"/gratifikasi/upg/{ids['gift_id']}/formulir-kpk.pdf"), "application/pdf")}
+    if kind == "gratification_yearly_report":  # the UPG's letter to the head of region
+        return {"": _ok(reviewer.get(f"/gratifikasi/upg/laporan-tahunan.pdf?tahun={ids['year']}"), "application/pdf")}
     if kind == "privacy_my_data":
         return _pdfs_in_zip(_ok(login_as(world.asn).post("/akun/data-saya/unduh"), "application/zip"))
     raise AssertionError(kind)

@@ -70,6 +70,8 @@ def _babel_locale(name: str) -> Locale:
 def number(value, digits: int = 0) -> str:
     if value is None:
         return ""
+    if type(value) is int and not digits and -1000 < value < 1000:
+        return str(value)  # what the pattern writes in every language, at a hundredth of its cost (tables of counts)
     return _pattern("#,##0" + ("." + "0" * digits if digits else "")).apply(value, _babel_locale(_locale()))
 
 

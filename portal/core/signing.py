@@ -52,6 +52,7 @@ class Document(LabelledEnum):
     COI_EVALUATION = "coi_evaluation", _l("Yearly evaluation of conflict-of-interest handling")
     PARTICIPATION_EVIDENCE = "participation_evidence", _l("Evidence of participation")
     GRATIFICATION_RECEIPT = "gratification_receipt", _l("Receipt of a gratification report")
+    GRATIFICATION_YEARLY_REPORT = "gratification_yearly_report", _l("Yearly gratification control report")
 
 
 @dataclass(frozen=True)

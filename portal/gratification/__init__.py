@@ -15,6 +15,7 @@ def init_app(app) -> None:
         check_views,
         checks,
         givers,
+        oversight_views,
         privacy_notice,
         reminders,
         rules,
@@ -23,12 +24,14 @@ def init_app(app) -> None:
         upg,
         upg_views,
         views,
+        yearly_report,
     )
     from portal.gratification.models import GiftAttachment
 
     app.register_blueprint(views.bp)
     app.register_blueprint(upg_views.bp)
     app.register_blueprint(check_views.bp)
+    app.register_blueprint(oversight_views.bp)
     jobs.periodic(reminders.reminder_task)
     found = contributions.of(app)
     found.stored_files[attachments.AREA] = GiftAttachment.storage_key
@@ -44,6 +47,8 @@ def init_app(app) -> None:
     contributions.add_todo(app, todo.upg_todos)
     contributions.add_document_kind(app, upg.RECEIPT, _l("Receipt of a gratification report (tanda terima)"),
                                     numbered=True)
+    contributions.add_document_kind(app, yearly_report.YEARLY_REPORT,
+                                    _l("Yearly gratification control report (to the head of region)"), numbered=True)
     privacy_notice.register_notice(app)
     contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
                                   checks.upg_deadline, position=80)

@@ -207,10 +207,12 @@ def test_the_setup_checklist_says_what_official_documents_still_lack(app, world,
 
         row_id = services.letterhead(world.inspektorat).id
     assert admin.post(f"{BASE}/kop/{row_id}", data={**letterhead, "address": "Jalan Contoh No. 1"}).status_code == 302
-    for kind in ("socialisation.invitation", "coi.evaluation", "certificates.certificate", "gratification.receipt"):
+    for kind in ("socialisation.invitation", "coi.evaluation", "certificates.certificate", "gratification.receipt",
+                 "gratification.yearly_report"):
         assert admin.post(f"{BASE}/penandatangan/{kind}/sign", data={
             "office": "Inspektur Kota Contoh", "name": "Nama Inspektur", "rank": "", "nip": ""}).status_code == 302
-    for kind in ("socialisation.invitation", "coi.evaluation", "gratification.receipt"):
+    for kind in ("socialisation.invitation", "coi.evaluation", "gratification.receipt",
+                 "gratification.yearly_report"):
         assert admin.post(f"{BASE}/penomoran/{kind}", data={
             "classification": "700.1", "unit_code": "INSP", "pattern": "{klasifikasi}/{nomor}/{unit}/{tahun}"
         }).status_code == 302

@@ -18,7 +18,7 @@ AREA_PAGES = {
     "reporter": ["/wbs/pantau/laporan"],
     "wbs.petugas": ["/wbs/kelola/", "/wbs/kelola/kasus/{case}", "/wbs/kelola/statistik",
                     "/wbs/kelola/kasus/{held_case}", "/wbs/kelola/kasus/{shredded_case}"],
-    "admin": ["/gratifikasi/aturan", "/gratifikasi/aturan/baru", "/gratifikasi/upg/pengaturan",
+    "admin": ["/gratifikasi/aturan", "/gratifikasi/aturan/baru", "/gratifikasi/upg/pengaturan", "/gratifikasi/statistik",
               "/wbs/kelola/pengaturan", "/admin/hari-libur", "/belajar/kelola/", "/belajar/kelola/modul/baru",
               "/belajar/kelola/modul/{module}", "/belajar/kelola/modul/{module}/materi/baru",
               "/belajar/kelola/materi/{lesson}", "/belajar/kelola/modul/{module}/soal/baru",
@@ -27,7 +27,7 @@ AREA_PAGES = {
                    "/benturan-kepentingan/", "/benturan-kepentingan/baru/adhoc", "/benturan-kepentingan/{declaration}",
                    "/belajar/", "/belajar/modul/{module}", "/belajar/modul/{module}/materi/{lesson}",
                    "/belajar/modul/{module}/kuis", "/belajar/percobaan/{result}/hasil"],
-    "upg.inspektorat": ["/gratifikasi/upg/", "/gratifikasi/"],
+    "upg.inspektorat": ["/gratifikasi/upg/", "/gratifikasi/", "/gratifikasi/upg/register", "/gratifikasi/statistik"],
     "asn.disdik": ["/benturan-kepentingan/baru/yearly", "/belajar/percobaan/{attempt}"],
     "kadis.dinkes": ["/benturan-kepentingan/", "/benturan-kepentingan/{declaration}"],
     "inspektur": ["/benturan-kepentingan/pengawasan/", "/benturan-kepentingan/pengawasan/register",
@@ -37,7 +37,7 @@ AREA_PAGES = {
                   "/benturan-kepentingan/pengawasan/cakupan", "/benturan-kepentingan/{declaration}",
                   "/belajar/hasil/", "/belajar/hasil/pegawai/{employee}", "/belajar/hasil/analisis-soal/{module}",
                   "/belajar/hasil/analisis-soal/soal/{question}"],
-    "sekretaris.dinkes": ["/benturan-kepentingan/pengawasan/cakupan", "/belajar/hasil/", "/tindak-lanjut/",
+    "sekretaris.dinkes": ["/benturan-kepentingan/pengawasan/cakupan", "/belajar/hasil/", "/tindak-lanjut/", "/gratifikasi/statistik",
                           "/belajar/hasil/pegawai/{employee}"],
 }
 

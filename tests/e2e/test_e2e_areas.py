@@ -119,6 +119,8 @@ def test_area_screenshots_desktop_and_phone_in_both_languages(new_context, enter
         "kadis.dinkes": [("coi-decide", "/benturan-kepentingan/{declaration}")],
         "asn.disdik": [("quiz-attempt", "/belajar/percobaan/{attempt}")],
         "inspektur": [("item-analysis", "/belajar/hasil/analisis-soal/{module}")],
+        "upg.inspektorat": [("gift-register", "/gratifikasi/upg/register"), ("gift-statistics", "/gratifikasi/statistik")],
+        "sekretaris.dinkes": [("gift-statistics-opd", "/gratifikasi/statistik")],
     }, area))
 
 
