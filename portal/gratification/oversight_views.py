@@ -15,7 +15,7 @@ from portal.core import audit, settings
 from portal.core.roles import Role
 from portal.core.workdays import today
 from portal.extensions import db
-from portal.gratification import register, statistics, yearly_report
+from portal.gratification import register, services, statistics, yearly_report
 from portal.gratification.models import ReportType, Status
 from portal.org.services import list_opds
 from portal.web.params import int_arg, paginate
@@ -37,7 +37,9 @@ def _choice(name: str, allowed):
 
 
 def _filters() -> register.Filters:
-    return register.Filters(year=_year(), opd_id=int_arg("opd"), status=_choice("status", STATUSES),
+    # An OPD's own UPG officer reads its OPD's register only, whatever the address asks for.
+    scope = services.upg_opd(current_user)
+    return register.Filters(year=_year(), opd_id=scope or int_arg("opd"), status=_choice("status", STATUSES),
                             report_type=_choice("jenis", list(ReportType)))
 
 
@@ -46,8 +48,10 @@ def _filters() -> register.Filters:
 def register_page():
     filters = _filters()
     page = paginate(register.ids(filters), register.PER_PAGE)
+    scope = services.upg_opd(current_user)
+    opds = [o for o in list_opds() if o.id == scope] if scope else list_opds()
     return render_template("gratification/register.html", page=page, rows=register.rows_for(list(page.items)),
-                           filters=filters, opds=list_opds(), statuses=STATUSES, kinds=list(ReportType),
+                           filters=filters, opds=opds, statuses=STATUSES, kinds=list(ReportType),
                            kpk_text=register.kpk_text)
 
 
@@ -69,7 +73,7 @@ def register_xlsx():
 @role_required(Role.UPG, Role.ADMIN, Role.SECRETARY)
 def statistics_page():
     year = _year()
-    opd_id = None
+    opd_id = services.upg_opd(current_user) if has_role(current_user, Role.UPG) else None
     if not has_role(current_user, Role.UPG, Role.ADMIN):  # a secretary: their own OPD
         opd_id = own_opd_id(current_user)
         if opd_id is None:
@@ -84,6 +88,8 @@ def statistics_page():
 @bp.route("/upg/laporan-tahunan.<any(pdf, xlsx):fmt>")
 @role_required(Role.UPG)
 def yearly_report_file(fmt: str):
+    if services.upg_opd(current_user) is not None:
+        abort(403)  # the city's report to the head of region is the Inspectorate's UPG's
     year = _year()
     audit.record("gratification.yearly_report_exported", object_type="gratification_yearly_report", object_id=year,
                  actor=current_user, data={"format": fmt})

@@ -411,3 +411,23 @@ def test_an_opds_own_upg_officer_handles_that_opds_reports_only(app, world, logi
     assert state(app, sent)["status"] == "sent"
     # The OPD's officer takes the steps for its OPD.
     assert post(own, sent, "registrasi").status_code == 302 and state(app, sent)["status"] == "registered"
+
+
+def test_an_opds_own_upg_officer_reads_that_opds_register_and_statistics_only(app, world, login_as, make_employee,
+                                                                               upg_user, sent, today):
+    from portal.core.roles import Role
+
+    disdik_officer = english(login_as(make_employee(world.disdik, username="upg.disdik", roles={Role.ASN, Role.UPG})))
+    own_officer = english(login_as(make_employee(world.dinkes, username="upg.dinkes", roles={Role.ASN, Role.UPG})))
+    number = state(app, sent)["register_no"]
+    year = today.year
+    # Asking for the Dinkes register by address changes nothing for the Disdik officer.
+    assert number not in page_text(disdik_officer.get(f"{UPG}/register?opd={world.dinkes}&tahun={year}"))
+    assert number in page_text(own_officer.get(f"{UPG}/register?tahun={year}"))
+    assert number in page_text(english(login_as(upg_user)).get(f"{UPG}/register?tahun={year}"))
+    # The city's yearly report is the Inspectorate's UPG's.
+    assert disdik_officer.get(f"{UPG}/laporan-tahunan.pdf").status_code == 403
+    assert english(login_as(upg_user)).get(f"{UPG}/laporan-tahunan.xlsx").status_code == 200
+    # Statistics: their own OPD, exact (they are its UPG).
+    page = page_text(own_officer.get(f"/gratifikasi/statistik?tahun={year}"))
+    assert "Dinas Kesehatan" in page and "Dinas Pendidikan" not in page and "< 3" not in page
