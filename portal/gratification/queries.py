@@ -32,11 +32,13 @@ def linkable(employee_id: int) -> list[GiftReport]:
                                    .order_by(GiftReport.received_on.desc().nulls_last(), GiftReport.id.desc())))
 
 
-def sent(opd_id: int | None = None) -> list[GiftReport]:
-    """Every report sent to the UPG (or one OPD's, for its own officer), the nearest statutory
-    deadline first."""
+def open_cases(opd_id: int | None = None) -> list[GiftReport]:
+    """The UPG's queue: every sent report not yet closed (or one OPD's, for its own officer), the
+    nearest statutory deadline first. Closed ones are in the register (register.py), which pages:
+    the queue stays as short as the work in hand."""
     scoped = (GiftReport.opd_id == opd_id,) if opd_id is not None else ()
-    return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.status != Status.DRAFT, *scoped)
+    return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.status.not_in((Status.DRAFT, Status.CLOSED)),
+                                                               *scoped)
                                    .order_by(GiftReport.statutory_due_on, GiftReport.id)))
 
 

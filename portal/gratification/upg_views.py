@@ -45,7 +45,7 @@ def _statutory_left(report) -> int | None:
 @role_required(Role.UPG)
 def index():
     scope = services.upg_opd(current_user)
-    return render_template("gratification/upg_index.html", reports=queries.sent(scope), left=_statutory_left,
+    return render_template("gratification/upg_index.html", reports=queries.open_cases(scope), left=_statutory_left,
                            scope=db.session.get(Opd, scope) if scope else None)
 
 

@@ -271,6 +271,9 @@ def test_forward_with_the_kpk_form_then_the_decision_handover_and_close(app, wor
     assert post(upg, sent, "tutup").status_code == 302
     final = state(app, sent)
     assert final["status"] == "closed"
+    # Closed, it leaves the queue (the work in hand) and stays in the register.
+    assert final["register_no"] not in page_text(upg.get(f"{UPG}/"))
+    assert final["register_no"] in page_text(upg.get(f"{UPG}/register?tahun={today.year}"))
     history = page_text(upg.get(f"{UPG}/{sent}"))
     assert "Handover recorded" in history and "Registered by the UPG" in history
     assert ["gratification.report_sent", "gratification.registered", "gratification.forwarded",
