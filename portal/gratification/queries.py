@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.gratification import upg
 from portal.gratification.models import GiftReport, Status
 
 
@@ -19,6 +20,8 @@ def my_drafts(employee_id: int) -> list[GiftReport]:
 
 
 def sent() -> list[GiftReport]:
-    """Every report sent to the UPG, the nearest statutory deadline first."""
+    """Every report sent to the UPG: those it has still to forward to the KPK, then those with the
+    KPK, then the closed ones; in each, the nearest statutory deadline first."""
+    stage = sa.case((GiftReport.status.in_(upg.AT_THE_UPG), 0), (GiftReport.status == Status.CLOSED, 2), else_=1)
     return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.status != Status.DRAFT)
-                                   .order_by(GiftReport.statutory_due_on, GiftReport.id)))
+                                   .order_by(stage, GiftReport.statutory_due_on, GiftReport.id)))
