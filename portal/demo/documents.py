@@ -31,13 +31,13 @@ def load(echo) -> None:
     head = db.session.scalars(sa.select(User).where(User.username == "inspektur")).one().employee
     inspektur = {"office": "Inspektur Kota Padang", "name": head.name, "rank": head.rank or "Pembina Utama Muda (IV/c)",
                  "nip": head.nip, "capacity": ""}
-    for kind in ("socialisation.invitation", "coi.evaluation", "certificates.certificate"):
+    for kind in ("socialisation.invitation", "coi.evaluation", "certificates.certificate", "gratification.receipt"):
         services.save_signatory(kind, "sign", organiser=False, actor=None, **inspektur)
     for kind in ("socialisation.attendance_list", "socialisation.minutes"):
         services.save_signatory(kind, "sign", organiser=True, capacity="", office="", name="", rank="", nip="",
                                 actor=None)
         services.save_signatory(kind, "acknowledge", organiser=False, actor=None, **inspektur)
-    for kind in ("socialisation.invitation", "coi.evaluation"):
+    for kind in ("socialisation.invitation", "coi.evaluation", "gratification.receipt"):
         services.save_scheme(kind, classification="700.1", unit_code="INSP", pattern="", actor=None)
     db.session.flush()
     echo("Documents: letterheads, signatories and numbering set")

@@ -41,8 +41,10 @@ def init_app(app) -> None:
                                       "under the newest master key.")
     found.seeders.append(lambda: f"gratification rules: {rules.load_rules()} new")
     # Administrators report no gifts (no employee record); they reach the rules from the setup checklist.
+    # The UPG's officers are employees too: their own reports, then the unit's queue beside them.
     contributions.add_nav(app, "gratification.index", _l("Gratification"), roles=(Role.ASN, Role.UPG),
                           position=55)
+    contributions.add_nav(app, "gratification_upg.index", _l("UPG"), roles=(Role.UPG,), position=56)
     contributions.add_todo(app, todo.todos)
     contributions.add_todo(app, todo.upg_todos)
     contributions.add_document_kind(app, upg.RECEIPT, _l("Receipt of a gratification report (tanda terima)"),

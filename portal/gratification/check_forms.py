@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from portal.core.workdays import today
 from portal.gratification.check import Answer, Basis, Giver, ObjectKind, Occasion
@@ -26,7 +27,10 @@ NOT_RUPIAH = _l("Enter a whole number of rupiah, for example 1.200.000.")
 
 
 class RupiahField(IntegerField):
-    """Whole rupiah; accepts what people write: "1.200.000", "Rp 1.200.000", "1200000"."""
+    """Whole rupiah; accepts what people write: "1.200.000", "Rp 1.200.000", "1200000" (in a text box:
+    a number box refuses the dots)."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():

@@ -10,6 +10,7 @@ from portal.coi import services as coi
 from portal.coi.models import Declaration
 from portal.coi.models import Status as DeclarationStatus
 from portal.extensions import db
+from portal.gratification import upg
 from portal.gratification.models import GiftReport, Status
 
 
@@ -33,13 +34,15 @@ def linkable(employee_id: int) -> list[GiftReport]:
 
 
 def open_cases(opd_id: int | None = None) -> list[GiftReport]:
-    """The UPG's queue: every sent report not yet closed (or one OPD's, for its own officer), the
-    nearest statutory deadline first. Closed ones are in the register (register.py), which pages:
-    the queue stays as short as the work in hand."""
+    """The UPG's queue: every sent report not yet closed (or one OPD's, for its own officer), those
+    it has still to forward to the KPK first, then those with the KPK; in each, the nearest statutory
+    deadline first. Closed ones are in the register (register.py), which pages: the queue stays as
+    short as the work in hand."""
     scoped = (GiftReport.opd_id == opd_id,) if opd_id is not None else ()
+    stage = sa.case((GiftReport.status.in_(upg.AT_THE_UPG), 0), else_=1)
     return list(db.session.scalars(sa.select(GiftReport).where(GiftReport.status.not_in((Status.DRAFT, Status.CLOSED)),
                                                                *scoped)
-                                   .order_by(GiftReport.statutory_due_on, GiftReport.id)))
+                                   .order_by(stage, GiftReport.statutory_due_on, GiftReport.id)))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from flask import url_for
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -26,6 +25,7 @@ from portal.extensions import db
 from portal.gratification import workflow
 from portal.gratification.models import Decision, GiftHistory, GiftMessage, GiftReport, Status
 from portal.gratification.services import GratificationError, handles, is_reporter
+from portal.web import urls
 
 RECEIPT = "gratification.receipt"  # the tanda terima, numbered per year (declared in __init__.py)
 HANDOVER_DAYS = 7  # working days after the KPK's decision to hand over state property (gratification.md §4)
@@ -34,6 +34,7 @@ MAX_TEXT = 5000
 # Decisions that leave something to hand over; a mixed one always holds some state property,
 # since its objects' decisions differ and only one decision (RECIPIENT) is not state property.
 STATE_DECISIONS = {Decision.STATE, Decision.STATE_REDEEMABLE, Decision.MIXED}
+AT_THE_UPG = (Status.SENT, Status.REGISTERED, Status.MORE_INFORMATION)  # not yet forwarded to the KPK
 
 # What a history line says when the status alone does not.
 STEPS = {
@@ -85,7 +86,10 @@ def _left(due: date | None, on: date) -> int | None:
 
 
 def statutory_left(r: GiftReport, on: date | None = None) -> int | None:
-    """Working days left before the statutory limit to the KPK (negative: past it)."""
+    """Working days left before the statutory limit to the KPK (negative: past it); None once the
+    report has left the UPG (forwarded, or settled): the limit no longer runs."""
+    if r.status not in AT_THE_UPG:
+        return None
     return _left(r.statutory_due_on, on or today())
 
 
@@ -165,7 +169,7 @@ def ask(r: GiftReport, message: str, *, actor) -> GiftMessage:
     item = _message(r, body, from_upg=True, actor=actor)
     audit.record("gratification.info_asked", r, actor=actor, data={"message_id": item.id})
     if r.reporter.user is not None:
-        notices.send(r.reporter.user.id, INFO_ASKED, link=url_for("gratification.detail", report_id=r.id),
+        notices.send(r.reporter.user.id, INFO_ASKED, link=urls.path("gratification.detail", report_id=r.id),
                      register_no=r.register_no)
     return item
 
@@ -263,7 +267,7 @@ def decide(r: GiftReport, *, decision: Decision | None = None,
                        "decision_no": number, "decision_on": decision_on.isoformat(),
                        "handover_due_on": r.handover_due_on.isoformat() if r.handover_due_on else None})
     if r.reporter.user is not None:
-        notices.send(r.reporter.user.id, DECIDED, link=url_for("gratification.detail", report_id=r.id),
+        notices.send(r.reporter.user.id, DECIDED, link=urls.path("gratification.detail", report_id=r.id),
                      register_no=r.register_no)
 
 

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.roles import Role
-from portal.core.workdays import today, workdays_between
 from portal.extensions import db
 from portal.gratification import queries, services, upg
 from portal.gratification.forms import (
@@ -31,21 +30,11 @@ bp = Blueprint("gratification_upg", __name__, url_prefix="/gratifikasi/upg")
 bp.before_request(guard())
 
 
-def _statutory_left(report) -> int | None:
-    """Working days left before the statutory limit to the KPK (negative: past it)."""
-    if report.statutory_due_on is None:
-        return None
-    on = today()
-    if on <= report.statutory_due_on:
-        return workdays_between(on, report.statutory_due_on)
-    return -workdays_between(report.statutory_due_on, on)
-
-
 @bp.route("/")
 @role_required(Role.UPG)
 def index():
     scope = services.upg_opd(current_user)
-    return render_template("gratification/upg_index.html", reports=queries.open_cases(scope), left=_statutory_left,
+    return render_template("gratification/upg_index.html", reports=queries.open_cases(scope), left=upg.statutory_left,
                            scope=db.session.get(Opd, scope) if scope else None)
 
 

