@@ -189,17 +189,17 @@ def load(echo) -> None:
 
 
 def load_shared_giver(echo) -> None:
-    """One more report, from Disdik, of a gift by the giver kadis.dinkes reported above, its name
-    written another way: the early-detection page then shows "gifts from one giver were reported
-    in 2 OPDs" for both OPDs (the giver's digest, portal/gratification/givers.py)."""
-    user = db.session.scalar(sa.select(User).where(User.username == "kadis.disdik"))
-    if user is None or user.employee is None:
+    """One more report, from Dinas Sosial, of a gift by the giver kadis.dinkes reported above, its
+    name written another way: the early-detection page then shows "gifts from one giver were
+    reported in 2 OPDs" for both OPDs (the giver's digest, portal/gratification/givers.py)."""
+    user = _reporter("DINSOS")
+    if user is None:
         return
     fields = services.ReportFields(
         report_type=ReportType.RECEIPT, reporter_address=ADDRESS, reporter_phone=PHONE,
         giver_name="Bagian pemasaran", giver_institution="pt. minang  farma",
         giver_relation=GiverRelation.SUPPLIER, occasion="Kunjungan kerja", received_on=today() - timedelta(days=4),
-        place="Kantor Dinas Pendidikan dan Kebudayaan",
+        place="Kantor Dinas Sosial",
         chronology="Perwakilan perusahaan farmasi memberikan bingkisan setelah presentasi produk di kantor.",
         objects=[Obj(ObjectKind.GOODS, "Bingkisan berisi tas dan alat tulis", 750000, Custody.REPORTER)])
     services.save(None, reporter=user.employee, fields=fields, send=True, actor=user)
