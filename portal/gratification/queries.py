@@ -25,6 +25,17 @@ def my_drafts(employee_id: int) -> list[GiftReport]:
                                    .order_by(GiftReport.due_on.nulls_last(), GiftReport.id)))
 
 
+def mine_waiting(employee_id: int) -> list[GiftReport]:
+    """The reporter's sent reports that wait for them: the UPG's question to answer, or state
+    property to hand over (the handover not yet recorded)."""
+    return list(db.session.scalars(sa.select(GiftReport).where(
+        GiftReport.reporter_id == employee_id,
+        sa.or_(GiftReport.status == Status.MORE_INFORMATION,
+               sa.and_(GiftReport.status == Status.DECIDED, GiftReport.handover_due_on.is_not(None),
+                       GiftReport.handover_on.is_(None))))
+        .order_by(GiftReport.id)))
+
+
 def linkable(employee_id: int) -> list[GiftReport]:
     """The reports a declaration by this employee may link to (services.can_link): their own, sent
     to the UPG; the latest gift first."""

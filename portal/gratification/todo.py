@@ -1,4 +1,5 @@
-"""The reporter's part of the home page's to-do list: drafts not yet sent, each with its deadline."""
+"""The reporter's part of the home page's to-do list: drafts not yet sent, each with its deadline;
+the UPG's question waiting for an answer; state property to hand over by its deadline."""
 from __future__ import annotations
 
 from flask import url_for
@@ -8,6 +9,7 @@ from flask_babel import ngettext
 from portal.core.contributions import Todo
 from portal.core.workdays import today
 from portal.gratification import queries
+from portal.gratification.models import Status
 
 
 def todos(user) -> list[Todo]:
@@ -26,6 +28,15 @@ def todos(user) -> list[Todo]:
                               due=report.due_on, overdue=True))
         else:
             items.append(Todo(_("Send your gratification report to the UPG."), url, due=report.due_on))
+    for report in queries.mine_waiting(employee_id):
+        url = url_for("gratification.detail", report_id=report.id)
+        if report.status == Status.MORE_INFORMATION:
+            items.append(Todo(_("Answer the UPG's question on your gratification report %(number)s.",
+                                number=report.register_no), url, position=40))
+        else:  # decided, state property: the handover is the reporter's
+            items.append(Todo(_("Hand over the gift the KPK decided is state property (%(number)s), and record the "
+                                "proof.", number=report.register_no), url, due=report.handover_due_on,
+                              overdue=report.handover_due_on is not None and on > report.handover_due_on))
     return items
 
 

@@ -434,3 +434,24 @@ def test_an_opds_own_upg_officer_reads_that_opds_register_and_statistics_only(ap
     # Statistics: their own OPD, exact (they are its UPG).
     page = page_text(own_officer.get(f"/gratifikasi/statistik?tahun={year}"))
     assert "Dinas Kesehatan" in page and "Dinas Pendidikan" not in page and "< 3" not in page
+
+
+def test_the_reporters_to_do_holds_the_upgs_question_and_the_handover(app, world, login_as, upg_user, sent, today):
+    upg = english(login_as(upg_user))
+    reporter = english(login_as(world.asn))
+    register(app, upg, sent)
+    number = state(app, sent)["register_no"]
+    assert number not in page_text(reporter.get("/"))
+    post(upg, sent, "minta-keterangan", {"message": "Mohon lampirkan foto amplop dan isinya."})
+    assert f"Answer the UPG's question on your gratification report {number}." in page_text(reporter.get("/"))
+    post(reporter, sent, "jawab", {"message": "Foto sudah saya lampirkan di laporan."}, reporter=True)
+    assert "Answer the UPG's question" not in page_text(reporter.get("/"))
+    post(upg, sent, "teruskan", {"kpk_reference": "GOL-9", "kpk_sent_on": today.isoformat()})
+    post(upg, sent, "keputusan", {**each("state"), "decision_no": "SK-9", "decision_on": today.isoformat()})
+    assert state(app, sent)["status"] == "decided"
+    home = page_text(reporter.get("/"))
+    assert f"Hand over the gift the KPK decided is state property ({number})" in home
+    proof = (io.BytesIO(png_bytes()), "bast.png")
+    post(reporter, sent, "serah-terima", {"handover_on": today.isoformat(), "handover_note": "", "handover_file": proof},
+         reporter=True, content_type="multipart/form-data")
+    assert "Hand over the gift" not in page_text(reporter.get("/"))
