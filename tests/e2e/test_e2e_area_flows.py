@@ -184,6 +184,19 @@ def test_module_read_in_order_and_quiz_taken_on_a_phone(new_context, log_in, are
 
     first = page.locator("main ol.list-group a").first
     _submit(page, first)
+    # The demo switches the pre-test on: before the first lesson, once, without seeing the answers.
+    assert path_of(page) == f"/belajar/modul/{module}/pra-tes"
+    assert page.get_by_text("It does not count towards passing, attempts or your certificate.").is_visible()
+    _submit(page, page.get_by_role("button", name="Start with the pre-test"))
+    pre = page.locator("#quiz-form fieldset")
+    assert pre.count() >= 5
+    for i in range(pre.count()):
+        pre.nth(i).locator("input.form-check-input").first.check()
+    _submit(page, page.get_by_role("button", name="Submit for grading"))
+    assert re.match(r"Pre-test score: \d{1,3}%$", page.locator("main .alert p.h4").inner_text())
+    assert page.get_by_text("Correct answer").count() == 0  # the answers are not shown
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _submit(page, page.get_by_role("link", name="Go to the first lesson"))
     for n, lesson in enumerate(lessons, start=1):
         assert path_of(page) == f"/belajar/modul/{module}/materi/{lesson}"
         assert page.get_by_text(f"Lesson {n} of {len(lessons)}").is_visible()
