@@ -19,7 +19,7 @@ from portal.config import (
 # The areas, in the order their blueprints, hooks and menu entries join the app. Each package's
 # init_app registers everything the area brings (portal/<area>/__init__.py).
 AREAS = ("home", "auth", "org", "documents", "admin", "learning", "wbs", "coi", "socialisation", "certificates",
-         "participation", "privacy", "followup", "gratification")
+         "participation", "privacy", "followup", "gratification", "zi")
 
 # The infrastructure's own tables, imported so that metadata (create_all, Alembic) sees them;
 # each area's init_app imports its models.

@@ -1,0 +1,12 @@
+"""Zona Integritas (WBK/WBBM): the LKE as data per year, the units an instansi proposes, the
+evidence the portal gathers for them, the unit's self-assessment and the Inspectorate's internal
+assessment, their follow-up and exports in the layout units upload to PMPZI."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from portal.core import contributions
+    from portal.zi import lke, models  # noqa: F401  (models: the tables join the metadata)
+
+    found = contributions.of(app)
+    found.seeders.append(lambda: f"Zona Integritas LKE versions: {lke.load_shipped()} new")

@@ -1,0 +1,46 @@
+"""Evidence the portal gathers itself for an LKE item, from the areas that produce it.
+
+A provider is registered once by key (zi/evidence_sources.py); an item names the providers that
+answer it (LkeItem.evidence_keys). Gathering reads the other areas' figures at the moment it is
+asked, so what a unit, its assessor and its export see is always current: nothing is copied."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class Gathered:
+    title: str  # translated: "Conflict-of-interest register 2026, Dinas Kesehatan"
+    lines: list[str]  # translated figures: "12 declarations, 11 decided"
+    url: str | None = None  # the page in the portal it comes from, for whoever may open it
+    present: bool = True  # False: the portal holds nothing for it yet (shown as missing evidence)
+    # For the export: file name -> a function that makes its bytes (called only when exporting).
+    files: list[tuple[str, Callable[[], bytes]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Provider:
+    key: str
+    label: object  # a lazy string: what it gathers
+    gather: Callable[[int, int], Gathered]  # (opd id, year) -> what the portal holds
+
+
+def register(app: Flask, provider: Provider) -> None:
+    found = app.extensions.setdefault("portal.zi.providers", {})
+    if provider.key in found:
+        raise ValueError(f"evidence provider {provider.key!r} is registered twice")
+    found[provider.key] = provider
+
+
+def providers() -> dict[str, Provider]:
+    return current_app.extensions.get("portal.zi.providers", {})
+
+
+def gather(keys: list[str], opd_id: int, year: int) -> list[Gathered]:
+    """What the named providers hold for an OPD and year; unknown keys are skipped (an item
+    edited to name a provider that a later version removed)."""
+    found = providers()
+    return [found[key].gather(opd_id, year) for key in keys if key in found]
