@@ -42,6 +42,8 @@ GIFT_REPORTER = "gift_reporter"  # object rule: the reporter only; everyone else
 UPG = "upg"                  # UPG only (the Gratification Control Unit)
 GIFT_CASE = "gift_case"      # object rule: the UPG's pages on a sent report; everyone else 404
 GIFT_STATISTICS = "gift_statistics"  # UPG and ADMIN (the city), SECRETARY (own OPD, counts under 3 hidden)
+ZI_UNIT = "zi_unit"          # object rule: the unit's OPD's secretary, the Inspectorate, ADMIN (read)
+ZI_SELF = "zi_self"          # object rule: the unit's OPD's secretary (self-assessment, evidence)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -253,6 +255,20 @@ ENDPOINTS = {
     "gratification_check.check": LOGGED_IN,
     "gratification_check.rules_index": ADMIN,
     "gratification_check.rule": ADMIN,
+    # Zona Integritas: the units of a year; a unit and its items (the sample is Dinas Kesehatan's).
+    "zi.index": COVERAGE,
+    "zi.propose": REVIEWER,
+    "zi.unit": ZI_UNIT,
+    "zi.item": ZI_UNIT,
+    "zi.evidence_file": ZI_UNIT,
+    "zi.answer": ZI_SELF,
+    "zi.submit": ZI_SELF,
+    "zi.add_evidence": ZI_SELF,
+    "zi.remove_evidence": ZI_SELF,
+    "zi.assess": REVIEWER,
+    "zi.finish": REVIEWER,
+    "zi.reopen": REVIEWER,
+    "zi.withdraw": REVIEWER,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "upg", "admin"]
@@ -293,6 +309,8 @@ ALLOWED = {
     UPG: {"upg"},
     GIFT_CASE: {"upg"},
     GIFT_STATISTICS: {"secretary", "upg", "admin"},
+    ZI_UNIT: {"secretary", "coi_reviewer", "admin"},
+    ZI_SELF: {"secretary"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
@@ -364,7 +382,9 @@ def sample_args(app, world):
     gift = make_gift_report(app, world)
     regulations = make_regulation_sample(app, world)
     recommendation = make_recommendation(app, world)
+    zi = make_zi_unit(app, world)
     return {
+        **zi,
         **recommendation,
         **learning,
         **sessions,
@@ -428,6 +448,24 @@ def make_recommendation(app, world) -> dict:
                           actor=db.session.get(User, world.secretary["user_id"]))
         db.session.commit()
         return {"rec_id": rec.id}
+
+
+def make_zi_unit(app, world) -> dict:
+    """Dinas Kesehatan's Zona Integritas unit of 2026, one item answered, with a file as evidence
+    (so its withdrawal is refused and the walk leaves it in place)."""
+    from portal.auth.models import User
+    from portal.zi import lke, services
+
+    with app.app_context():
+        lke.load_shipped()
+        version = lke.version_for(2026)
+        unit = services.propose(version, world.dinkes, "wbk", db.session.get(User, world.inspektur["user_id"]))
+        secretary = db.session.get(User, world.secretary["user_id"])
+        item = lke.items_of(version)[0]
+        services.answer_self(unit, item, "a", "", secretary)
+        ev = services.add_evidence(unit, item, "file", "SK", upload=("sk.txt", b"SK Kepala Dinas\n"), actor=secretary)
+        db.session.commit()
+        return {"unit_id": unit.id, "zi_item_id": item.id, "ev_id": ev.id}
 
 
 def make_regulation_sample(app, world) -> dict:
@@ -557,6 +595,8 @@ def _requests(app, sample_args):
             continue
         args = {name: SAMPLE_OVERRIDES.get(rule.endpoint, {}).get(name, sample_args.get(name))
                 for name in rule.arguments}
+        if rule.endpoint.startswith("zi.") and "item_id" in args:  # an LKE item, not the CoI list's item
+            args["item_id"] = sample_args["zi_item_id"]
         with app.test_request_context():
             from flask import url_for
 

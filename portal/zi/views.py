@@ -191,6 +191,9 @@ def _item_page(unit: Unit, item, *, answer_form=None, assess_form=None, evidence
                                  comment=answer.assessor_comment if answer else "")
     if evidence_form is None and can_self:
         evidence_form = EvidenceForm(formdata=None, prefix="e")
+    # A form posted after the unit's status changed is not shown again: its refusal is, at the top.
+    refused = [f for f, shown in ((answer_form, can_self), (assess_form, assessor), (evidence_form, can_self))
+               if f is not None and not shown and f.errors]
     self_value = answer.self_value if answer else ""
     assessor_value = answer.assessor_value if answer else ""
     return render_template(
@@ -198,7 +201,7 @@ def _item_page(unit: Unit, item, *, answer_form=None, assess_form=None, evidence
         self_label=answer_label(item, self_value), assessor_label=answer_label(item, assessor_value),
         differs=bool(self_value and assessor_value and self_value != assessor_value),
         gathered=evidence.gather(item.provider_keys, unit.opd_id, unit.version.year),
-        added=services.evidence_of(unit, item), action_form=ActionForm(),
+        added=services.evidence_of(unit, item), action_form=ActionForm(), refused=refused,
         answer_form=answer_form if can_self else None, assess_form=assess_form if assessor else None,
         evidence_form=evidence_form if can_self else None), status
 
