@@ -96,7 +96,7 @@ def _missing(codes: list[str]) -> str:
 
 # --- the unit ---------------------------------------------------------------------------------
 
-def propose(version: LkeVersion, opd_id: int, target: Target | str, actor) -> Unit:
+def propose(version: LkeVersion, opd_id: int, target: str, actor) -> Unit:
     """Propose an OPD for WBK or WBBM in the version's year: once per OPD and year."""
     from portal.org.models import Opd
 
@@ -104,18 +104,18 @@ def propose(version: LkeVersion, opd_id: int, target: Target | str, actor) -> Un
     if opd is None or not opd.active:
         raise ZiError(_l("Choose the OPD to propose."), "opd_id")
     try:
-        target = Target(target)
+        chosen = Target(target)
     except ValueError:
         raise ZiError(_l("Choose WBK or WBBM."), "target") from None
     exists = db.session.scalar(sa.select(Unit.id).where(Unit.version_id == version.id, Unit.opd_id == opd.id))
     if exists:
         raise ZiError(_l("This OPD has already been proposed for %(year)d.", year=version.year), "opd_id")
-    unit = Unit(version_id=version.id, opd_id=opd.id, target=target, status=UnitStatus.SELF_ASSESSMENT,
+    unit = Unit(version_id=version.id, opd_id=opd.id, target=chosen, status=UnitStatus.SELF_ASSESSMENT,
                 proposed_by_id=_actor_id(actor))
     db.session.add(unit)
     db.session.flush()
     audit.record("zi.unit_proposed", unit, actor=actor, data={
-        "year": version.year, "opd_id": opd.id, "target": target.value})
+        "year": version.year, "opd_id": opd.id, "target": chosen.value})
     return unit
 
 
@@ -297,23 +297,23 @@ def _store(upload: tuple[str, bytes] | None) -> tuple[str, str, str]:
     return key, name, clean.media_type
 
 
-def add_evidence(unit: Unit, item: LkeItem, kind: EvidenceKind | str, title: str, *,
+def add_evidence(unit: Unit, item: LkeItem, kind: str, title: str, *,
                  upload: tuple[str, bytes] | None = None, url: str = "", note: str = "", actor) -> ItemEvidence:
     """A file, a link or a note the unit adds to an item while it may still edit."""
     if not may_edit(unit):
         raise ZiError(_l("The self-assessment has been submitted: evidence can no longer be changed."), "title")
     _check_item(unit, item)
     try:
-        kind = EvidenceKind(kind)
+        chosen = EvidenceKind(kind)
     except ValueError:
         raise ZiError(_l("Choose a file, a link or a note."), "kind") from None
     title = _text(title, "title", MAX_TITLE)
     if not title:
         raise ZiError(_l("Give the evidence a title."), "title")
-    ev = ItemEvidence(unit_id=unit.id, item_id=item.id, kind=kind, title=title, created_by_id=_actor_id(actor))
-    if kind == EvidenceKind.LINK:
+    ev = ItemEvidence(unit_id=unit.id, item_id=item.id, kind=chosen, title=title, created_by_id=_actor_id(actor))
+    if chosen == EvidenceKind.LINK:
         ev.url = _link(url)
-    elif kind == EvidenceKind.NOTE:
+    elif chosen == EvidenceKind.NOTE:
         ev.note = _text(note, "note")
         if not ev.note:
             raise ZiError(_l("Write the note."), "note")
@@ -322,7 +322,7 @@ def add_evidence(unit: Unit, item: LkeItem, kind: EvidenceKind | str, title: str
     db.session.add(ev)
     db.session.flush()
     audit.record("zi.evidence_added", unit, actor=actor, data={
-        "item": item.code, "evidence_id": ev.id, "kind": kind.value})
+        "item": item.code, "evidence_id": ev.id, "kind": chosen.value})
     return ev
 
 

@@ -276,7 +276,7 @@ def _evidence(unit: Unit, ev_id: int) -> ItemEvidence | None:
 def evidence_file(unit_id: int, ev_id: int):
     ev = _evidence(_unit(unit_id), ev_id)
     data = services.read_evidence(ev) if ev is not None else None
-    if data is None:
+    if ev is None or data is None:
         abort(404)
     return downloads.uploaded_file(data, media_type=ev.media_type or "application/octet-stream",
                                    filename=ev.filename or "bukti")

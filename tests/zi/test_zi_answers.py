@@ -116,3 +116,11 @@ def test_the_unit_page_scores_both_answer_sets(app, world, login_as, unit_id, lk
     assert f"{own:.2f}" in page and "0.00" in page
     assert page.count("Differs") == len(lke_items)
     assert "Not met" in page
+
+
+def test_the_pages_speak_indonesian_by_default(app, world, login_as, unit_id, lke_items):
+    secretary = login_as(world.secretary)
+    page = page_text(secretary.get(f"{BASE}/unit/{unit_id}/butir/{lke_items[0]['id']}"))
+    assert "Rumusan ini adalah LKE sebagaimana diterapkan portal, bukan teks hukum." in page
+    assert "Simpan jawaban" in page and "Tambah bukti dukung" in page
+    assert "Penilaian mandiri sedang berjalan" in page_text(secretary.get(f"{BASE}/unit/{unit_id}"))

@@ -89,7 +89,8 @@ def test_a_link_and_a_note(app, world, login_as, unit_id, item_url):
     secretary = english(login_as(world.secretary))
     assert secretary.post(f"{item_url}/bukti", data={"e-kind": "link", "e-title": "Laman WBS",
                                                      "e-url": "https://wbs.padang.go.id/"}).status_code == 302
-    assert secretary.post(f"{item_url}/bukti", data={"e-kind": "note", "e-title": "Catatan", "e-note": ""}).status_code == 400
+    empty_note = secretary.post(f"{item_url}/bukti", data={"e-kind": "note", "e-title": "Catatan", "e-note": ""})
+    assert empty_note.status_code == 400 and field_error(page_text(empty_note), "e-note") == "Write the note."
     assert secretary.post(f"{item_url}/bukti", data={"e-kind": "note", "e-title": "Catatan",
                                                      "e-note": "Kampanye tiap triwulan."}).status_code == 302
     rows = evidence_rows(app)
