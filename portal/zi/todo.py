@@ -10,7 +10,7 @@ from portal.core.roles import Role
 from portal.extensions import db
 from portal.web.permissions import has_role, own_opd_id
 from portal.zi import lke, services
-from portal.zi.models import Unit, UnitStatus
+from portal.zi.models import LkeVersion, Unit, UnitStatus
 
 
 def todos(user) -> list[contributions.Todo]:
@@ -31,12 +31,13 @@ def todos(user) -> list[contributions.Todo]:
                          total, year=unit.version.year, answered=answered),
                 url_for("zi.unit", unit_id=unit.id), position=45))
     if has_role(user, Role.COI_REVIEWER):
-        waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Unit).where(
-            Unit.status == UnitStatus.SUBMITTED)) or 0
+        waiting, year = db.session.execute(sa.select(sa.func.count(), sa.func.min(LkeVersion.year)).select_from(Unit)
+                                           .join(LkeVersion, Unit.version_id == LkeVersion.id)
+                                           .where(Unit.status == UnitStatus.SUBMITTED)).one()
         if waiting:
-            latest = lke.latest_version()
+            # The list of the oldest year that still waits: earlier years are finished first.
             items.append(contributions.Todo(
                 ngettext("%(num)d Zona Integritas unit waits for your assessment",
                          "%(num)d Zona Integritas units wait for your assessment", waiting),
-                url_for("zi.index", tahun=latest.year) if latest else url_for("zi.index"), position=45))
+                url_for("zi.index", tahun=year), position=45))
     return items

@@ -136,7 +136,8 @@ def test_the_to_do_lines(app, world, login_as, unit_id, lke_items):
     assert "wait for your assessment" not in page_text(inspektur.get("/"))
     answer_all(app, unit_id, lke_items[2:], by=world.secretary)
     secretary.post(f"{BASE}/unit/{unit_id}/kirim")
-    assert "1 Zona Integritas unit waits for your assessment" in page_text(inspektur.get("/"))
+    home = page_text(inspektur.get("/"))
+    assert "1 Zona Integritas unit waits for your assessment" in home and f"{BASE}/?tahun=2026" in home
     assert "Zona Integritas self-assessment" not in page_text(secretary.get("/"))
 
 
