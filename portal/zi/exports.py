@@ -138,7 +138,7 @@ def collect(unit: Unit) -> UnitExport:
 
     def gathered(key: str) -> evidence.Gathered | None:
         if key not in found:
-            found[key] = next(iter(evidence.gather([key], unit.opd_id, version.year)), None)
+            found[key] = _gather(key, unit, version.year)
         return found[key]
 
     folders: set[str] = set()
@@ -154,6 +154,16 @@ def collect(unit: Unit) -> UnitExport:
     tpi_values = {p.item.id: p.value("tpi") for p in packs}
     return UnitExport(unit, packs, scoring.score(version, items, self_values),
                       scoring.score(version, items, tpi_values))
+
+
+def _gather(key: str, unit: Unit, year: int) -> evidence.Gathered | None:
+    try:
+        return next(iter(evidence.gather([key], unit.opd_id, year)), None)
+    except Exception:
+        # Another area's failure must not stop the unit's export: it is said in the export instead.
+        log.exception("zi export: unit %s: evidence provider %s failed", unit.id, key)
+        return evidence.Gathered(title=str(evidence.providers()[key].label),
+                                 lines=[_("The portal could not read this evidence just now.")], present=False)
 
 
 def _plan_files(pack: ItemPack) -> None:
@@ -298,8 +308,9 @@ def _nilai(export: UnitExport) -> tables.Sheet:
     if not version.pass_marks_verified:
         preamble.append([_("The pass marks are the template's numbers, not yet checked against the regulation.")])
     preamble.append([])
-    header = [_("Code"), _("Area"), _("Section (Pengungkit/Hasil)"), _("Weight"), _("Score (unit)"), _("Percent (unit)"),
-              _("Score (TPI)"), _("Percent (TPI)"), _("Items"), _("Answered (unit)"), _("Answered (TPI)")]
+    header = [_("Code"), _("Area"), _("Section (Pengungkit/Hasil)"), _("Weight"), _("Score (unit)"),
+              _("Percent (unit)"), _("Score (TPI)"), _("Percent (TPI)"), _("Items"), _("Answered (unit)"),
+              _("Answered (TPI)")]
     rows: list[list] = []
     for mine, tpi in zip(export.self_result.areas, export.tpi_result.areas, strict=True):
         rows.append([mine.code, mine.name, str(mine.section.label), mine.weight, round(mine.score, 4),

@@ -40,12 +40,17 @@ def unit(app, world):
         return evidence.Gathered(title=f"Register WBS {year} <b>uji</b>", lines=["3 laporan, 2 selesai"],
                                  url="/wbs/kelola", files=[("../../rekap.csv", _provider_file)])
 
+    def broken(opd_id, year):
+        raise RuntimeError("the other area's tables are away")
+
     evidence.register(app, evidence.Provider("uji", "Uji", gather))
+    evidence.register(app, evidence.Provider("rusak", "Register rusak", broken))
     with app.app_context():
         lke.load_shipped()
         version = lke.latest_version()
         items = {i.code: i for i in lke.items_of(version)}
         items[ITEM].evidence_keys = "uji"
+        items["A.I.5.iv.b"].evidence_keys = "rusak"
         unit = Unit(version=version, opd_id=world.dinkes, target=Target.WBK)
         db.session.add(unit)
         db.session.flush()
@@ -193,6 +198,8 @@ def test_the_evidence_zip_has_a_folder_per_item_with_safe_names_and_an_escaped_i
     assert line[0] == "88" and line[3].startswith("A. ") and line[4].startswith("B. ")
     assert f"{ITEM}/x" in line[6].split("\n") and f"{ITEM}/hilang.pdf (tidak ada)" in line[6].split("\n")
     assert {r[1] for r in table[1:]} >= {"A.I.5.i.a", "B.II"}
+    # A provider that fails is said in its item's folder; the rest of the export still goes out.
+    assert "tidak dapat membaca" in archive.read("A.I.5.iv.b/rusak-ringkasan.txt").decode()
     assert _xlsx(archive.read("lke-dinkes-2026.xlsx")).sheetnames == ["Jawaban", "Nilai"]
 
 
