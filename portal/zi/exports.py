@@ -252,7 +252,7 @@ def shown(item: LkeItem, value: str):
 def worded(item: LkeItem, value: str) -> str:
     """An answer with its option's wording, for people reading the index."""
     text = shown(item, value)
-    if item.answer_type in scoring.LETTER_COUNT and value:
+    if item.answer_type in scoring.LETTER_COUNT and value and value in scoring.LETTERS:
         position = scoring.LETTERS.index(value)
         if position < len(item.options):
             return f"{text}. {item.options[position]}"
