@@ -42,6 +42,7 @@ GIFT_REPORTER = "gift_reporter"  # object rule: the reporter only; everyone else
 UPG = "upg"                  # UPG only (the Gratification Control Unit)
 GIFT_CASE = "gift_case"      # object rule: the UPG's pages on a sent report; everyone else 404
 GIFT_STATISTICS = "gift_statistics"  # UPG and ADMIN (the city), SECRETARY (own OPD, counts under 3 hidden)
+ZI_UNIT = "zi_unit"          # object rule: zi.permissions.can_see (the unit's OPD secretary, the Inspectorate, ADMIN)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -253,6 +254,8 @@ ENDPOINTS = {
     "gratification_check.check": LOGGED_IN,
     "gratification_check.rules_index": ADMIN,
     "gratification_check.rule": ADMIN,
+    "zi_export.lke_xlsx": ZI_UNIT,
+    "zi_export.evidence_zip": ZI_UNIT,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "upg", "admin"]
@@ -293,6 +296,8 @@ ALLOWED = {
     UPG: {"upg"},
     GIFT_CASE: {"upg"},
     GIFT_STATISTICS: {"secretary", "upg", "admin"},
+    # The sample Zona Integritas unit is Dinas Kesehatan's.
+    ZI_UNIT: {"secretary", "coi_reviewer", "admin"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
@@ -320,6 +325,7 @@ OBJECT_DENIED: dict[str, set[str]] = {
     GIFT_CASE: {"asn", "secretary", "coi_reviewer", "wbs_handler", "admin"},
     RECOMMENDATION: {"asn", "wbs_handler", "upg", "admin"},
     RECOMMENDATION_MANAGER: {"asn", "wbs_handler", "upg", "admin"},
+    ZI_UNIT: {"asn", "wbs_handler", "upg"},
 }
 
 
@@ -364,7 +370,9 @@ def sample_args(app, world):
     gift = make_gift_report(app, world)
     regulations = make_regulation_sample(app, world)
     recommendation = make_recommendation(app, world)
+    zi_unit = make_zi_unit(app, world)
     return {
+        **zi_unit,
         **recommendation,
         **learning,
         **sessions,
@@ -411,6 +419,19 @@ def make_wbs_case(app, world) -> dict:
         db.session.commit()
         return {"public_id": filed.report.public_id, "evidence_id": filed.report.evidence[0].public_id,
                 "request_id": request.id, "holiday_id": holiday.id}
+
+
+def make_zi_unit(app, world) -> dict:
+    """Dinas Kesehatan proposed for WBK in the shipped LKE."""
+    from portal.zi import lke
+    from portal.zi.models import Target, Unit
+
+    with app.app_context():
+        lke.load_shipped()
+        unit = Unit(version=lke.latest_version(), opd_id=world.dinkes, target=Target.WBK)
+        db.session.add(unit)
+        db.session.commit()
+        return {"unit_id": unit.id}
 
 
 def make_recommendation(app, world) -> dict:

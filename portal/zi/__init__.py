@@ -10,3 +10,7 @@ def init_app(app) -> None:
 
     found = contributions.of(app)
     found.seeders.append(lambda: f"Zona Integritas LKE versions: {lke.load_shipped()} new")
+
+    from portal.zi import export_views  # a unit's exports (XLSX, ZIP by item code)
+
+    app.register_blueprint(export_views.bp)
