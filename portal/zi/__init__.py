@@ -10,3 +10,9 @@ def init_app(app) -> None:
 
     found = contributions.of(app)
     found.seeders.append(lambda: f"Zona Integritas LKE versions: {lke.load_shipped()} new")
+
+    # The city view and the year's timeline (zi/city_views.py), and the timeline's near dates.
+    from portal.zi import city_views, timeline
+
+    app.register_blueprint(city_views.bp)
+    contributions.add_todo(app, timeline.todos)
