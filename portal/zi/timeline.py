@@ -133,10 +133,11 @@ def _unit_years(opd_id: int) -> list[int]:
 def todos(user) -> list[contributions.Todo]:
     """The Inspectorate: every open date that is near or past. A secretary whose OPD is a unit
     that year: the same dates, to read (the unit's work is due by them)."""
+    opd_id = own_opd_id(user)
     if has_role(user, Role.COI_REVIEWER):
         years = None
-    elif has_role(user, Role.SECRETARY) and own_opd_id(user) is not None:
-        years = _unit_years(own_opd_id(user))
+    elif has_role(user, Role.SECRETARY) and opd_id is not None:
+        years = _unit_years(opd_id)
         if not years:
             return []
     else:

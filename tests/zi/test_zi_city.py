@@ -128,3 +128,36 @@ def test_year_without_lke_or_units(app, world, login_as):
         lke.load_shipped()
         db.session.commit()
     assert "No unit has been proposed for 2026." in page_text(client.get(CITY))
+
+
+def test_queries_do_not_grow_with_the_units(app, world, units, login_as, make_opd):
+    from portal.zi import lke
+    from portal.zi.models import Answer, Target, Unit
+
+    client = login_as(world.inspektur)
+    client.get(CITY)  # the first view of the year counts the participation figures once
+
+    def count() -> int:
+        seen = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(CITY).status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    one = count()
+    with app.app_context():
+        version = lke.version_for(2026)
+        items = lke.items_of(version)
+        for opd_id in (world.disdik, make_opd("DISHUB", "Dinas Perhubungan")):
+            unit = Unit(version=version, opd_id=opd_id, target=Target.WBK)
+            db.session.add(unit)
+            db.session.flush()
+            db.session.add_all([Answer(unit_id=unit.id, item_id=i.id, self_value="yes" if i.answer_type.value ==
+                                       "yes_no" else "") for i in items[:5]])
+        db.session.commit()
+    assert count() == one
