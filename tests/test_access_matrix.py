@@ -43,6 +43,7 @@ UPG = "upg"                  # UPG only (the Gratification Control Unit)
 GIFT_CASE = "gift_case"      # object rule: the UPG's pages on a sent report; everyone else 404
 GIFT_STATISTICS = "gift_statistics"  # UPG and ADMIN (the city), SECRETARY (own OPD, counts under 3 hidden)
 ZI_UNIT = "zi_unit"          # object rule: zi.permissions.can_see (the unit's OPD secretary, the Inspectorate, ADMIN)
+ZI_TIMELINE = "zi_timeline"  # the year's Zona Integritas dates: COI_REVIEWER, ADMIN, SECRETARY (units work to them)
 
 ENDPOINTS = {
     "static": PUBLIC,
@@ -256,6 +257,14 @@ ENDPOINTS = {
     "gratification_check.rule": ADMIN,
     "zi_export.lke_xlsx": ZI_UNIT,
     "zi_export.evidence_zip": ZI_UNIT,
+    # Zona Integritas: the city view and the year's timeline (only the Inspectorate edits it).
+    "zi_city.city_view": CITY,
+    "zi_city.timeline_page": ZI_TIMELINE,
+    "zi_city.milestone_new": REVIEWER,
+    "zi_city.milestone_edit": REVIEWER,
+    "zi_city.milestone_done": REVIEWER,
+    "zi_city.milestone_reopen": REVIEWER,
+    "zi_city.milestone_delete": REVIEWER,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "upg", "admin"]
@@ -298,6 +307,7 @@ ALLOWED = {
     GIFT_STATISTICS: {"secretary", "upg", "admin"},
     # The sample Zona Integritas unit is Dinas Kesehatan's.
     ZI_UNIT: {"secretary", "coi_reviewer", "admin"},
+    ZI_TIMELINE: {"secretary", "coi_reviewer", "admin"},
 }
 # Arguments that differ between endpoints sharing a name.
 SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind": "coi.evaluation", "role": "sign"},
@@ -371,8 +381,10 @@ def sample_args(app, world):
     regulations = make_regulation_sample(app, world)
     recommendation = make_recommendation(app, world)
     zi_unit = make_zi_unit(app, world)
+    milestone = make_zi_milestone(app)
     return {
         **zi_unit,
+        **milestone,
         **recommendation,
         **learning,
         **sessions,
@@ -449,6 +461,19 @@ def make_recommendation(app, world) -> dict:
                           actor=db.session.get(User, world.secretary["user_id"]))
         db.session.commit()
         return {"rec_id": rec.id}
+
+
+def make_zi_milestone(app) -> dict:
+    """A date of the 2026 Zona Integritas timeline (its delete route is the blueprint's last)."""
+    from datetime import date
+
+    from portal.zi import timeline
+
+    with app.app_context():
+        m = timeline.add(2026, timeline.Fields(label="Pengisian LKE", due_on=date(2026, 5, 15),
+                                               source="Surat KemenPANRB"), actor=None)
+        db.session.commit()
+        return {"milestone_id": m.id}
 
 
 def make_regulation_sample(app, world) -> dict:

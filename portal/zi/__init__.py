@@ -14,3 +14,9 @@ def init_app(app) -> None:
     from portal.zi import export_views  # a unit's exports (XLSX, ZIP by item code)
 
     app.register_blueprint(export_views.bp)
+
+    # The city view and the year's timeline (zi/city_views.py), and the timeline's near dates.
+    from portal.zi import city_views, timeline
+
+    app.register_blueprint(city_views.bp)
+    contributions.add_todo(app, timeline.todos)
