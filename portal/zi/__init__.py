@@ -10,3 +10,6 @@ def init_app(app) -> None:
 
     found = contributions.of(app)
     found.seeders.append(lambda: f"Zona Integritas LKE versions: {lke.load_shipped()} new")
+
+    from portal.zi import evidence_sources  # the evidence the portal gathers for the LKE's items
+    evidence_sources.register_all(app)
