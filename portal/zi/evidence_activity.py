@@ -93,7 +93,7 @@ def socialisation(opd_id: int, year: int) -> Gathered:
         # may give the invitation its letter number, as the area's download does; the caller commits.
         def build() -> bytes:
             from portal.socialisation.models import SocialisationSession
-            return documents.evidence_pack(db.session.get(SocialisationSession, session_id), opd_id, name)
+            return documents.evidence_pack(db.session.get_one(SocialisationSession, session_id), opd_id, name)
         return build
 
     files = [(f"sosialisasi-{slug(opd_id)}-{year}.csv", csv)]
@@ -146,7 +146,7 @@ def learning(opd_id: int, year: int) -> Gathered:
         # The participation area's own evidence summary of the OPD (its dashboard's figures).
         from portal.participation import exports, figures
 
-        opd = db.session.get(Opd, opd_id)
+        opd = db.session.get_one(Opd, opd_id)
         counted = figures.load(year, opd_id)
         return exports.evidence_pdf(opd=opd, title=opd.name, year=year, rows=counted.rows, total=counted.rows[0],
                                     modules=queries.counted_modules(), per_unit=False, as_of=counted.as_of)

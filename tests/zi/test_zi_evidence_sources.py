@@ -317,3 +317,16 @@ def test_coi_evaluation_and_its_workbook(app, world, year, items):
     with app.app_context():
         file_statement(world.asn["employee_id"])
     assert "Yearly statements filed: 2 of 3 staff." in gather(app, "coi_evaluation", world.dinkes, year)["text"]
+
+
+def test_on_an_empty_portal_every_provider_says_what_is_missing_in_indonesian(app, world, year):
+    from portal.zi import evidence
+
+    with app.app_context():
+        found = {key: g for key, g in zip(sorted(KEYS), evidence.gather(sorted(KEYS), world.dinkes, year))}
+    assert not any(g.present for g in found.values())
+    assert all(g.lines and g.url for g in found.values())
+    assert found["coi_register"].title == f"Register benturan kepentingan {year}, Dinas Kesehatan"
+    assert found["socialisation"].lines == [f"Tidak ada kegiatan sosialisasi pada {year} yang mengundang OPD atau "
+                                            "pegawainya."]
+    assert "Belum ada akun dengan peran UPG." in found["gratification"].lines
