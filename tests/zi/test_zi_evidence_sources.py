@@ -330,3 +330,41 @@ def test_on_an_empty_portal_every_provider_says_what_is_missing_in_indonesian(ap
     assert found["socialisation"].lines == [f"Tidak ada kegiatan sosialisasi pada {year} yang mengundang OPD atau "
                                             "pegawainya."]
     assert "Belum ada akun dengan peran UPG." in found["gratification"].lines
+
+
+SECRET = "Adik saya ikut tender di dinas ini."
+
+
+def test_coi_declared_conflicts_by_type_and_decision_never_their_content(app, world, year, items):
+    from portal.auth.models import User
+    from portal.coi import services
+    from portal.coi.models import Activity, Declaration, Kind, ListItem, Relationship
+
+    with app.app_context():
+        user = db.session.get(User, world.asn["user_id"])
+        d = services.save_draft(None, declarant=user.employee, kind=Kind.ADHOC, actor=user, fields=services.DraftFields(
+            description=SECRET, activity=Activity.PROCUREMENT, related_party="CV Contoh",
+            relationship_kind=Relationship.FAMILY, proposed_measure="Tidak ikut menilai.",
+            type_ids=(items[("type", "BK02")],), source_ids=(items[("source", "S1")],)))
+        services.submit(d, actor=user)
+        db.session.commit()
+        declaration_id = d.id
+    waiting = gather(app, "coi_register", world.dinkes, year, files=True)
+    assert "Ad-hoc declaration: 1" in waiting["text"]
+    assert "Conflicts declared: 1 (decided 0, waiting 1)." in waiting["text"]
+    assert "By type: Discriminatory granting of permits or licences (1)" in waiting["text"]
+    evaluation = gather(app, "coi_evaluation", world.dinkes, year, files=True)
+    assert "Conflicts declared: 1, decided 0" in evaluation["text"]
+    with app.app_context():
+        services.decide(db.session.get(Declaration, declaration_id),
+                        decision=db.session.get(ListItem, items[("decision", "RECUSAL")]),
+                        rationale="Mundur dari panitia.", actor=db.session.get(User, world.kadis["user_id"]))
+        db.session.commit()
+    decided = gather(app, "coi_register", world.dinkes, year)
+    assert "Conflicts declared: 1 (decided 1, waiting 0)." in decided["text"]
+    book = openpyxl.load_workbook(io.BytesIO(only(evaluation["files"], ".xlsx")))
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert cells and "CV Contoh" not in cells
+    for text in (waiting["text"], decided["text"], evaluation["text"], only(waiting["files"], ".csv").decode("utf-8-sig"),
+                 *cells):
+        assert SECRET not in text and "CV Contoh" not in text and "Pegawai" not in text
