@@ -57,14 +57,20 @@ def _followup_gatherer(kind: str):
     return gather
 
 
-def followup(kind: str, opd_id: int, year: int) -> Gathered:
+def recommendations(kind: str, opd_id: int, year: int) -> list:
     """The recommendations of an evaluation kind of the year that the OPD is responsible for,
     whether the evaluation was of the OPD itself or of the whole city."""
-    from portal.followup.models import Recommendation, Status
+    from portal.followup.models import Recommendation
 
-    recs = list(db.session.scalars(sa.select(Recommendation).where(
+    return list(db.session.scalars(sa.select(Recommendation).where(
         Recommendation.source_kind == kind, Recommendation.year == year, Recommendation.opd_id == opd_id)
         .order_by(Recommendation.due_on, Recommendation.id)))
+
+
+def followup(kind: str, opd_id: int, year: int) -> Gathered:
+    from portal.followup.models import Status
+
+    recs = recommendations(kind, opd_id, year)
     label = next(str(lbl) for k, lbl in FOLLOWUP_KINDS.values() if k == kind)
     title = _("%(what)s %(year)d, %(opd)s", what=label, year=year, opd=opd_name(opd_id))
     url = urls.path("followup.index", tahun=year)
@@ -81,7 +87,7 @@ def followup(kind: str, opd_id: int, year: int) -> Gathered:
         return tables.csv_bytes(
             [_("Recommendation"), _("Due date"), _("Status"), _("Overdue"), _("What has been done")],
             ([r.text, r.due_on.isoformat(), str(r.status.label), _("Yes") if r.overdue_on(today()) else "",
-              r.completion_note] for r in recs))
+              r.completion_note] for r in recommendations(kind, opd_id, year)))
     return Gathered(title, lines, url, files=[(f"tindak-lanjut-{kind.split('.')[0]}-{slug(opd_id)}-{year}.csv", csv)])
 
 
