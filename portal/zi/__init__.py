@@ -20,3 +20,6 @@ def init_app(app) -> None:
 
     app.register_blueprint(city_views.bp)
     contributions.add_todo(app, timeline.todos)
+
+    from portal.zi import evidence_sources  # the evidence the portal gathers for the LKE's items
+    evidence_sources.register_all(app)
