@@ -10,3 +10,14 @@ def init_app(app) -> None:
 
     found = contributions.of(app)
     found.seeders.append(lambda: f"Zona Integritas LKE versions: {lke.load_shipped()} new")
+
+    # The LKE editor (the Inspectorate and administrators) and its items on the setup checklist.
+    from flask_babel import lazy_gettext as _l
+
+    from portal.zi import lke_checks, lke_views
+
+    app.register_blueprint(lke_views.bp)
+    contributions.add_setup_check(app, "zi_lke", _l("Zona Integritas: the LKE checked against the regulation"),
+                                  lke_checks.lke_status, position=90)
+    contributions.add_setup_check(app, "zi_scoring", _l("Zona Integritas: how a letter answer is scored"),
+                                  lke_checks.scoring_status, position=91)
