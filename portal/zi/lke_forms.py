@@ -11,7 +11,7 @@ from portal.zi import scoring
 from portal.zi.models import AnswerType, Part, Target
 
 PASS_MARK_LABELS = {
-    "area_percent": _l("Each enabler area, % of its weight"),
+    "area_percent": _l("Each enabler area, percentage of its weight"),
     "enablers": _l("Total of the enablers"),
     "clean_bureaucracy": _l("Clean and accountable bureaucracy (B.I)"),
     "ipak": _l("Anti-corruption perception survey (IPAK, B.I.a)"),
