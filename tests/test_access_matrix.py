@@ -438,10 +438,14 @@ def make_zi_lke_sample(app, world) -> dict:
         lke.load_shipped()
         version = lke.latest_version()
         item = lke.items_of(version)[0]
-        unit = Unit(version_id=version.id, opd_id=world.dinkes, target=Target.WBK)
-        db.session.add(unit)
-        db.session.flush()
-        db.session.add(Answer(unit_id=unit.id, item_id=item.id, self_value="a"))
+        # Other samples may have proposed the same unit already: one unit per OPD and year.
+        unit = db.session.execute(db.select(Unit).filter_by(version_id=version.id, opd_id=world.dinkes)).scalar()
+        if unit is None:
+            unit = Unit(version_id=version.id, opd_id=world.dinkes, target=Target.WBK)
+            db.session.add(unit)
+            db.session.flush()
+        if db.session.execute(db.select(Answer).filter_by(unit_id=unit.id, item_id=item.id)).scalar() is None:
+            db.session.add(Answer(unit_id=unit.id, item_id=item.id, self_value="a"))
         db.session.commit()
         return {"version_id": version.id, "area_id": item.component.area_id, "component_id": item.component_id,
                 "lke_item_id": item.id}
