@@ -183,6 +183,16 @@ def test_the_setup_checklist_says_what_is_left_until_the_lke_is_checked(app, wor
     assert "25 items not yet checked against the Lampiran of PermenPANRB 90/2021" in shown["zi_lke"]
     assert "pass marks are the template's" in shown["zi_lke"]
     assert f'href="{LKE}/{version_id}"' in admin.get("/admin/persiapan").get_data(as_text=True)
+    # An area with items that is no longer marked complete is named as such.
+    with app.app_context():
+        area5 = db.session.scalar(sa.select(LkeArea).where(LkeArea.code == "5"))
+        area5_id, area5_weight = area5.id, area5.weight
+    assert admin.post(f"{LKE}/area/{area5_id}", data={"name": "Penguatan Pengawasan", "weight": "15"}
+                      ).status_code == 302
+    assert "Areas not yet marked complete: Penguatan Pengawasan;" in checklist(admin)["zi_lke"]
+    assert admin.post(f"{LKE}/area/{area5_id}", data={"name": "Penguatan Pengawasan", "weight": "15",
+                                                      "complete": "y"}).status_code == 302
+    assert "Areas not yet marked complete" not in checklist(admin)["zi_lke"] and area5_weight == 15
     # The pass marks checked through the form: that part goes.
     form = {"title": "LKE Zona Integritas", "source": "PermenPANRB 90/2021", "pass_marks_verified": "y",
             "wbk_final": "75", "wbbm_final": "85,5"}
