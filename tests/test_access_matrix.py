@@ -265,6 +265,18 @@ ENDPOINTS = {
     "zi_city.milestone_done": REVIEWER,
     "zi_city.milestone_reopen": REVIEWER,
     "zi_city.milestone_delete": REVIEWER,
+    # The LKE editor of Zona Integritas: the Inspectorate (internal assessor) and administrators.
+    "zi_lke.index": CITY,
+    "zi_lke.new_year": CITY,
+    "zi_lke.version": CITY,
+    "zi_lke.edit_version": CITY,
+    "zi_lke.scoring_check": CITY,
+    "zi_lke.area": CITY,
+    "zi_lke.component": CITY,
+    "zi_lke.component_delete": CITY,
+    "zi_lke.item": CITY,
+    "zi_lke.item_move": CITY,
+    "zi_lke.item_delete": CITY,
 }
 
 ROLES = ["anonymous", "asn", "secretary", "coi_reviewer", "wbs_handler", "upg", "admin"]
@@ -320,7 +332,8 @@ SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind"
                     "privacy.notice": {"purpose": "wbs"},
                     "coi_oversight.city_evaluation_file": {"fmt": "xlsx"},
                     "gratification_oversight.yearly_report_file": {"fmt": "xlsx"},
-                    "followup.new": {"kind": "coi.evaluation", "key": "city", "year": 2026}}
+                    "followup.new": {"kind": "coi.evaluation", "key": "city", "year": 2026},
+                    "zi_lke.item_move": {"direction": "turun"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
     LEARNER_RECORD: {"wbs_handler", "upg"},
@@ -382,9 +395,11 @@ def sample_args(app, world):
     recommendation = make_recommendation(app, world)
     zi_unit = make_zi_unit(app, world)
     milestone = make_zi_milestone(app)
+    zi_lke = make_zi_lke_sample(app, world)
     return {
         **zi_unit,
         **milestone,
+        **zi_lke,
         **recommendation,
         **learning,
         **sessions,
@@ -444,6 +459,27 @@ def make_zi_unit(app, world) -> dict:
         db.session.add(unit)
         db.session.commit()
         return {"unit_id": unit.id}
+def make_zi_lke_sample(app, world) -> dict:
+    """The shipped LKE, with Dinas Kesehatan proposed for WBK and the sample item answered: deleting
+    the item or its sub-component is refused (a redirect), so every allowed role gets the same answer."""
+    from portal.zi import lke
+    from portal.zi.models import Answer, Target, Unit
+
+    with app.app_context():
+        lke.load_shipped()
+        version = lke.latest_version()
+        item = lke.items_of(version)[0]
+        # Other samples may have proposed the same unit already: one unit per OPD and year.
+        unit = db.session.execute(db.select(Unit).filter_by(version_id=version.id, opd_id=world.dinkes)).scalar()
+        if unit is None:
+            unit = Unit(version_id=version.id, opd_id=world.dinkes, target=Target.WBK)
+            db.session.add(unit)
+            db.session.flush()
+        if db.session.execute(db.select(Answer).filter_by(unit_id=unit.id, item_id=item.id)).scalar() is None:
+            db.session.add(Answer(unit_id=unit.id, item_id=item.id, self_value="a"))
+        db.session.commit()
+        return {"version_id": version.id, "area_id": item.component.area_id, "component_id": item.component_id,
+                "lke_item_id": item.id}
 
 
 def make_recommendation(app, world) -> dict:

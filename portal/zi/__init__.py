@@ -23,3 +23,13 @@ def init_app(app) -> None:
 
     from portal.zi import evidence_sources  # the evidence the portal gathers for the LKE's items
     evidence_sources.register_all(app)
+    # The LKE editor (the Inspectorate and administrators) and its items on the setup checklist.
+    from flask_babel import lazy_gettext as _l
+
+    from portal.zi import lke_checks, lke_views
+
+    app.register_blueprint(lke_views.bp)
+    contributions.add_setup_check(app, "zi_lke", _l("Zona Integritas: the LKE checked against the regulation"),
+                                  lke_checks.lke_status, position=90)
+    contributions.add_setup_check(app, "zi_scoring", _l("Zona Integritas: how a letter answer is scored"),
+                                  lke_checks.scoring_status, position=91)
