@@ -42,7 +42,8 @@ GIFT_REPORTER = "gift_reporter"  # object rule: the reporter only; everyone else
 UPG = "upg"                  # UPG only (the Gratification Control Unit)
 GIFT_CASE = "gift_case"      # object rule: the UPG's pages on a sent report; everyone else 404
 GIFT_STATISTICS = "gift_statistics"  # UPG and ADMIN (the city), SECRETARY (own OPD, counts under 3 hidden)
-ZI_UNIT = "zi_unit"          # object rule: the unit's OPD's secretary, the Inspectorate, ADMIN (read)
+ZI_UNIT = "zi_unit"          # object rule: zi.permissions.can_see (the unit's OPD secretary, the Inspectorate, ADMIN)
+ZI_TIMELINE = "zi_timeline"  # the year's Zona Integritas dates: COI_REVIEWER, ADMIN, SECRETARY (units work to them)
 ZI_SELF = "zi_self"          # object rule: the unit's OPD's secretary (self-assessment, evidence)
 
 ENDPOINTS = {
@@ -255,6 +256,28 @@ ENDPOINTS = {
     "gratification_check.check": LOGGED_IN,
     "gratification_check.rules_index": ADMIN,
     "gratification_check.rule": ADMIN,
+    "zi_export.lke_xlsx": ZI_UNIT,
+    "zi_export.evidence_zip": ZI_UNIT,
+    # Zona Integritas: the city view and the year's timeline (only the Inspectorate edits it).
+    "zi_city.city_view": CITY,
+    "zi_city.timeline_page": ZI_TIMELINE,
+    "zi_city.milestone_new": REVIEWER,
+    "zi_city.milestone_edit": REVIEWER,
+    "zi_city.milestone_done": REVIEWER,
+    "zi_city.milestone_reopen": REVIEWER,
+    "zi_city.milestone_delete": REVIEWER,
+    # The LKE editor of Zona Integritas: the Inspectorate (internal assessor) and administrators.
+    "zi_lke.index": CITY,
+    "zi_lke.new_year": CITY,
+    "zi_lke.version": CITY,
+    "zi_lke.edit_version": CITY,
+    "zi_lke.scoring_check": CITY,
+    "zi_lke.area": CITY,
+    "zi_lke.component": CITY,
+    "zi_lke.component_delete": CITY,
+    "zi_lke.item": CITY,
+    "zi_lke.item_move": CITY,
+    "zi_lke.item_delete": CITY,
     # Zona Integritas: the units of a year; a unit and its items (the sample is Dinas Kesehatan's).
     "zi.index": COVERAGE,
     "zi.propose": REVIEWER,
@@ -309,7 +332,9 @@ ALLOWED = {
     UPG: {"upg"},
     GIFT_CASE: {"upg"},
     GIFT_STATISTICS: {"secretary", "upg", "admin"},
+    # The sample Zona Integritas unit is Dinas Kesehatan's.
     ZI_UNIT: {"secretary", "coi_reviewer", "admin"},
+    ZI_TIMELINE: {"secretary", "coi_reviewer", "admin"},
     ZI_SELF: {"secretary"},
 }
 # Arguments that differ between endpoints sharing a name.
@@ -323,7 +348,8 @@ SAMPLE_OVERRIDES = {"coi.new": {"kind": "adhoc"}, "documents.signatory": {"kind"
                     "privacy.notice": {"purpose": "wbs"},
                     "coi_oversight.city_evaluation_file": {"fmt": "xlsx"},
                     "gratification_oversight.yearly_report_file": {"fmt": "xlsx"},
-                    "followup.new": {"kind": "coi.evaluation", "key": "city", "year": 2026}}
+                    "followup.new": {"kind": "coi.evaluation", "key": "city", "year": 2026},
+                    "zi_lke.item_move": {"direction": "turun"}}
 # Logged in, allowed into the area, but not to this object: 404, not 403 (no existence leak).
 OBJECT_DENIED: dict[str, set[str]] = {
     LEARNER_RECORD: {"wbs_handler", "upg"},
@@ -338,6 +364,8 @@ OBJECT_DENIED: dict[str, set[str]] = {
     GIFT_CASE: {"asn", "secretary", "coi_reviewer", "wbs_handler", "admin"},
     RECOMMENDATION: {"asn", "wbs_handler", "upg", "admin"},
     RECOMMENDATION_MANAGER: {"asn", "wbs_handler", "upg", "admin"},
+    ZI_UNIT: {"asn", "wbs_handler", "upg"},
+    ZI_SELF: {"asn", "wbs_handler", "upg"},
 }
 
 
@@ -382,9 +410,13 @@ def sample_args(app, world):
     gift = make_gift_report(app, world)
     regulations = make_regulation_sample(app, world)
     recommendation = make_recommendation(app, world)
-    zi = make_zi_unit(app, world)
+    zi_unit = make_zi_unit(app, world)
+    milestone = make_zi_milestone(app)
+    zi_lke = make_zi_lke_sample(app, world)
     return {
-        **zi,
+        **zi_unit,
+        **milestone,
+        **zi_lke,
         **recommendation,
         **learning,
         **sessions,
@@ -433,6 +465,29 @@ def make_wbs_case(app, world) -> dict:
                 "request_id": request.id, "holiday_id": holiday.id}
 
 
+def make_zi_lke_sample(app, world) -> dict:
+    """The shipped LKE, with Dinas Kesehatan proposed for WBK and the sample item answered: deleting
+    the item or its sub-component is refused (a redirect), so every allowed role gets the same answer."""
+    from portal.zi import lke
+    from portal.zi.models import Answer, Target, Unit
+
+    with app.app_context():
+        lke.load_shipped()
+        version = lke.latest_version()
+        item = lke.items_of(version)[0]
+        # Other samples may have proposed the same unit already: one unit per OPD and year.
+        unit = db.session.execute(db.select(Unit).filter_by(version_id=version.id, opd_id=world.dinkes)).scalar()
+        if unit is None:
+            unit = Unit(version_id=version.id, opd_id=world.dinkes, target=Target.WBK)
+            db.session.add(unit)
+            db.session.flush()
+        if db.session.execute(db.select(Answer).filter_by(unit_id=unit.id, item_id=item.id)).scalar() is None:
+            db.session.add(Answer(unit_id=unit.id, item_id=item.id, self_value="a"))
+        db.session.commit()
+        return {"version_id": version.id, "area_id": item.component.area_id, "component_id": item.component_id,
+                "lke_item_id": item.id}
+
+
 def make_recommendation(app, world) -> dict:
     """A recommendation of Dinas Kesehatan's evaluation, reported done by its secretary with evidence."""
     from datetime import date
@@ -466,6 +521,19 @@ def make_zi_unit(app, world) -> dict:
         ev = services.add_evidence(unit, item, "file", "SK", upload=("sk.txt", b"SK Kepala Dinas\n"), actor=secretary)
         db.session.commit()
         return {"unit_id": unit.id, "zi_item_id": item.id, "ev_id": ev.id}
+
+
+def make_zi_milestone(app) -> dict:
+    """A date of the 2026 Zona Integritas timeline (its delete route is the blueprint's last)."""
+    from datetime import date
+
+    from portal.zi import timeline
+
+    with app.app_context():
+        m = timeline.add(2026, timeline.Fields(label="Pengisian LKE", due_on=date(2026, 5, 15),
+                                               source="Surat KemenPANRB"), actor=None)
+        db.session.commit()
+        return {"milestone_id": m.id}
 
 
 def make_regulation_sample(app, world) -> dict:

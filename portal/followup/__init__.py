@@ -21,6 +21,7 @@ def init_app(app) -> None:
     contributions.add_todo(app, services.todos)
     # The worker tells the responsible people before a recommendation is due, and once it has passed.
     jobs.periodic(reminders.send_due)
-    # Responsible accounts that hold neither role reach their items from their to-do list.
-    contributions.add_nav(app, "followup.index", _l("Follow-up"), roles=(Role.COI_REVIEWER,),
-                          position=55)
+    # The managers of the registered sources (CoI, WBS, gratification evaluations) have the menu entry;
+    # responsible accounts that hold none of these roles reach their items from their to-do list.
+    contributions.add_nav(app, "followup.index", _l("Follow-up"),
+                          roles=(Role.COI_REVIEWER, Role.WBS_HANDLER, Role.UPG), position=55)

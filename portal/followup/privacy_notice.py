@@ -29,6 +29,8 @@ PURPOSE = Purpose(
                    "consent."),
     recipients=(
         _l("The Inspectorate's reviewers, who add the recommendations and check that they are done."),
+        _l("The WBS team and the Inspectorate's UPG, in the same way for the recommendations of their own yearly "
+           "evaluations (of the Whistleblowing System and of gratification control)."),
         _l("The secretaries of the responsible OPD and the person named as responsible."),
         _l("The Mayor, in the yearly evaluation that lists the recommendations and their status."),
     ),
@@ -37,7 +39,7 @@ PURPOSE = Purpose(
         _l("Recommendations addressed to you are on your to-do list and under Follow-up."),
         _l("Ask for a correction under My data."),
     ),
-    regulation_topics=("coi",),
+    regulation_topics=("coi", "wbs", "gratification"),
     position=60,
 )
 

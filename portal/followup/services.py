@@ -33,9 +33,9 @@ class FollowupError(PortalError):
 
 def can_manage(user, kind: str) -> bool:
     """The source's managers (the Inspectorate's reviewers for the CoI evaluation) add, edit,
-    close and reopen its recommendations."""
+    close and reopen its recommendations; a source may narrow its role further (Source.manages)."""
     source = sources.get(kind)
-    return source is not None and has_role(user, *source.managers)
+    return source is not None and has_role(user, *source.managers) and source.manages(user)
 
 
 def is_responsible(user, rec: Recommendation) -> bool:
@@ -263,9 +263,11 @@ def todos(user) -> list[contributions.Todo]:
 
 
 def panel(kind: str, key: str, year: int, user) -> dict:
-    """What an evaluation's page shows of its recommendations (templates/followup/_panel.html)."""
+    """What an evaluation's page shows of its recommendations (templates/followup/_panel.html).
+    Read-only for a viewer who does not manage them; a row links to its page only for those who
+    may open it (the managers and the responsible), so nobody else meets a 404."""
     recs = for_source(kind, key, year)
-    rows = [{**row, "url": url_for("followup.detail", rec_id=rec.id)}
+    rows = [{**row, "url": url_for("followup.detail", rec_id=rec.id) if can_see(user, rec) else ""}
             for rec, row in zip(recs, as_rows(recs), strict=True)]
     new_url = url_for("followup.new", kind=kind, key=key, year=year) if can_manage(user, kind) else ""
     return {"rows": rows, "new_url": new_url}

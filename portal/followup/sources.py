@@ -19,6 +19,9 @@ class Source:
     describe: Callable[[str], str | None]  # a key -> what it names; None for a key that names nothing
     page: Callable[[str, int], str]  # (key, year) -> the evaluation's page (inside a request)
     default_opd: Callable[[str], int | None] = lambda key: None  # the OPD a new recommendation is for
+    # Beyond holding one of the roles: whether this account manages (the city's UPG, not an OPD's
+    # own UPG officer, who holds the same role). Takes the account, never the request.
+    manages: Callable[[object], bool] = lambda user: True
 
 
 def register(app: Flask, source: Source) -> None:

@@ -17,6 +17,7 @@ def init_app(app) -> None:
         givers,
         oversight_views,
         privacy_notice,
+        recommendations,
         reminders,
         rules,
         services,
@@ -52,6 +53,7 @@ def init_app(app) -> None:
     contributions.add_document_kind(app, yearly_report.YEARLY_REPORT,
                                     _l("Yearly gratification control report (to the head of region)"), numbered=True)
     privacy_notice.register_notice(app)
+    recommendations.register(app)  # the yearly evaluation's recommendations are followed up in portal/followup
     contributions.add_setup_check(app, "upg_deadline", _l("Deadline for reporting a gratification to the UPG"),
                                   checks.upg_deadline, position=80)
     contributions.add_setup_check(app, "gratification_retention", _l("How long gratification reports are kept"),

@@ -15,8 +15,10 @@ from portal.core import audit, settings
 from portal.core.roles import Role
 from portal.core.workdays import today
 from portal.extensions import db
-from portal.gratification import register, services, statistics, yearly_report
+from portal.followup import services as followup
+from portal.gratification import recommendations, register, services, statistics, yearly_report
 from portal.gratification.models import ReportType, Status
+from portal.org.models import Opd
 from portal.org.services import list_opds
 from portal.web.params import int_arg, paginate
 from portal.web.permissions import guard, has_role, own_opd_id, role_required
@@ -78,11 +80,24 @@ def statistics_page():
         opd_id = own_opd_id(current_user)
         if opd_id is None:
             abort(403)
+    # The city's UPG may look at one OPD, as on its register: that OPD's evaluation and recommendations.
+    city_upg = followup.can_manage(current_user, recommendations.KIND)
+    chosen = _chosen_opd() if city_upg else None
+    opd_id = chosen or opd_id
     figures = statistics.year_figures(year, opd_id=opd_id)
     upg = has_role(current_user, Role.UPG)
+    key = str(opd_id) if opd_id is not None else recommendations.CITY
     return render_template("gratification/statistics.html", year=year, fig=figures if upg else figures.hidden(),
                            upg=upg, scoped=opd_id is not None, months=yearly_report.month_names(),
-                           n=statistics.shown, money=yearly_report.rupiah)
+                           n=statistics.shown, money=yearly_report.rupiah,
+                           opds=list_opds() if city_upg else [], chosen=chosen,
+                           followup_panel=followup.panel(recommendations.KIND, key, year, current_user))
+
+
+def _chosen_opd() -> int | None:
+    """An OPD that exists, from the address; otherwise the whole city."""
+    chosen = int_arg("opd")
+    return chosen if chosen and db.session.get(Opd, chosen) is not None else None
 
 
 @bp.route("/upg/laporan-tahunan.<any(pdf, xlsx):fmt>")

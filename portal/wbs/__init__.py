@@ -11,7 +11,17 @@ def init_app(app) -> None:
 
     from portal.core import contributions, jobs
     from portal.core.roles import Role
-    from portal.wbs import cli, content, deadlines, manage_views, privacy_notice, public_views, services, todo
+    from portal.wbs import (
+        cli,
+        content,
+        deadlines,
+        manage_views,
+        privacy_notice,
+        public_views,
+        recommendations,
+        services,
+        todo,
+    )
     from portal.wbs.models import Evidence
 
     app.register_blueprint(public_views.bp)
@@ -26,4 +36,5 @@ def init_app(app) -> None:
     contributions.add_todo(app, todo.todos)
     contributions.add_nav(app, "wbs_manage.queue", _l("WBS cases"), roles=(Role.WBS_HANDLER,), position=60)
     privacy_notice.register_notice(app)
+    recommendations.register(app)  # the yearly evaluation's recommendations are followed up in portal/followup
     contributions.add_setup_check(app, "wbs_deadlines", _l("WBS deadlines"), deadlines.setup_status, position=70)

@@ -10,10 +10,12 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.core import audit, settings, tables
 from portal.core.roles import Role
+from portal.core.workdays import today
 from portal.extensions import db
+from portal.followup import services as followup
 from portal.home.services import article
 from portal.org.services import list_opds
-from portal.wbs import deadlines, handling, retention, stats, workflow
+from portal.wbs import deadlines, handling, recommendations, retention, stats, workflow
 from portal.wbs.forms import (
     AssignForm,
     IdentityDecisionForm,
@@ -201,8 +203,12 @@ def evidence(public_id: str, evidence_id: str):
 @handler_only
 def statistics():
     computed = stats.compute(str(get_locale()))
-    return render_template("wbs_manage/statistics.html", stats=computed,
-                           status_rows=[(status.label, n) for status, n in computed.by_status])
+    # The year is the evaluation's, for its recommendations; the counts above it are of all time.
+    year = int_arg("tahun", today().year, low=2019, high=today().year + 1)
+    return render_template("wbs_manage/statistics.html", stats=computed, year=year,
+                           status_rows=[(status.label, n) for status, n in computed.by_status],
+                           followup_panel=followup.panel(recommendations.KIND, recommendations.CITY, year,
+                                                         current_user))
 
 
 @bp.route("/statistik.csv")

@@ -16,26 +16,28 @@ from portal.org.services import list_opds
 from portal.web import downloads
 from portal.web.forms import ActionForm
 from portal.web.params import int_arg
-from portal.web.permissions import guard, own_opd_id
+from portal.web.permissions import guard, has_role, own_opd_id
 from portal.zi import evidence, lke, permissions, recommendations, services
 from portal.zi.forms import AnswerForm, AssessForm, EvidenceForm, ProposeForm, ReopenForm
 from portal.zi.models import ItemEvidence, LkeVersion, Unit, UnitStatus
 from portal.zi.presenting import answer_label, choice_labels, summaries, unit_overview
 
 bp = Blueprint("zi", __name__, url_prefix="/zona-integritas")
-bp.before_request(guard(Role.SECRETARY, Role.COI_REVIEWER, Role.ADMIN))
+# Logged in; the list is for the roles below, a unit answers 404 to whoever may not see it.
+bp.before_request(guard())
 
 ID = "int(max=2147483647)"
 
 
 def _unit(unit_id: int, *, self_assess: bool = False, assessor: bool = False) -> Unit:
-    """A unit the account may see (404 otherwise), and may act on as asked (403 otherwise)."""
+    """A unit the account may see (404 otherwise), and may act on as asked (403 otherwise). The
+    assessor's steps are refused by role first: they never depend on which unit is named."""
+    if assessor and not permissions.is_assessor(current_user):
+        abort(403)
     unit = db.get_or_404(Unit, unit_id)
     if not permissions.can_see(current_user, unit):
         abort(404)
     if self_assess and not permissions.can_self_assess(current_user, unit):
-        abort(403)
-    if assessor and not permissions.is_assessor(current_user):
         abort(403)
     return unit
 
@@ -80,6 +82,8 @@ def _year() -> tuple[LkeVersion | None, int]:
 
 @bp.route("/")
 def index():
+    if not has_role(current_user, Role.SECRETARY, Role.COI_REVIEWER, Role.ADMIN):
+        abort(403)
     return _index(*_year())
 
 

@@ -123,4 +123,4 @@ def test_the_pages_speak_indonesian_by_default(app, world, login_as, unit_id, lk
     page = page_text(secretary.get(f"{BASE}/unit/{unit_id}/butir/{lke_items[0]['id']}"))
     assert "Rumusan ini adalah LKE sebagaimana diterapkan portal, bukan teks hukum." in page
     assert "Simpan jawaban" in page and "Tambah bukti dukung" in page
-    assert "Penilaian mandiri sedang berjalan" in page_text(secretary.get(f"{BASE}/unit/{unit_id}"))
+    assert "Penilaian mandiri berjalan" in page_text(secretary.get(f"{BASE}/unit/{unit_id}"))

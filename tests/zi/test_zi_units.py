@@ -19,7 +19,8 @@ def test_the_secretary_sees_only_their_own_unit(app, world, login_as, unit_id):
     assert other.get(f"{BASE}/unit/{unit_id}").status_code == 404
     assert other.get(f"{BASE}/unit/999999").status_code == 404
     asn = login_as(world.asn)
-    assert asn.get(f"{BASE}/").status_code == 403 and asn.get(f"{BASE}/unit/{unit_id}").status_code == 403
+    assert asn.get(f"{BASE}/").status_code == 403 and asn.get(f"{BASE}/unit/{unit_id}").status_code == 404
+    assert asn.post(f"{BASE}/unit/{unit_id}/selesai").status_code == 403
     for account in (world.inspektur, world.admin):
         client = english(login_as(account))
         assert f"{BASE}/unit/{unit_id}" in page_text(client.get(f"{BASE}/?tahun=2026"))
