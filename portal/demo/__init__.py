@@ -9,7 +9,7 @@ import random
 
 
 def run(echo=print) -> None:
-    from portal.demo import coi, documents, followup, gratification, learning, org, privacy, sessions, wbs
+    from portal.demo import coi, documents, followup, gratification, learning, org, privacy, sessions, wbs, zi
     from portal.home.services import load_regulations
 
     rng = random.Random(2019)
@@ -23,3 +23,4 @@ def run(echo=print) -> None:
     sessions.load(rng, echo)
     privacy.load(rng, echo)
     followup.load(rng, echo)
+    zi.load(echo)
