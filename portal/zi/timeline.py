@@ -13,7 +13,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.core import audit, contributions, formatting
+from portal.core import audit, contributions
 from portal.core.clock import today
 from portal.core.errors import PortalError
 from portal.core.roles import Role
@@ -143,7 +143,8 @@ def todos(user) -> list[contributions.Todo]:
     else:
         return []
     on = today()
+    # The home page prints each line's deadline under it: the text names only what is due.
     return [contributions.Todo(
-        _("Zona Integritas: %(label)s by %(date)s", label=m.label, date=formatting.day(m.due_on)),
+        _("Zona Integritas: %(label)s", label=m.label),
         url_for("zi_city.timeline_page", tahun=m.year), due=m.due_on, overdue=m.due_on < on, position=45)
         for m in upcoming(on, years)]
