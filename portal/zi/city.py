@@ -10,21 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.zi import evidence, lke, scoring
 from portal.zi.models import Answer, ItemEvidence, LkeArea, LkeComponent, LkeItem, LkeVersion, Unit
-
-CHECK_LABELS = {
-    "area_percent": _l("Every area of change at its share"),
-    "enablers": _l("Enablers in total"),
-    "clean_bureaucracy": _l("Clean and accountable bureaucracy"),
-    "ipak": _l("Corruption perception (IPAK)"),
-    "performance": _l("Performance achievement"),
-    "ipkp": _l("Public service perception (IPKP)"),
-    "final": _l("Final score"),
-}
 
 
 @dataclass
@@ -86,16 +75,6 @@ def _uploaded(unit_ids: list[int]) -> set[tuple[int, int]]:
     return {(unit_id, item_id) for unit_id, item_id in rows}
 
 
-def _gathered(keys: set[str], opd_ids: set[int], year: int) -> set[tuple[str, int]]:
-    """(provider key, OPD id) for which the portal holds something."""
-    present = set()
-    for opd_id in opd_ids:
-        for key in sorted(keys):
-            if any(g.present for g in evidence.gather([key], opd_id, year)):
-                present.add((key, opd_id))
-    return present
-
-
 def _signals(year: int, on: date, now: datetime, opd_ids: set[int]) -> dict[int, list]:
     from portal.participation import early_detection
 
@@ -116,7 +95,7 @@ def readiness(version: LkeVersion, on: date, now: datetime) -> list[UnitReadines
     unit_ids = [u.id for u in units]
     opd_ids = {u.opd_id for u in units}
     answers, uploaded = _answers(unit_ids), _uploaded(unit_ids)
-    gathered = _gathered({k for i in items for k in i.provider_keys}, opd_ids, version.year)
+    gathered = evidence.present_keys({k for i in items for k in i.provider_keys}, opd_ids, version.year)
     signals = _signals(version.year, on, now, opd_ids)
     area_of = {c.id: c.area_id for c in {i.component for i in items}}
     out = []
@@ -138,7 +117,7 @@ def readiness(version: LkeVersion, on: date, now: datetime) -> list[UnitReadines
         for row, own, assessed in zip(rows.values(), mine.areas, theirs.areas, strict=True):
             row.self_score, row.assessor_score = own.score, assessed.score
         target = unit.target.value
-        checks = [(CHECK_LABELS.get(key, key), met, dict(theirs.checks.get(target, [])).get(key, False))
+        checks = [(scoring.CHECK_LABELS.get(key, key), met, dict(theirs.checks.get(target, [])).get(key, False))
                   for key, met in mine.checks.get(target, [])]
         out.append(UnitReadiness(
             unit=unit, areas=list(rows.values()), self_total=mine.parts["final"],

@@ -44,3 +44,10 @@ def gather(keys: list[str], opd_id: int, year: int) -> list[Gathered]:
     edited to name a provider that a later version removed)."""
     found = providers()
     return [found[key].gather(opd_id, year) for key in keys if key in found]
+
+
+def present_keys(keys: set[str], opd_ids: set[int], year: int) -> set[tuple[str, int]]:
+    """(provider key, OPD id) for which the portal holds something: each provider asked once per
+    OPD, however many items name it."""
+    return {(key, opd_id) for opd_id in opd_ids for key in sorted(keys)
+            if any(found.present for found in gather([key], opd_id, year))}

@@ -20,7 +20,6 @@ from urllib.parse import quote
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from portal.core import formatting, storage, tables
@@ -38,15 +37,6 @@ FILE_ENDPOINT = "zi.evidence_file"
 # Names Windows refuses for a file whatever its extension: an archive holding one cannot be unpacked there.
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
 NAME_LIMIT = 100
-PASS_MARK_LABELS = {
-    "area_percent": _l("Each enabler area, percent of its weight"),
-    "enablers": _l("Total enablers (pengungkit)"),
-    "clean_bureaucracy": _l("Clean and accountable bureaucracy (B.I)"),
-    "ipak": _l("Anti-corruption perception survey (IPAK)"),
-    "performance": _l("Performance better than the year before"),
-    "ipkp": _l("Public service quality perception (IPKP)"),
-    "final": _l("Final score"),
-}
 
 
 # --- file names ---------------------------------------------------------------------------------
@@ -317,16 +307,17 @@ def _nilai(export: UnitExport) -> tables.Sheet:
                      round(mine.percent, 2), round(tpi.score, 4), round(tpi.percent, 2), mine.items, mine.answered,
                      tpi.answered])
     rows += [[], [_("Totals"), "", "", "", _("Score (unit)"), "", _("Score (TPI)")]]
+    labels = scoring.CHECK_LABELS
     for key in scoring.PASS_MARK_KEYS:
         if key != "area_percent":
-            rows.append(["", str(PASS_MARK_LABELS[key]), "", "", round(export.self_result.parts.get(key, 0.0), 4), "",
+            rows.append(["", str(labels[key]), "", "", round(export.self_result.parts.get(key, 0.0), 4), "",
                          round(export.tpi_result.parts.get(key, 0.0), 4)])
     rows += [[], [_("Pass checks"), _("Requirement"), "", _("Pass mark"), _("Met (unit)"), "", _("Met (TPI)")]]
     yes, no = _("Yes"), _("No")
     for target, marks in (version.pass_marks or {}).items():
         tpi_checks = dict(export.tpi_result.checks.get(target, []))
         for key, met in export.self_result.checks.get(target, []):
-            rows.append([target.upper(), str(PASS_MARK_LABELS.get(key, key)), "", marks[key], yes if met else no, "",
+            rows.append([target.upper(), str(labels.get(key, key)), "", marks[key], yes if met else no, "",
                          yes if tpi_checks.get(key) else no])
     return tables.Sheet(_("Scores"), header, rows, preamble=preamble)
 

@@ -6,21 +6,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
-from portal.zi import lke, scoring, services
+from portal.zi import evidence, lke, scoring, services
 from portal.zi.models import Answer, AnswerType, LkeItem, LkeVersion, Unit
-
-CHECK_LABELS = {
-    "area_percent": _l("Every area of change reaches this share of its weight (%)"),
-    "enablers": _l("Enablers (pengungkit), total"),
-    "clean_bureaucracy": _l("Clean and accountable bureaucracy (result)"),
-    "ipak": _l("Anti-corruption perception index (IPAK)"),
-    "performance": _l("Performance capacity"),
-    "ipkp": _l("Public service quality perception index (IPKP)"),
-    "final": _l("Final score"),
-}
 
 
 def choice_labels(item: LkeItem) -> list[tuple[str, str]]:
@@ -74,7 +63,8 @@ class ItemRow:
     self_label: str
     assessor_label: str
     differs: bool
-    evidence: int
+    evidence: int  # added by the unit
+    gathered: int  # of the item's providers, those for which the portal holds something
 
 
 @dataclass
@@ -97,6 +87,8 @@ def unit_overview(unit: Unit) -> dict:
     items = lke.items_of(version)
     answers = services.answers_of(unit)
     counts = services.evidence_counts(unit)
+    keys = {key for item in items for key in item.provider_keys}
+    present = {key for key, _opd in evidence.present_keys(keys, {unit.opd_id}, version.year)}
     areas = {a.id: AreaRows(a.code, a.name) for a in version.areas}
     components: dict[int, ComponentRows] = {}
     for item in items:
@@ -107,13 +99,14 @@ def unit_overview(unit: Unit) -> dict:
         row = answers.get(item.id)
         own, theirs = (row.self_value, row.assessor_value) if row else ("", "")
         comp.rows.append(ItemRow(item, answer_label(item, own), answer_label(item, theirs),
-                                 bool(own and theirs and own != theirs), counts.get(item.id, 0)))
+                                 bool(own and theirs and own != theirs), counts.get(item.id, 0),
+                                 sum(1 for key in item.provider_keys if key in present)))
     own_values, their_values = services.self_values(answers), services.assessor_values(answers)
     own_result = scoring.score(version, items, own_values)
     their_result = scoring.score(version, items, their_values)
     checks = [{
         "target": target, "rows": [{
-            "label": CHECK_LABELS.get(key, key), "mark": marks[key],
+            "label": scoring.CHECK_LABELS.get(key, key), "mark": marks[key],
             "self": dict(own_result.checks.get(target, [])).get(key),
             "assessor": dict(their_result.checks.get(target, [])).get(key) if their_values else None,
         } for key in scoring.PASS_MARK_KEYS if key in marks]}

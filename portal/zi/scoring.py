@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from portal.zi.models import AnswerType, LkeItem, LkeVersion, Section
 
 LETTERS = "abcde"
 LETTER_COUNT = {AnswerType.ABC: 3, AnswerType.ABCD: 4, AnswerType.ABCDE: 5}
 # What each target is held to, in the order the results page lists them.
 PASS_MARK_KEYS = ("area_percent", "enablers", "clean_bureaucracy", "ipak", "performance", "ipkp", "final")
+CHECK_LABELS = {
+    "area_percent": _l("Every area of change reaches this share of its weight (%)"),
+    "enablers": _l("Enablers (pengungkit), total"),
+    "clean_bureaucracy": _l("Clean and accountable bureaucracy (result)"),
+    "ipak": _l("Anti-corruption perception index (IPAK)"),
+    "performance": _l("Performance better than the year before (capaian kinerja)"),
+    "ipkp": _l("Public service quality perception index (IPKP)"),
+    "final": _l("Final score"),
+}
 
 
 def choices(item: LkeItem) -> list[str]:

@@ -71,6 +71,7 @@ def _index(version: LkeVersion | None, year: int, form: ProposeForm | None = Non
         form = None
     years = [v.year for v in db.session.scalars(db.select(LkeVersion).order_by(LkeVersion.year.desc()))]
     return render_template("zi/index.html", version=version, year=year, years=years, form=form,
+                           sees_all=permissions.sees_all(current_user),
                            rows=summaries(version, units) if version else []), status
 
 

@@ -49,7 +49,7 @@ def test_upload_download_and_remove_a_file(app, world, login_as, unit_id, item_u
     page = page_text(secretary.get(item_url))
     download = f"{BASE}/unit/{unit_id}/bukti/{row['id']}"
     assert "SK Tim WBS" in page and download in page
-    assert "<td data-label=\"Evidence\">1</td>" in page_text(secretary.get(f"{BASE}/unit/{unit_id}"))
+    assert "<td data-label=\"Evidence\">1 added</td>" in page_text(secretary.get(f"{BASE}/unit/{unit_id}"))
     for account in (world.secretary, world.inspektur, world.admin):
         got = login_as(account).get(download)
         assert got.status_code == 200 and got.data == PDF and "sandbox" in got.headers["Content-Security-Policy"]

@@ -126,6 +126,28 @@ def test_index_shows_progress_and_scores(app, world, login_as, unit_id, lke_item
     assert "There is no LKE for this year yet." in other_year
 
 
+def test_the_unit_page_says_which_items_have_evidence_from_the_portal(app, world, login_as, unit_id, lke_items):
+    from portal.zi import evidence
+    from portal.zi.models import LkeItem
+
+    held = {world.dinkes}  # the OPDs the fake provider holds something for
+    evidence.register(app, evidence.Provider("fake_register", "Register palsu", lambda opd, year: evidence.Gathered(
+        "Register", ["1 baris"], present=opd in held)))
+    with app.app_context():
+        db.session.get(LkeItem, lke_items[0]["id"]).evidence_keys = "fake_register"
+        db.session.get(LkeItem, lke_items[1]["id"]).evidence_keys = "retired_provider"
+        db.session.commit()
+
+    def cells() -> list[str]:
+        page = page_text(english(login_as(world.secretary)).get(f"{BASE}/unit/{unit_id}"))
+        return re.findall(r'<td data-label="Evidence">(.*?)</td>', page)
+
+    found = cells()
+    assert found[0] == "from the portal" and "none yet" in found[1] and len(found) == len(lke_items)
+    held.clear()  # nothing in the portal any more: the page follows at once
+    assert "none yet" in cells()[0]
+
+
 def test_the_to_do_lines(app, world, login_as, unit_id, lke_items):
     answer_all(app, unit_id, lke_items[:2], by=world.secretary)
     secretary = english(login_as(world.secretary))
