@@ -5,6 +5,7 @@ answer it (LkeItem.evidence_keys). Gathering reads the other areas' figures at t
 asked, so what a unit, its assessor and its export see is always current: nothing is copied."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +20,14 @@ class Gathered:
     present: bool = True  # False: the portal holds nothing for it yet (shown as missing evidence)
     # For the export: file name -> a function that makes its bytes (called only when exporting).
     files: list[tuple[str, Callable[[], bytes]]] = field(default_factory=list)
+    # The roles whose accounts may open `url` (empty: every account): a unit's secretary is not
+    # sent to the Inspectorate's register only to be refused.
+    url_roles: tuple = ()
+
+    def opens_for(self, user) -> bool:
+        from portal.web.permissions import has_role
+
+        return bool(self.url) and (not self.url_roles or has_role(user, *self.url_roles))
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class Provider:
     key: str
     label: object  # a lazy string: what it gathers
     gather: Callable[[int, int], Gathered]  # (opd id, year) -> what the portal holds
+    url_roles: tuple = ()  # who may open the page its evidence links to (empty: every account)
 
 
 def register(app: Flask, provider: Provider) -> None:
@@ -43,7 +53,13 @@ def gather(keys: list[str], opd_id: int, year: int) -> list[Gathered]:
     """What the named providers hold for an OPD and year; unknown keys are skipped (an item
     edited to name a provider that a later version removed)."""
     found = providers()
-    return [found[key].gather(opd_id, year) for key in keys if key in found]
+    return [_with_roles(found[key].gather(opd_id, year), found[key]) for key in keys if key in found]
+
+
+def _with_roles(gathered: Gathered, provider: Provider) -> Gathered:
+    if gathered.url_roles or not provider.url_roles:
+        return gathered
+    return dataclasses.replace(gathered, url_roles=provider.url_roles)
 
 
 def present_keys(keys: set[str], opd_ids: set[int], year: int) -> set[tuple[str, int]]:

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core import tables
 from portal.core.clock import today
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.web import urls
 from portal.zi import evidence_activity
@@ -33,13 +34,17 @@ FOLLOWUP_KINDS = {
 
 
 def register_all(app: Flask) -> None:
+    # url_roles: who may open the page a provider links to (the page checks again).
     for provider in (
         Provider("socialisation", _l("Socialisation sessions attended"), evidence_activity.socialisation),
-        Provider("learning", _l("E-learning coverage and learning gain"), evidence_activity.learning),
-        Provider("gratification", _l("Gift reports and the UPG"), evidence_activity.gratification),
+        Provider("learning", _l("E-learning coverage and learning gain"), evidence_activity.learning,
+                 url_roles=(Role.SECRETARY, Role.COI_REVIEWER, Role.ADMIN)),
+        Provider("gratification", _l("Gift reports and the UPG"), evidence_activity.gratification,
+                 url_roles=(Role.SECRETARY, Role.UPG, Role.ADMIN)),
         Provider("wbs", _l("Whistleblowing system (WBS)"), wbs),
-        Provider("coi_register", _l("Conflict-of-interest register"), coi_register),
-        Provider("coi_evaluation", _l("Yearly conflict-of-interest evaluation"), coi_evaluation),
+        Provider("coi_register", _l("Conflict-of-interest register"), coi_register, url_roles=(Role.COI_REVIEWER,)),
+        Provider("coi_evaluation", _l("Yearly conflict-of-interest evaluation"), coi_evaluation,
+                 url_roles=(Role.COI_REVIEWER,)),
         *(Provider(key, label, _followup_gatherer(kind)) for key, (kind, label) in FOLLOWUP_KINDS.items()),
     ):
         register(app, provider)

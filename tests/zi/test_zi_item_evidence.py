@@ -144,3 +144,23 @@ def test_what_the_portal_gathers(app, world, login_as, unit_id, lke_items, item_
     page = page_text(english(login_as(world.secretary_disdik)).get(
         f"{BASE}/unit/{other_id}/butir/{lke_items[0]['id']}"))
     assert "Not yet in the portal." in page
+
+
+def test_a_link_to_what_the_portal_holds_only_for_who_may_open_it(app, world, login_as, unit_id, lke_items,
+                                                                  item_url):
+    from portal.core.roles import Role
+    from portal.zi import evidence
+
+    evidence.register(app, evidence.Provider(
+        "test_register", "Register", lambda opd_id, year: evidence.Gathered(
+            "Register benturan kepentingan 2026", ["4 deklarasi"], url="/benturan-kepentingan/pengawasan/register"),
+        url_roles=(Role.COI_REVIEWER,)))
+    with app.app_context():
+        from portal.zi.models import LkeItem
+
+        db.session.get(LkeItem, lke_items[0]["id"]).evidence_keys = "test_register"
+        db.session.commit()
+    link = '<a href="/benturan-kepentingan/pengawasan/register">Register benturan kepentingan 2026</a>'
+    secretary = page_text(english(login_as(world.secretary)).get(item_url))
+    assert "Register benturan kepentingan 2026" in secretary and "4 deklarasi" in secretary and link not in secretary
+    assert link in page_text(english(login_as(world.inspektur)).get(item_url))
