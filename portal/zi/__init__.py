@@ -17,6 +17,7 @@ def init_app(app) -> None:
         lke_checks,
         lke_views,
         models,
+        privacy_notice,
         recommendations,
         services,
         timeline,
@@ -35,6 +36,7 @@ def init_app(app) -> None:
     evidence_sources.register_all(app)
     # The internal assessment's recommendations are followed up in portal/followup.
     recommendations.register(app)
+    privacy_notice.register_notice(app)
     contributions.add_todo(app, todo.todos)
     contributions.add_todo(app, timeline.todos)
     contributions.add_nav(app, "zi.index", _l("Zona Integritas"),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 
 PURPOSES = {"akun", "pembelajaran", "benturan-kepentingan", "sosialisasi", "sertifikat", "wbs", "tindak-lanjut",
-            "gratifikasi"}
+            "gratifikasi", "zona-integritas"}
 
 
 def text(response) -> str:
@@ -37,18 +37,18 @@ def test_every_area_contributes_a_complete_notice(app):
 
 
 def test_a_later_area_adds_its_purpose_from_its_init_app(app_factory):
-    """A later area (Zona Integritas, say) would do exactly this in its init_app; nothing central changes."""
+    """A later area would do exactly this in its init_app (as Zona Integritas did); nothing central changes."""
     from flask_babel import lazy_gettext as _l
 
     from portal.privacy.purposes import Purpose, register
 
     app = app_factory()
-    register(app, Purpose(code="zona-integritas", title=_l("Evidence"), summary=_l("Evidence you upload."),
+    register(app, Purpose(code="area-contoh", title=_l("Evidence"), summary=_l("Evidence you upload."),
                           collected=(_l("The file."),), why=_l("Because."), legal_basis=_l("UU 27/2022 ..."),
                           recipients=(_l("The assessors."),), retention=lambda: ["kept"], rights=(_l("Ask."),)))
     client = app.test_client()
-    assert "/privasi/zona-integritas" in client.get("/privasi").get_data(as_text=True)
-    assert client.get("/privasi/zona-integritas").status_code == 200
+    assert "/privasi/area-contoh" in client.get("/privasi").get_data(as_text=True)
+    assert client.get("/privasi/area-contoh").status_code == 200
     with pytest.raises(ValueError):
         register(app, Purpose(code="wbs", title="", summary="", collected=(), why="", legal_basis="", recipients=(),
                               retention=list, rights=()))

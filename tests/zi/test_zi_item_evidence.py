@@ -47,6 +47,7 @@ def test_upload_download_and_remove_a_file(app, world, login_as, unit_id, item_u
     assert (row["kind"], row["title"], row["filename"]) == ("file", "SK Tim WBS", "sk tim.pdf")
     assert stored(app, row["key"]) == PDF
     page = page_text(secretary.get(item_url))
+    assert 'href="/privasi/zona-integritas?lang=' in page  # the evidence form links to its privacy notice
     download = f"{BASE}/unit/{unit_id}/bukti/{row['id']}"
     assert "SK Tim WBS" in page and download in page
     assert "<td data-label=\"Evidence\">1 added</td>" in page_text(secretary.get(f"{BASE}/unit/{unit_id}"))
