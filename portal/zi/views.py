@@ -201,6 +201,8 @@ def _item_page(unit: Unit, item, *, answer_form=None, assess_form=None, evidence
                if f is not None and not shown and f.errors]
     self_value = answer.self_value if answer else ""
     assessor_value = answer.assessor_value if answer else ""
+    order = lke.items_of(unit.version)  # the neighbours, to go through the LKE item by item
+    at = [i.id for i in order].index(item.id)
     return render_template(
         "zi/item.html", unit=unit, item=item, answer=answer, choices=choice_labels(item),
         self_label=answer_label(item, self_value), assessor_label=answer_label(item, assessor_value),
@@ -208,7 +210,8 @@ def _item_page(unit: Unit, item, *, answer_form=None, assess_form=None, evidence
         gathered=evidence.gather(item.provider_keys, unit.opd_id, unit.version.year),
         added=services.evidence_of(unit, item), action_form=ActionForm(), refused=refused,
         answer_form=answer_form if can_self else None, assess_form=assess_form if assessor else None,
-        evidence_form=evidence_form if can_self else None), status
+        evidence_form=evidence_form if can_self else None,
+        previous=order[at - 1] if at else None, following=order[at + 1] if at + 1 < len(order) else None), status
 
 
 @bp.route(f"/unit/<{ID}:unit_id>/butir/<{ID}:item_id>")

@@ -165,3 +165,13 @@ def test_a_link_to_what_the_portal_holds_only_for_who_may_open_it(app, world, lo
     secretary = page_text(english(login_as(world.secretary)).get(item_url))
     assert "Register benturan kepentingan 2026" in secretary and "4 deklarasi" in secretary and link not in secretary
     assert link in page_text(english(login_as(world.inspektur)).get(item_url))
+
+
+def test_an_item_page_leads_to_the_previous_and_next_items(app, world, login_as, unit_id, lke_items):
+    secretary = english(login_as(world.secretary))
+    first, second, last = lke_items[0], lke_items[1], lke_items[-1]
+    page = page_text(secretary.get(f"{BASE}/unit/{unit_id}/butir/{first['id']}"))
+    assert f'href="{BASE}/unit/{unit_id}/butir/{second["id"]}" rel="next">Next item {second["code"]}' in page
+    assert 'rel="prev"' not in page
+    page = page_text(secretary.get(f"{BASE}/unit/{unit_id}/butir/{last['id']}"))
+    assert 'rel="next"' not in page and f'rel="prev">← Previous item {lke_items[-2]["code"]}' in page
