@@ -35,10 +35,11 @@ DINKES_ANSWERS = {
     "A.I.5.v.c": ("c", ""),
     "A.II.5.iii.a": ("100", "Seluruh pejabat wajib LHKPN telah melapor."),
 }
+# (item code, kind, title, the note or the link)
 DINKES_EVIDENCE = (
     ("A.I.5.ii.a", EvidenceKind.NOTE, "Catatan lingkungan pengendalian",
-     {"note": "SK Kepala Dinas tentang Satgas SPIP sedang diperbarui; salinan diunggah setelah ditandatangani."}),
-    ("A.I.5.iii.a", EvidenceKind.LINK, "Kanal pengaduan SP4N-LAPOR!", {"url": "https://www.lapor.go.id/"}),
+     "SK Kepala Dinas tentang Satgas SPIP sedang diperbarui; salinan diunggah setelah ditandatangani."),
+    ("A.I.5.iii.a", EvidenceKind.LINK, "Kanal pengaduan SP4N-LAPOR!", "https://www.lapor.go.id/"),
 )
 # The Inspectorate's assessment of Disdikbud so far: item code -> (answer, comment).
 DISDIK_ASSESSED = {
@@ -89,16 +90,18 @@ def load(echo) -> None:
     inspektur = users["inspektur"]
     items = {item.code: item for item in lke.items_of(version)}
 
-    dinkes = services.propose(version, opds["DINKES"].id, Target.WBK, inspektur)
+    dinkes = services.propose(version, opds["DINKES"].id, Target.WBK.value, inspektur)
     for code, (value, note) in DINKES_ANSWERS.items():
         services.answer_self(dinkes, items[code], value, note, users["sekretaris.dinkes"])
-    for code, kind, title, fields in DINKES_EVIDENCE:
-        services.add_evidence(dinkes, items[code], kind, title, actor=users["sekretaris.dinkes"], **fields)
+    for code, kind, title, text in DINKES_EVIDENCE:
+        link, note = (text, "") if kind == EvidenceKind.LINK else ("", text)
+        services.add_evidence(dinkes, items[code], kind.value, title, url=link, note=note,
+                              actor=users["sekretaris.dinkes"])
 
-    disdik = services.propose(version, opds["DISDIKBUD"].id, Target.WBK, inspektur)
+    disdik = services.propose(version, opds["DISDIKBUD"].id, Target.WBK.value, inspektur)
     for item in items.values():
         services.answer_self(disdik, item, _first_answer(item), "", users["sekretaris.disdik"])
-    services.add_evidence(disdik, items["A.I.5.i.a"], EvidenceKind.NOTE, "Jadwal sosialisasi",
+    services.add_evidence(disdik, items["A.I.5.i.a"], EvidenceKind.NOTE.value, "Jadwal sosialisasi",
                           note="Sosialisasi gratifikasi kepada kepala sekolah dan guru pada awal tahun ajaran.",
                           actor=users["sekretaris.disdik"])
     services.submit(disdik, users["sekretaris.disdik"])
