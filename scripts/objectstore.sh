@@ -46,7 +46,7 @@ start() {
   "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
 JSON
   "$weed" server -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -master.port="$master_port" -master.port.grpc=$((master_port + 10000)) -master.volumeSizeLimitMB=64 \
+    -master.port="$master_port" -master.port.grpc=$((master_port + 10000)) -master.volumeSizeLimitMB=64 -volume.max=0 \
     -volume.port="$volume_port" -volume.port.grpc=$((volume_port + 10000)) \
     -filer.port="$filer_port" -filer.port.grpc=$((filer_port + 10000)) \
     -s3 -s3.port="$s3_port" -s3.port.grpc=$((s3_port + 10000)) -s3.port.iceberg=0 -s3.port.lance=0 \

@@ -91,6 +91,13 @@ def orphans(area: str, referenced: set[str], older_than_seconds: float) -> list[
 # Files written during a transaction are removed again if it does not commit, so a failed
 # submission leaves neither an orphan row nor an orphan file.
 def track(session, area: str, key: str) -> None:
+    # A transaction to end: without one (nothing queried yet) a rollback would fire no event
+    # and the file would outlive it. Beginning one takes no connection.
+    from sqlalchemy.orm import scoped_session
+
+    real = session() if isinstance(session, scoped_session) else session
+    if not real.in_transaction():
+        real.begin()
     session.info.setdefault("pending_files", []).append((area, key))
 
 

@@ -77,7 +77,8 @@ class LocalBackend:
                 old = path.stat().st_mtime < cutoff
             except FileNotFoundError:
                 continue
-            if old and path.is_file() and (path.name.startswith(TEMP_PREFIX) or path.name not in referenced):
+            ours = valid is None or valid(path.name)  # another name is not ours to delete
+            if old and path.is_file() and (path.name.startswith(TEMP_PREFIX) or (ours and path.name not in referenced)):
                 found.append(path.name)
         return sorted(found)
 

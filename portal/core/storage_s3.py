@@ -24,6 +24,10 @@ _clients: dict[tuple, object] = {}
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 
 
+def _now() -> float:  # the store's clock is not ours to set; tests move this one
+    return time.time()
+
+
 def _client(config):
     """One client per process and configuration, made on first use. boto3 clients are
     thread-safe; they are not shared across fork (a forked job child makes its own)."""
@@ -120,7 +124,7 @@ class S3Backend:
             raise self._fail("list", area, exc) from None
 
     def orphans(self, area: str, referenced: set[str], older_than_seconds: float, valid) -> list[str]:
-        cutoff = time.time() - older_than_seconds
+        cutoff = _now() - older_than_seconds
         start = self._name(area, "")
         found = []
         for obj in self._objects(start, area):
