@@ -100,6 +100,9 @@ class LocalBackend:
                 found.append((rel, safe(rel) and path.is_file() and not path.is_symlink()))
         return found
 
+    def any_files(self) -> bool:
+        return bool(self.listing(set(), lambda rel: True))
+
     @contextmanager
     def open(self, rel: str):
         """(reader, size, mtime) of one stored file; FileNotFoundError when it has gone. Stored

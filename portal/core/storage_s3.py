@@ -144,6 +144,14 @@ class S3Backend:
             found.append((rel, "/" in rel and safe(rel)))
         return sorted(found)
 
+    def any_files(self) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return bool(self.client.list_objects_v2(Bucket=self.bucket, Prefix=self.prefix, MaxKeys=1).get("KeyCount"))
+        except (BotoCoreError, ClientError) as exc:
+            raise self._fail("list", "*", exc) from None
+
     @contextmanager
     def _get(self, name: str, area: str):
         from botocore.exceptions import BotoCoreError, ClientError

@@ -103,7 +103,7 @@ def _add_stored(tar: tarfile.TarFile, store, rel: str) -> dict:
 
 
 def has_stored_files(store) -> bool:
-    return bool(store.listing(set(), safe_path))
+    return store.any_files()
 
 
 def _backup_path(output: Path, stamp: str, storage_root: Path | None) -> Path:
