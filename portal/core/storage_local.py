@@ -100,6 +100,16 @@ class LocalBackend:
                 found.append((rel, safe(rel) and path.is_file() and not path.is_symlink()))
         return found
 
+    def check(self) -> None:
+        """The folder can be written (a temporary file, removed again)."""
+        try:
+            root = self.root
+            root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=root, prefix=TEMP_PREFIX):
+                pass
+        except OSError as exc:
+            raise self.error(exc.strerror or "not writable") from None
+
     def any_files(self) -> bool:
         return bool(self.listing(set(), lambda rel: True))
 

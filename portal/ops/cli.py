@@ -152,6 +152,21 @@ def storage_sweep_command(older_than_hours, dry_run):
     click.echo(f"{total} unreferenced files {'found (dry run)' if dry_run else 'removed'}.")
 
 
+@click.command("storage-check")
+@with_appcontext
+def storage_check_command():
+    """Check that the configured storage answers: the folder, or the bucket with these credentials
+    (run after deploying a node; the portal itself connects only when a file is read or written)."""
+    from portal.core import storage
+
+    store = storage.backend()
+    try:
+        store.check()
+    except storage.StorageError as exc:
+        raise click.ClickException(f"Storage ({store.kind}): {exc}") from None
+    click.echo(f"Storage ({store.kind}) answers.")
+
+
 @click.command("backup")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="A directory (the file is named after the time) or a file name ending in .tar. "
@@ -214,5 +229,5 @@ def restore_command(archive, force):
 def init_app(app) -> None:
     app.cli.add_command(translate)
     for command in (seed_command, demo_command, demo_if_empty_command, audit_verify_command, rotate_keys_command,
-                    worker_command, storage_sweep_command, backup_command, restore_command):
+                    worker_command, storage_sweep_command, storage_check_command, backup_command, restore_command):
         app.cli.add_command(command)

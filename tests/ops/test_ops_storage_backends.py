@@ -182,6 +182,19 @@ def test_store_errors_name_no_endpoint_bucket_or_secret(app_factory, storage_bac
                     assert leak not in text, leak
 
 
+def test_storage_check_says_whether_the_storage_answers(app_factory, storage_backend):
+    good = app_factory().test_cli_runner().invoke(args=["storage-check"])
+    assert good.exit_code == 0 and f"Storage ({storage_backend.kind}) answers." in good.output
+    if storage_backend.kind == "s3":
+        bad = app_factory(**dict(storage_backend.config(), S3_SECRET_ACCESS_KEY="salah-rahasia-9"))
+    else:
+        blocker = storage_backend.tmp_path / "a-file"
+        blocker.write_bytes(b"")
+        bad = app_factory(STORAGE_DIR=str(blocker / "files"))
+    result = bad.test_cli_runner().invoke(args=["storage-check"])
+    assert result.exit_code != 0 and "salah-rahasia-9" not in result.output and "Storage (" in result.output
+
+
 def test_storage_sweep_and_backup_say_so_when_the_store_is_away(app_factory, storage_backend, tmp_path):
     if storage_backend.kind != "s3":
         pytest.skip("an unreachable object store")
