@@ -54,8 +54,10 @@ class StorageBackend:
             return {"STORAGE_BACKEND": "local", "STORAGE_DIR": str(self.tmp_path / name)}
         prefix = f"{uuid.uuid4().hex}/{name}/"
         self.prefixes.append(prefix)
+        # A STORAGE_DIR of its own too, that nothing may create: the bucket is the only store.
         return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": S3_ENDPOINT, "S3_BUCKET": BUCKET,
-                "S3_ACCESS_KEY_ID": S3_ACCESS_KEY, "S3_SECRET_ACCESS_KEY": S3_SECRET_KEY, "S3_PREFIX": prefix}
+                "S3_ACCESS_KEY_ID": S3_ACCESS_KEY, "S3_SECRET_ACCESS_KEY": S3_SECRET_KEY, "S3_PREFIX": prefix,
+                "STORAGE_DIR": str(self.tmp_path / name)}
 
     # --- looking at what is stored -----------------------------------------------------------
 
