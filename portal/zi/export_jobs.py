@@ -51,7 +51,20 @@ def _evidence_zip(job: jobs.Job, progress) -> jobs.Result:
     # Permission was checked when the job was queued (module docstring); a unit withdrawn since
     # fails the job (get_one raises), which its page says.
     unit = db.session.get_one(Unit, job.params["unit_id"])
-    data = exports.evidence_zip(unit, progress=progress)
-    # Making a socialisation pack may give its invitation a letter number: the worker commits
-    # it with the job's outcome (jobs/runner.py), as the area's own download does.
+
+    def step(done: int, total: int) -> None:
+        # Reading an item's evidence may write (a socialisation pack gives its invitation a letter
+        # number, as the area's own download does): kept at once, item by item, so no lock is held
+        # for the minutes the ZIP takes. The progress is written on another connection, which
+        # SQLite would otherwise refuse ("database is locked").
+        db.session.commit()
+        progress(done, total)
+
+    session = db.session()
+    # What is loaded stays loaded across those commits: the export reads it to the end.
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        data = exports.evidence_zip(unit, progress=step)
+    finally:
+        session.expire_on_commit = keep
     return jobs.Result(data, exports.file_stem(unit, "bukti-dukung-zi") + ".zip", MEDIA_TYPE)

@@ -338,6 +338,35 @@ def test_a_zip_already_on_its_way_is_reused_and_each_request_audited(app, world,
         ]
 
 
+def test_evidence_that_writes_while_the_zip_is_made_is_kept_and_the_job_finishes(app, world, unit, login_as):
+    """A socialisation pack numbers its invitation when it is first made: a write in the middle of
+    the job, which must neither hold the progress bar's updates back (SQLite: "database is locked")
+    nor be lost."""
+    from portal.core import audit, jobs
+    from portal.core.audit import AuditEvent
+    from portal.zi import evidence, lke
+
+    def numbered() -> bytes:
+        audit.record("zi.test_numbered", None, object_type="zi_test", object_id=1)
+        db.session.flush()
+        return b"nomor 1"
+
+    evidence.register(app, evidence.Provider("tulis", "Menulis", lambda opd_id, year: evidence.Gathered(
+        title="Berkas bernomor", lines=[], files=[("nomor.txt", numbered)])))
+    with app.app_context():
+        first = lke.items_of(lke.latest_version())[0]
+        first.evidence_keys, first_code = "tulis", first.code
+        db.session.commit()
+    job_id = request_zip(login_as(world.secretary), unit)
+    assert run_worker(app) == 1
+    assert job_row(app, job_id)["status"] == "done", job_row(app, job_id)
+    with app.app_context():
+        assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "zi.test_numbered")).one()
+        data = jobs.read_result(db.session.get(jobs.Job, job_id))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.read(f"{first_code}/nomor.txt") == b"nomor 1"
+
+
 def test_the_zip_reports_its_progress_item_by_item(app, world, unit):
     from portal.zi import exports, lke
     from portal.zi.models import Unit
