@@ -99,13 +99,16 @@ class Browser:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        self.last_location: str | None = None  # the last answer's Location header (redirects are not followed)
 
     def request(self, method: str, path: str, data: bytes | None = None, headers: dict | None = None):
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers or {})
         try:
             with self.opener.open(req, timeout=60) as resp:
+                self.last_location = resp.headers.get("Location")
                 return resp.status, resp.read()
-        except urllib.error.HTTPError as err:
+        except urllib.error.HTTPError as err:  # a redirect too: it is not followed
+            self.last_location = err.headers.get("Location")
             return err.code, err.read()
 
     def token(self, path: str) -> str:

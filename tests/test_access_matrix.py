@@ -258,6 +258,8 @@ ENDPOINTS = {
     "gratification_check.rule": ADMIN,
     "zi_export.lke_xlsx": ZI_UNIT,
     "zi_export.evidence_zip": ZI_UNIT,
+    "zi_export.job": OWN_JOB,
+    "zi_export.job_file": OWN_JOB,
     # Zona Integritas: the city view and the year's timeline (only the Inspectorate edits it).
     "zi_city.city_view": CITY,
     "zi_city.timeline_page": ZI_TIMELINE,
@@ -320,7 +322,7 @@ ALLOWED = {
     SESSION: {"asn", "secretary", "coi_reviewer", "admin"},
     SESSION_MANAGER: {"coi_reviewer", "admin"},
     SESSION_OPD: {"secretary", "coi_reviewer", "admin"},
-    # The sample certificate is asn.dinkes's; the sample job is inspektur's.
+    # The sample certificate is asn.dinkes's; the sample jobs (certificates, a unit's ZIP) are inspektur's.
     CERTIFICATE: {"asn", "secretary", "coi_reviewer", "admin"},
     OWN_JOB: {"coi_reviewer"},
     # The sample recommendation is the Dinas Kesehatan evaluation's, followed up by its secretary.
@@ -509,7 +511,7 @@ def make_zi_unit(app, world) -> dict:
     """Dinas Kesehatan's Zona Integritas unit of 2026, one item answered, with a file as evidence
     (so its withdrawal is refused and the walk leaves it in place)."""
     from portal.auth.models import User
-    from portal.zi import lke, services
+    from portal.zi import export_jobs, lke, services
 
     with app.app_context():
         lke.load_shipped()
@@ -519,8 +521,10 @@ def make_zi_unit(app, world) -> dict:
         item = lke.items_of(version)[0]
         services.answer_self(unit, item, "a", "", secretary)
         ev = services.add_evidence(unit, item, "file", "SK", upload=("sk.txt", b"SK Kepala Dinas\n"), actor=secretary)
+        # The unit's evidence ZIP asked for by inspektur (the job pages are its owner's only).
+        job, _new = export_jobs.request_zip(unit, owner=db.session.get(User, world.inspektur["user_id"]))
         db.session.commit()
-        return {"unit_id": unit.id, "zi_item_id": item.id, "ev_id": ev.id}
+        return {"unit_id": unit.id, "zi_item_id": item.id, "ev_id": ev.id, "zi_job_id": job.id}
 
 
 def make_zi_milestone(app) -> dict:
@@ -665,6 +669,8 @@ def _requests(app, sample_args):
                 for name in rule.arguments}
         if rule.endpoint.startswith("zi.") and "item_id" in args:  # an LKE item, not the CoI list's item
             args["item_id"] = sample_args["zi_item_id"]
+        if rule.endpoint.startswith("zi_export.") and "job_id" in args:  # the unit's ZIP, not a certificate job
+            args["job_id"] = sample_args["zi_job_id"]
         with app.test_request_context():
             from flask import url_for
 

@@ -116,7 +116,7 @@ def rotate_keys_command():
 @click.option("--once", is_flag=True, help="Run the queued jobs, then stop.")
 @with_appcontext
 def worker_command(once):
-    """Run background jobs (merged certificate PDFs and ZIPs). Run one or more beside the web processes."""
+    """Run background jobs (certificate PDFs and ZIPs, Zona Integritas evidence ZIPs) beside the web processes."""
     from portal.core import jobs
 
     if once:

@@ -12,6 +12,7 @@ def init_app(app) -> None:
     from portal.zi import (
         city_views,
         evidence_sources,
+        export_jobs,  # noqa: F401  (registers the evidence ZIP's job handler)
         export_views,
         lke,
         lke_checks,

@@ -352,14 +352,15 @@ def _read(pack: ItemPack, entry: Entry) -> bytes | None:
     return None
 
 
-def evidence_zip(unit: Unit) -> bytes:
-    """The ZIP in memory: a unit holds tens of files (docs/decisions.md, "A unit's exports")."""
+def evidence_zip(unit: Unit, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The ZIP in memory, made by a background job (export_jobs.py; docs/decisions.md, "A unit's
+    exports"). `progress(done, total)` is told after each item's files are read: they are the time."""
     with force_locale("id"):
         export = collect(unit)
         stamp = local(utcnow())
         files: list[tuple[str, bytes]] = []
         listed: dict[int, list[Listed]] = {}
-        for pack in export.packs:
+        for done, pack in enumerate(export.packs, 1):
             rows = listed.setdefault(pack.item.id, [])
             for entry in pack.files:
                 data = _read(pack, entry)
@@ -367,6 +368,8 @@ def evidence_zip(unit: Unit) -> bytes:
                 rows.append(Listed(entry, path, None if data is None else len(data)))
                 if data is not None:
                     files.append((path, data))
+            if progress is not None:
+                progress(done, len(export.packs))
         xlsx_name = file_stem(unit, "lke") + ".xlsx"
         root = [("index.html", _index_html(export, listed, xlsx_name, stamp).encode("utf-8")),
                 ("index.csv", _index_csv(export, listed)),

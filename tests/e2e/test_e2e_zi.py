@@ -6,13 +6,15 @@ AA, no serious or critical violation), at 390 px every target 24 x 24 px and not
 (test_e2e_phone.py's measure), and the Nu HTML checker on the bytes served. Then, on phones: Dinas
 Kesehatan's secretary answers an item from the to-do line, adds a link, sends a tampered answer back
 (a translated error, the note kept), and the Inspectorate assesses an item of Disdikbud differently
-from the unit; Disdikbud's secretary downloads both exports from the unit page.
+from the unit; Disdikbud's secretary downloads the LKE workbook from the unit page and asks there for
+the evidence ZIP, which the worker makes and the job page then offers.
 
 Screenshots (`make screenshots`) go to screenshots/ with the others.
 """
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -236,13 +238,18 @@ def test_a_unit_answers_and_the_inspectorate_assesses_on_phones(new_context, log
         expect(row.locator(".badge")).to_have_text(word)
 
 
-def test_the_secretary_downloads_both_exports_from_the_unit_page(new_context, log_in, zi):
-    """The LKE workbook holds the item the Inspectorate commented on, with the comment; the ZIP has a
-    folder for that item code and the workbook at its root."""
+def test_the_secretary_downloads_both_exports_from_the_unit_page(new_context, log_in, live_server, zi, tmp_path):
+    """The LKE workbook holds the item the Inspectorate commented on, with the comment; the ZIP, asked
+    for with the unit page's form and made by the worker (run here as `flask worker --once` would: an
+    app context, no request; no worker runs beside the live server), has a folder for that item code
+    and the workbook at its root, and is downloaded from the job page once that page says it is ready."""
     from openpyxl import load_workbook
 
+    from portal.core import jobs
+    from portal.extensions import db
+
     page = _page_as(new_context, log_in, "sekretaris.disdik", viewport=PHONE)
-    page.goto(f"/zona-integritas/unit/{zi['disdik']}")
+    page.goto(f"/zona-integritas/unit/{zi['disdik']}?lang=en")
     stem = f"{zi['disdik_opd'].lower()}-{zi['year']}"
 
     with page.expect_download() as download:
@@ -253,8 +260,31 @@ def test_the_secretary_downloads_both_exports_from_the_unit_page(new_context, lo
     assert len(rows) == 1, f"{zi['commented_code']} is not one row of the workbook"
     assert zi["comment"] in rows[0], rows[0]
 
+    assert page.locator("main a[href$='bukti-dukung.zip']").count() == 0  # no synchronous download any more
+    with page.expect_navigation():
+        page.get_by_role("button", name="Prepare the evidence ZIP").click()
+    assert re.fullmatch(r"/zona-integritas/unduhan/\d+", urlsplit(page.url).path), page.url
+    expect(page.locator("#job-status")).to_have_text(re.compile(r"^Waiting to start · 0 of \d+ items$"))
+    with live_server.app.app_context():
+        try:
+            assert jobs.run_pending() >= 1
+        finally:
+            db.session.remove()
+    # The page reloads itself every two seconds until the file is ready (or has failed).
+    expect(page.locator("#job-status")).to_have_text(re.compile(r"^(Ready|Failed)"), timeout=15_000)
+    status = page.locator("#job-status").inner_text()
+    assert status.startswith("Ready"), f"the job page says {status!r}: {page.locator('main').inner_text()}"
+    # The job page, ready, as the other pages are held: axe, fits a phone, valid as served.
+    from axe_playwright_python.sync_playwright import Axe
+
+    problems: list[str] = []
+    _check(page, problems, f"sekretaris.disdik {page.url} (phone)", Axe(), True)
+    assert not problems, "\n".join(problems)
+    served = tmp_path / "zi-job-page.html"
+    served.write_bytes(page.request.get(page.url).body())
+    validate_files({str(served): f"the ZIP's job page {page.url}"})
     with page.expect_download() as download:
-        page.click(f"main a[href='/zona-integritas/unit/{zi['disdik']}/bukti-dukung.zip']")
+        page.locator("main").get_by_role("link", name=re.compile(r"^Download ")).click()
     assert download.value.suggested_filename == f"bukti-dukung-zi-{stem}.zip"
     with zipfile.ZipFile(Path(download.value.path())) as archive:
         names = archive.namelist()

@@ -1,11 +1,13 @@
 """A unit's exports: the LKE as XLSX (answers of the unit and the Inspectorate, scores, evidence list
 and absolute links; the scores and pass checks) and the supporting evidence as a ZIP by item code
 (folders, notes, the portal's gathered evidence, uploads under safe unique names, an escaped index),
-who may download them, and the audit event each download leaves."""
+who may download them, the audit event each export leaves; the ZIP is made by the background worker
+(`jobs.run_pending()` here, in an app context without a request) and fetched from its owner's job page."""
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -157,11 +159,57 @@ def test_the_lke_xlsx_holds_every_answer_score_and_evidence_link(app, world, uni
         assert event.data == {"format": "xlsx", "year": 2026}
 
 
+def request_zip(client, unit_id: int) -> int:
+    """Ask for the unit's evidence ZIP as the unit page's form does: the job page's id."""
+    response = client.post(f"/zona-integritas/unit/{unit_id}/bukti-dukung")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return int(re.fullmatch(r"/zona-integritas/unduhan/(\d+)", response.headers["Location"]).group(1))
+
+
+def run_worker(app) -> int:
+    """As `flask --app portal worker` runs jobs: in an app context, without a request."""
+    from portal.core import jobs
+
+    with app.app_context():
+        return jobs.run_pending()
+
+
+def job_row(app, job_id: int) -> dict:
+    from portal.core import jobs
+
+    with app.app_context():
+        job = db.session.get(jobs.Job, job_id)
+        return {"status": job.status.value, "done": job.done, "total": job.total, "owner_id": job.owner_id,
+                "kind": job.kind, "params": job.params, "error": job.error}
+
+
 def test_the_evidence_zip_has_a_folder_per_item_with_safe_names_and_an_escaped_index(app, world, unit, login_as,
                                                                                     storage_backend):
-    response = login_as(world.inspektur).get(f"/zona-integritas/unit/{unit}/bukti-dukung.zip")
+    from portal.zi import lke
+
+    client = english(login_as(world.inspektur))
+    job_id = request_zip(client, unit)
+    with app.app_context():
+        items = len(lke.items_of(lke.latest_version()))
+    queued = job_row(app, job_id)
+    assert queued == {"status": "queued", "done": 0, "total": items, "owner_id": world.inspektur["user_id"],
+                      "kind": "zi.evidence_zip", "params": {"unit_id": unit}, "error": ""}
+    page = client.get(f"/zona-integritas/unduhan/{job_id}").get_data(as_text=True)
+    assert f"0 of {items} items" in page and 'http-equiv="refresh"' in page
+    assert "/berkas" not in page  # no download link before the file exists
+    early = client.get(f"/zona-integritas/unduhan/{job_id}/berkas")
+    assert early.status_code == 302 and early.headers["Location"].endswith(f"/zona-integritas/unduhan/{job_id}")
+
+    assert run_worker(app) == 1
+    assert job_row(app, job_id)["status"] == "done"
+    page = client.get(f"/zona-integritas/unduhan/{job_id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and f"{items} of {items} items" in page
+    assert f'href="/zona-integritas/unduhan/{job_id}/berkas"' in page
+    assert f'href="/zona-integritas/unit/{unit}"' in page  # back to the unit
+    response = client.get(f"/zona-integritas/unduhan/{job_id}/berkas")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "bukti-dukung-zi-dinkes-2026.zip" in response.headers["Content-Disposition"]
+    assert "attachment" in response.headers["Content-Disposition"]
     assert int(response.headers["Content-Length"]) == len(response.data)
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
@@ -207,27 +255,139 @@ def test_the_evidence_zip_has_a_folder_per_item_with_safe_names_and_an_escaped_i
 def test_only_who_sees_the_unit_may_export_it(app, world, unit, login_as):
     for account in (world.secretary_disdik, world.asn, world.asn_disdik):
         client = login_as(account)
-        for path in ("lke.xlsx", "bukti-dukung.zip"):
-            assert client.get(f"/zona-integritas/unit/{unit}/{path}").status_code == 404
+        assert client.get(f"/zona-integritas/unit/{unit}/lke.xlsx").status_code == 404
+        assert client.post(f"/zona-integritas/unit/{unit}/bukti-dukung").status_code == 404
     admin = login_as(world.admin)
     assert admin.get(f"/zona-integritas/unit/{unit}/lke.xlsx").status_code == 200
     assert admin.get(f"/zona-integritas/unit/{unit + 1000}/lke.xlsx").status_code == 404
-    anonymous = app.test_client().get(f"/zona-integritas/unit/{unit}/bukti-dukung.zip")
-    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert admin.post(f"/zona-integritas/unit/{unit + 1000}/bukti-dukung").status_code == 404
+    anonymous = app.test_client()
+    for response in (anonymous.post(f"/zona-integritas/unit/{unit}/bukti-dukung"),
+                     anonymous.get(f"/zona-integritas/unit/{unit}/lke.xlsx")):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # The old synchronous download is gone.
+    assert login_as(world.secretary).get(f"/zona-integritas/unit/{unit}/bukti-dukung.zip").status_code == 404
+    from portal.core import jobs
     from portal.core.audit import AuditEvent
 
     with app.app_context():
         events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "zi.unit_exported")).all()
         assert [e.actor_id for e in events] == [world.admin["user_id"]]
+        assert db.session.scalar(db.select(db.func.count(jobs.Job.id))) == 0
 
 
-def test_the_partial_links_both_exports(app, unit):
+def test_the_zip_and_its_job_pages_are_the_owners_only(app, world, unit, login_as, make_employee):
+    from portal.core.roles import Role
+
+    job_id = request_zip(login_as(world.secretary), unit)
+    assert run_worker(app) == 1
+    owner = login_as(world.secretary)
+    assert owner.get(f"/zona-integritas/unduhan/{job_id}").status_code == 200
+    assert owner.get(f"/zona-integritas/unduhan/{job_id}/berkas").status_code == 200
+    # Another Inspectorate account sees the unit, but not someone else's job; nor does anyone else.
+    other_assessor = make_employee(world.inspektorat, username="inspektur.dua", roles={Role.ASN, Role.COI_REVIEWER})
+    for account in (world.inspektur, other_assessor, world.admin, world.secretary_disdik, world.asn):
+        client = login_as(account)
+        assert client.get(f"/zona-integritas/unduhan/{job_id}").status_code == 404, account
+        assert client.get(f"/zona-integritas/unduhan/{job_id}/berkas").status_code == 404, account
+    anonymous = app.test_client().get(f"/zona-integritas/unduhan/{job_id}/berkas")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert owner.get(f"/zona-integritas/unduhan/{job_id + 1000}").status_code == 404
+
+
+def test_a_certificate_job_is_not_shown_on_the_zi_job_pages(app, world, unit, login_as):
+    from portal.auth.models import User
+    from portal.core import jobs
+
+    with app.app_context():
+        other = jobs.enqueue("certificates.session_pdf", {"session_id": 1},
+                             owner=db.session.get(User, world.secretary["user_id"]), title="x", total=1)
+        db.session.commit()
+        other_id = other.id
+    client = login_as(world.secretary)
+    assert client.get(f"/zona-integritas/unduhan/{other_id}").status_code == 404
+    assert client.get(f"/zona-integritas/unduhan/{other_id}/berkas").status_code == 404
+
+
+def test_a_zip_already_on_its_way_is_reused_and_each_request_audited(app, world, unit, login_as):
+    from portal.core import jobs
+    from portal.core.audit import AuditEvent
+
+    secretary = english(login_as(world.secretary))
+    first = request_zip(secretary, unit)
+    again = secretary.post(f"/zona-integritas/unit/{unit}/bukti-dukung", follow_redirects=True)
+    assert "already being prepared" in again.get_data(as_text=True)
+    assert request_zip(secretary, unit) == first
+    # Another person's request is theirs: a job of its own.
+    assessor_job = request_zip(login_as(world.inspektur), unit)
+    assert assessor_job != first
+    assert run_worker(app) == 2
+    # Once made, a new request makes a new file: the evidence may have changed since.
+    later = request_zip(secretary, unit)
+    assert later not in (first, assessor_job)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(jobs.Job.id))) == 3
+        events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "zi.unit_exported")
+                                    .order_by(AuditEvent.id)).all()
+        assert [(e.actor_id, e.object_id, e.data) for e in events] == [
+            (world.secretary["user_id"], str(unit), {"format": "zip", "year": 2026, "job": first, "reused": False}),
+            (world.secretary["user_id"], str(unit), {"format": "zip", "year": 2026, "job": first, "reused": True}),
+            (world.secretary["user_id"], str(unit), {"format": "zip", "year": 2026, "job": first, "reused": True}),
+            (world.inspektur["user_id"], str(unit),
+             {"format": "zip", "year": 2026, "job": assessor_job, "reused": False}),
+            (world.secretary["user_id"], str(unit), {"format": "zip", "year": 2026, "job": later, "reused": False}),
+        ]
+
+
+def test_evidence_that_writes_while_the_zip_is_made_is_kept_and_the_job_finishes(app, world, unit, login_as):
+    """A socialisation pack numbers its invitation when it is first made: a write in the middle of
+    the job, which must neither hold the progress bar's updates back (SQLite: "database is locked")
+    nor be lost."""
+    from portal.core import audit, jobs
+    from portal.core.audit import AuditEvent
+    from portal.zi import evidence, lke
+
+    def numbered() -> bytes:
+        audit.record("zi.test_numbered", None, object_type="zi_test", object_id=1)
+        db.session.flush()
+        return b"nomor 1"
+
+    evidence.register(app, evidence.Provider("tulis", "Menulis", lambda opd_id, year: evidence.Gathered(
+        title="Berkas bernomor", lines=[], files=[("nomor.txt", numbered)])))
+    with app.app_context():
+        first = lke.items_of(lke.latest_version())[0]
+        first.evidence_keys, first_code = "tulis", first.code
+        db.session.commit()
+    job_id = request_zip(login_as(world.secretary), unit)
+    assert run_worker(app) == 1
+    assert job_row(app, job_id)["status"] == "done", job_row(app, job_id)
+    with app.app_context():
+        assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "zi.test_numbered")).one()
+        data = jobs.read_result(db.session.get(jobs.Job, job_id))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.read(f"{first_code}/nomor.txt") == b"nomor 1"
+
+
+def test_the_zip_reports_its_progress_item_by_item(app, world, unit):
+    from portal.zi import exports, lke
+    from portal.zi.models import Unit
+
+    calls: list[tuple[int, int]] = []
+    with app.app_context():  # no request, as in the worker
+        total = len(lke.items_of(lke.latest_version()))
+        data = exports.evidence_zip(db.session.get(Unit, unit), progress=lambda done, of: calls.append((done, of)))
+    assert calls == [(n, total) for n in range(1, total + 1)]
+    assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+
+
+def test_the_partial_links_the_xlsx_and_asks_for_the_zip(app, unit):
     from flask import render_template_string
 
     with app.test_request_context():
         html = render_template_string('{% include "zi/_exports.html" %}', unit={"id": unit})
     assert f'href="/zona-integritas/unit/{unit}/lke.xlsx"' in html
-    assert f'href="/zona-integritas/unit/{unit}/bukti-dukung.zip"' in html
+    assert f'<form method="post" action="/zona-integritas/unit/{unit}/bukti-dukung">' in html
+    assert 'name="csrf_token"' in html and "bukti-dukung.zip" not in html
 
 
 @pytest.mark.parametrize(("raw", "safe"), [
