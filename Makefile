@@ -15,10 +15,11 @@ run: system-deps setup db
 
 ## make test: the same set-up, then the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
 ## in random order (pytest-randomly; the seed is printed, `-p no:randomly` turns it off) on $(TEST_WORKERS)
-## pytest-xdist workers, each with its own PostgreSQL database (<name>_gw0, ...)
+## pytest-xdist workers, each with its own PostgreSQL database (<name>_gw0, ...); tests of one xdist_group
+## (tests/multinode: one cluster of servers) stay on one worker
 TEST_WORKERS ?= 2
 test: system-deps-test setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## make test-fast: no set-up, no browser tests (tests/e2e), as many workers as CPUs
 test-fast:

@@ -19,9 +19,12 @@ REDIS_URL = os.environ.get("TEST_MULTINODE_REDIS_URL", "redis://127.0.0.1:6379/1
 
 
 def pytest_collection_modifyitems(config, items):
+    """Every test here is a multinode test, and all of them go to one pytest-xdist worker
+    (`make test` runs `--dist loadgroup`): each worker would otherwise start a cluster of its own."""
     for item in items:
         if MULTINODE_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.multinode)
+            item.add_marker(pytest.mark.xdist_group("multinode"))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -47,11 +50,13 @@ def _missing() -> str | None:
 
 
 def _database(name: str) -> str:
-    """A fresh database beside TEST_DATABASE_URL's (<name>_multinode...), dropped if left over."""
+    """A fresh database beside TEST_DATABASE_URL's (<name>_multinode..., per pytest-xdist worker),
+    dropped first if a killed run left it."""
     import sqlalchemy as sa
 
     url = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
-    url = url.set(database=f"{url.database}_{name}")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = url.set(database=f"{url.database}_{name}" + (f"_{worker}" if worker else ""))
     maintenance = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with maintenance.connect() as conn:

@@ -6,7 +6,7 @@ now to one node, now to the other: what one node wrote must be readable through 
 from __future__ import annotations
 
 import io
-import os
+import json
 import re
 import secrets
 import sys
@@ -163,8 +163,6 @@ def test_backup_on_a_includes_the_object_store_and_restores_into_an_empty_databa
     done = cs.flask(a.env, "backup", "-o", str(out))
     archive = next(out.glob("*.tar"))
     with tarfile.open(archive) as tar:
-        import json
-
         manifest = json.load(tar.extractfile("manifest.json"))
     stored = sorted(store.keys(space))
     # Every object of the deployment's space is in the backup, the new evidence among them.
@@ -224,11 +222,15 @@ def test_a_session_and_a_rate_limit_hold_across_the_nodes(nodes):
     assert requests.get(b("/verifikasi"), headers={"X-Forwarded-For": "192.0.2.9"}, timeout=T).status_code == 200
 
 
-def test_the_nodes_have_their_own_instance_folders(nodes):
+def test_the_nodes_keep_nothing_on_their_own_disks(nodes):
     a, b = nodes.a, nodes.b
+    store, space = nodes.storage["store"], nodes.storage["space"]
+    before = {name for name in store.keys(space) if name.startswith("wbs")}
+    _file_report(a, b"Bukti " + secrets.token_hex(100).encode())
+    assert len({name for name in store.keys(space) if name.startswith("wbs")} - before) == 1
     assert a.instance != b.instance
     for node in (a, b):
-        # Keys came from the environment: none written to disk; no stored file on the node's disk.
+        # Keys came from the environment (none generated into keys.json); no stored file on disk.
         assert not (node.instance / "keys.json").exists()
         assert not (node.instance / "files").exists()
-    assert os.environ.get("TEST_S3_ENDPOINT")
+        assert not (node.instance / "portal.db").exists()
