@@ -111,8 +111,17 @@ class DefaultConfig:
     # Number of reverse proxies in front of the app (nginx = 1); 0 trusts no forwarded header.
     PROXY_FIX_X_FOR = 0
 
-    # Where uploaded files live (outside static/, served only through authorised views).
+    # Where uploaded files live (outside static/, served only through authorised views):
+    # "local", the folder STORAGE_DIR (instance/files), or "s3", an S3-compatible object store
+    # shared by several web nodes (objects named <S3_PREFIX><area>/<key>; docs/decisions.md).
+    STORAGE_BACKEND = "local"
     STORAGE_DIR = None
+    S3_ENDPOINT_URL = ""
+    S3_BUCKET = ""
+    S3_ACCESS_KEY_ID = ""
+    S3_SECRET_ACCESS_KEY = ""
+    S3_REGION = "us-east-1"
+    S3_PREFIX = ""
 
     # Virus scanning of every upload by a ClamAV daemon (clamd), off while both are empty: the
     # Unix socket (Debian: /run/clamav/clamd.ctl) or a "host:port" TCP address; the socket wins
@@ -203,7 +212,8 @@ def apply_environment(config) -> None:
         config["PORTAL_ENV"] = os.environ["PORTAL_ENV"]
     # Read as typed: from_prefixed_env would parse them as JSON (a passphrase of digits would
     # become a number, "null" nothing at all).
-    for name in ("SIGNING_PKCS12", "SIGNING_PASSPHRASE", "SIGNING_TRUST_ROOTS"):
+    for name in ("SIGNING_PKCS12", "SIGNING_PASSPHRASE", "SIGNING_TRUST_ROOTS", "STORAGE_BACKEND", "S3_ENDPOINT_URL",
+                 "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_REGION", "S3_PREFIX"):
         if f"PORTAL_{name}" in os.environ:
             config[name] = os.environ[f"PORTAL_{name}"]
     if isinstance(config.get("DATA_KEYS"), str):
@@ -256,11 +266,41 @@ def resolve_public_address(config) -> None:
     config["TRUSTED_HOSTS"] = list(dict.fromkeys([*hosts, *extra]))
 
 
+def storage_problems(config) -> list[str]:
+    """What keeps the configured storage backend from working (checked in every environment)."""
+    from urllib.parse import urlsplit
+
+    kind = str(config.get("STORAGE_BACKEND") or "local").strip().lower()
+    config["STORAGE_BACKEND"] = kind
+    if kind == "local":
+        return []
+    if kind != "s3":
+        return [f"STORAGE_BACKEND must be 'local' or 's3', not {kind!r}"]
+    problems = []
+    endpoint = (config.get("S3_ENDPOINT_URL") or "").strip()
+    parts = urlsplit(endpoint)
+    if not endpoint or parts.scheme not in ("http", "https") or not parts.hostname:
+        problems.append("S3_ENDPOINT_URL must be the object store's http(s):// address when STORAGE_BACKEND is 's3'")
+    if not config.get("S3_BUCKET"):
+        problems.append("S3_BUCKET is missing (STORAGE_BACKEND is 's3')")
+    prefix = config.get("S3_PREFIX") or ""
+    if prefix and (not prefix.endswith("/") or prefix.startswith("/") or ".." in prefix.split("/")):
+        problems.append("S3_PREFIX must be empty or a path like 'portal/' (ending in '/')")
+    if config.get("PORTAL_ENV") == "production" and not (config.get("S3_ACCESS_KEY_ID")
+                                                         and config.get("S3_SECRET_ACCESS_KEY")):
+        problems.append("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are missing (the bucket must not be open to anyone)")
+    return problems
+
+
 def check_config(config) -> None:
-    """Refuse to start in production with a default or missing secret, key or URL."""
+    """Refuse to start with a storage backend that cannot work, and in production with a
+    default or missing secret, key or URL."""
+    storage = storage_problems(config)
+    if storage and config.get("PORTAL_ENV") != "production":
+        raise ConfigError("Refusing to start: " + "; ".join(storage))
     if config.get("PORTAL_ENV") != "production":
         return
-    problems = []
+    problems = list(storage)
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET or len(config["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY is missing, default or shorter than 32 characters")
     if not config.get("WBS_RECEIPT_PEPPER"):

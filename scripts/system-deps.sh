@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the portal needs. `run`: WeasyPrint's Pango and fonts. `test`: also Chromium
 # (browser tests), poppler-utils (PDF to PNG), a Java runtime (the Nu HTML checker), PostgreSQL and
-# clamav-daemon (the upload-scanning tests start their own clamd with a local signature file).
+# clamav-daemon (the upload-scanning tests start their own clamd with a local signature file) and
+# curl (scripts/objectstore.sh asks whether the test object store answers).
 # Installs only what is missing, and only as root; otherwise it says what to install.
 set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
-  want+=(chromium poppler-utils default-jre-headless postgresql clamav-daemon)
+  want+=(chromium poppler-utils default-jre-headless postgresql clamav-daemon curl)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -15,6 +15,7 @@ from portal.web.ratelimit import limiter
 from tests.helpers.accounts import PASSWORD, World, login, new_nip
 from tests.helpers.config import BACKENDS, fresh_app, worker_database
 from tests.helpers.pki import SigningPki
+from tests.helpers.stored import S3_ENDPOINT, S3_SKIP_REASON, StorageBackend
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -52,10 +53,24 @@ def _empty_postgres(app) -> None:
         conn.execute(sa.text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
 
 
+@pytest.fixture(params=["local", "s3"])
+def storage_backend(request, tmp_path):
+    """Ask for this (or `@pytest.mark.usefixtures("storage_backend")`) and the test runs on both
+    storage backends: the apps app_factory builds store their files in a fresh folder, or in a
+    fresh bucket of the object store at TEST_S3_ENDPOINT (skipped when that is unset)."""
+    if request.param == "s3" and not S3_ENDPOINT:
+        pytest.skip(S3_SKIP_REASON)
+    backend = StorageBackend(request.param, tmp_path)
+    yield backend
+    backend.cleanup()
+
+
 @pytest.fixture
-def app_factory(database, tmp_path):
-    """Build an app on the test's own empty database, with extra config."""
+def app_factory(database, tmp_path, request):
+    """Build an app on the test's own empty database, with extra config (and the storage
+    backend of `storage_backend` when the test asks for that)."""
     made = []
+    storage = request.getfixturevalue("storage_backend") if "storage_backend" in request.fixturenames else None
 
     def make(**extra):
         if database["kind"] == "sqlite":
@@ -67,6 +82,8 @@ def app_factory(database, tmp_path):
                 uri = made[0].config["SQLALCHEMY_DATABASE_URI"]
         else:
             uri = database["uri"]
+        if storage is not None and "STORAGE_DIR" not in extra:
+            extra = {**storage.config(), **extra}
         extra.setdefault("STORAGE_DIR", str(tmp_path / "files"))
         app = fresh_app(uri, **extra)
         if database["kind"] == "postgresql" and not made:

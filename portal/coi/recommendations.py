@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from flask import url_for
 
-from portal.core import settings
-from portal.extensions import db
+from portal.followup import sources
 
 KIND = "coi.evaluation"
-CITY = "city"
-
-
-def _opd(key: str):
-    from portal.org.models import Opd
-
-    return db.session.get(Opd, int(key)) if key.isdigit() and len(key) <= 9 else None
-
-
-def describe(key: str) -> str | None:
-    if key == CITY:
-        return settings.government_name()
-    opd = _opd(key)
-    return opd.name if opd else None
+CITY = sources.CITY
 
 
 def page(key: str, year: int) -> str:
@@ -30,17 +16,11 @@ def page(key: str, year: int) -> str:
     return url_for("coi_oversight.evaluation", opd=key, tahun=year)
 
 
-def default_opd(key: str) -> int | None:
-    opd = _opd(key)
-    return opd.id if opd else None
-
-
 def register(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal.core.roles import Role
-    from portal.followup import sources
 
     sources.register(app, sources.Source(KIND, _l("Yearly evaluation of conflict-of-interest handling"),
-                                         managers=(Role.COI_REVIEWER,), describe=describe, page=page,
-                                         default_opd=default_opd))
+                                         managers=(Role.COI_REVIEWER,), describe=sources.describe_city_or_opd,
+                                         page=page, default_opd=sources.opd_id_of_key))

@@ -5,114 +5,99 @@ The order is: file first (complete and durable, or not there at all), then the r
 transaction removes the files it wrote. The one case this cannot decide is a COMMIT whose
 answer never came (the database went away during it): the row may exist, so its files are
 kept, and `flask --app portal storage-sweep` removes files no row points to (docs/decisions.md).
+
+Where the bytes go is configuration (STORAGE_BACKEND): the local folder STORAGE_DIR
+(portal/core/storage_local.py, the default) or an S3-compatible object store
+(portal/core/storage_s3.py), so that several web nodes can share the files. Callers see the
+same functions and the same guarantees on both.
 """
 from __future__ import annotations
 
 import logging
-import os
+import re
 import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from flask import current_app
 
+from portal.core.storage_local import TEMP_PREFIX, LocalBackend
+
 log = logging.getLogger(__name__)
-TEMP_PREFIX = ".tmp-"
+__all__ = ["TEMP_PREFIX", "StorageError", "backend", "delete", "new_key", "orphans", "read", "track", "write"]
+
+BACKENDS = ("local", "s3")
+# Areas are plain words; keys are what new_key() makes. Nothing else names a stored file, so no
+# name can climb out of its folder or its area's prefix.
+_AREA = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_KEY = re.compile(r"[A-Za-z0-9]{1,128}")
+_TEMP = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 class StorageError(Exception):
     pass
 
 
-def _root(area: str) -> Path:
-    root = Path(current_app.config["STORAGE_DIR"]) / area
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+def backend():
+    """The configured backend: the local folder (STORAGE_DIR) or an S3-compatible object store."""
+    config = current_app.config
+    if config.get("STORAGE_BACKEND", "local") == "s3":
+        from portal.core.storage_s3 import S3Backend
+
+        return S3Backend(config, StorageError)
+    return LocalBackend(config["STORAGE_DIR"], StorageError)
+
+
+def valid_key(key: str) -> bool:
+    return isinstance(key, str) and bool(_KEY.fullmatch(key))
+
+
+def _checked(area: str, key: str) -> None:
+    if not (isinstance(area, str) and _AREA.fullmatch(area)) or not valid_key(key):
+        raise StorageError("bad key")
 
 
 def new_key() -> str:
     return secrets.token_hex(16)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _fsync_dir(path: Path) -> None:
-    # The rename is durable only once the folder itself is on disk.
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write(area: str, key: str, data: bytes) -> None:
-    """Write the whole file or nothing: a temporary file in the same folder, fsynced, renamed
-    into place. On any error (a full disk, a quota, an I/O error) the temporary file is removed
-    and StorageError raised; the caller turns it into a message and rolls back."""
-    tmp = None
-    try:
-        root = _root(area)
-        fd, tmp = tempfile.mkstemp(dir=root, prefix=TEMP_PREFIX)
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, root / key)
-        tmp = None
-        _fsync_dir(root)
-    except OSError as exc:
-        # No path in the message: it may reach a log, and says nothing the errno does not.
-        log.error("storage write failed in %s: %s", area, exc.strerror or type(exc).__name__)
-        raise StorageError(exc.strerror or "write failed") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    """Write the whole file or nothing (local: a temporary file fsynced and renamed; S3: one PUT
+    with its MD5). On any error StorageError is raised and nothing is left under the key's name;
+    the caller turns it into a message and rolls back."""
+    _checked(area, key)
+    backend().write(area, key, data)
 
 
 def read(area: str, key: str) -> bytes:
-    if not key.isalnum():
-        raise StorageError("bad key")
-    return (_root(area) / key).read_bytes()
+    """The stored bytes; FileNotFoundError when there is no such file, StorageError when the
+    storage cannot answer."""
+    _checked(area, key)
+    return backend().read(area, key)
 
 
 def delete(area: str, key: str) -> None:
-    try:
-        (_root(area) / key).unlink()
-    except FileNotFoundError:
-        pass
+    # The temporary file of a killed writer is the one other name storage-sweep removes.
+    if not (isinstance(key, str) and key.startswith(TEMP_PREFIX) and _TEMP.fullmatch(key[len(TEMP_PREFIX):])):
+        _checked(area, key)
+    backend().delete(area, key)
 
 
 def orphans(area: str, referenced: set[str], older_than_seconds: float) -> list[str]:
     """Files of `area` that no row points to and that are older than the given age (a younger
     one may belong to a transaction still running), plus temporary files left by a killed
-    process."""
-    root = Path(current_app.config["STORAGE_DIR"]) / area
-    if not root.is_dir():
-        return []
-    cutoff = time.time() - older_than_seconds
-    found = []
-    for path in root.iterdir():
-        try:
-            old = path.stat().st_mtime < cutoff
-        except FileNotFoundError:
-            continue
-        if old and path.is_file() and (path.name.startswith(TEMP_PREFIX) or path.name not in referenced):
-            found.append(path.name)
-    return sorted(found)
+    process (local folder only: the object store has none)."""
+    return backend().orphans(area, referenced, older_than_seconds, valid_key)
 
 
 # Files written during a transaction are removed again if it does not commit, so a failed
 # submission leaves neither an orphan row nor an orphan file.
 def track(session, area: str, key: str) -> None:
+    # A transaction to end: without one (nothing queried yet) a rollback would fire no event
+    # and the file would outlive it. Beginning one takes no connection.
+    from sqlalchemy.orm import scoped_session
+
+    real = session() if isinstance(session, scoped_session) else session
+    if not real.in_transaction():
+        real.begin()
     session.info.setdefault("pending_files", []).append((area, key))
 
 

@@ -37,3 +37,29 @@ def all_sources() -> dict[str, Source]:
 
 def get(kind: str) -> Source | None:
     return all_sources().get(kind)
+
+
+# Keys shared by the evaluations made per OPD and for the whole city (the CoI and gratification
+# evaluations): an OPD's id, or CITY.
+CITY = "city"
+
+
+def opd_of_key(key: str):
+    from portal.extensions import db
+    from portal.org.models import Opd
+
+    return db.session.get(Opd, int(key)) if key.isdigit() and len(key) <= 9 else None
+
+
+def describe_city_or_opd(key: str) -> str | None:
+    from portal.core import settings
+
+    if key == CITY:
+        return settings.government_name()
+    opd = opd_of_key(key)
+    return opd.name if opd else None
+
+
+def opd_id_of_key(key: str) -> int | None:
+    opd = opd_of_key(key)
+    return opd.id if opd else None

@@ -6,35 +6,16 @@ from __future__ import annotations
 
 from flask import url_for
 
-from portal.core import settings
-from portal.extensions import db
+from portal.followup import sources
 
 KIND = "gratification.evaluation"
-CITY = "city"
-
-
-def _opd(key: str):
-    from portal.org.models import Opd
-
-    return db.session.get(Opd, int(key)) if key.isdigit() and len(key) <= 9 else None
-
-
-def describe(key: str) -> str | None:
-    if key == CITY:
-        return settings.government_name()
-    opd = _opd(key)
-    return opd.name if opd else None
+CITY = sources.CITY
 
 
 def page(key: str, year: int) -> str:
     if key == CITY:
         return url_for("gratification_oversight.statistics_page", tahun=year)
     return url_for("gratification_oversight.statistics_page", opd=key, tahun=year)
-
-
-def default_opd(key: str) -> int | None:
-    opd = _opd(key)
-    return opd.id if opd else None
 
 
 def manages(user) -> bool:
@@ -47,8 +28,7 @@ def register(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from portal.core.roles import Role
-    from portal.followup import sources
 
     sources.register(app, sources.Source(KIND, _l("Yearly evaluation of gratification control"),
-                                         managers=(Role.UPG,), describe=describe, page=page,
-                                         default_opd=default_opd, manages=manages))
+                                         managers=(Role.UPG,), describe=sources.describe_city_or_opd, page=page,
+                                         default_opd=sources.opd_id_of_key, manages=manages))

@@ -7,7 +7,7 @@ kept (and backed up) elsewhere.
 
 Layout of the archive (uncompressed tar; written as `<name>.partial`, renamed when complete):
   database/portal.sqlite3 or database/portal.pgdump   the database snapshot
-  files/<area>/<key>                                   every file under STORAGE_DIR
+  files/<area>/<key>                                   every stored file (STORAGE_DIR or the bucket's prefix)
   manifest.json                                        last: what the rest must be, with SHA-256s
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from portal.core import storage
 from portal.extensions import db
 from portal.ops import dump as dbdump
 from portal.ops.dump import BackupError
@@ -82,36 +83,30 @@ class _HashingReader:
 
 
 def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict:
-    # Stored files are never rewritten in place (storage.write renames a new file over), so the
-    # size read from the open file is the size of what we copy.
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
-        info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = st.st_size, int(st.st_mtime), 0o600
-        reader = _HashingReader(fh)
-        tar.addfile(info, reader)
+        return _add_stream(tar, name, fh, st.st_size, int(st.st_mtime))
+
+
+def _add_stream(tar: tarfile.TarFile, name: str, fh, size: int, mtime: int) -> dict:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = size, mtime, 0o600
+    reader = _HashingReader(fh)
+    tar.addfile(info, reader)  # exactly `size` bytes; a shorter file raises OSError
     return {"size": reader.size, "sha256": reader.sha256.hexdigest()}
 
 
-def _stored_files(root: Path, excluded: set[Path]):
-    """(relative path, path, ok) for every file under STORAGE_DIR, sorted; hidden names skipped."""
-    if not root.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(root):  # symlinked directories are not followed
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if name.startswith(".") or path.resolve() in excluded:
-                continue
-            rel = path.relative_to(root).as_posix()
-            yield rel, path, safe_path(rel) and path.is_file() and not path.is_symlink()
+def _add_stored(tar: tarfile.TarFile, store, rel: str) -> dict:
+    """One stored file, read through the storage backend (the local folder or the object store)."""
+    with store.open(rel) as (fh, size, mtime):
+        return _add_stream(tar, FILES + rel, fh, size, mtime)
 
 
-def has_stored_files(root: Path) -> bool:
-    return any(True for _ in _stored_files(root, set()))
+def has_stored_files(store) -> bool:
+    return store.any_files()
 
 
-def _backup_path(output: Path, stamp: str, storage_root: Path) -> Path:
+def _backup_path(output: Path, stamp: str, storage_root: Path | None) -> Path:
     if output.suffix == ".tar" and not output.is_dir():
         if output.exists():
             raise BackupError(f"{output} already exists.")
@@ -121,13 +116,15 @@ def _backup_path(output: Path, stamp: str, storage_root: Path) -> Path:
     else:
         output.mkdir(mode=0o700, parents=True, exist_ok=True)
         target = output / f"portal-backup-{stamp}.tar"
-    if target.resolve().is_relative_to(storage_root.resolve()):
+    if storage_root is not None and target.resolve().is_relative_to(storage_root.resolve()):
         raise BackupError("The backup cannot be written inside STORAGE_DIR.")
     return target
 
 
-def _excluded_paths() -> set[Path]:
+def _excluded_paths(store) -> set[Path]:
     """The keys and the SQLite files, should STORAGE_DIR have been configured around them."""
+    if store.kind != "local":
+        return set()
     excluded = {(Path(current_app.instance_path) / "keys.json").resolve()}
     if db.engine.url.get_backend_name() == "sqlite":
         base = Path(db.engine.url.database).resolve()
@@ -137,10 +134,12 @@ def _excluded_paths() -> set[Path]:
 
 def create_backup(output: Path) -> BackupResult:
     """Snapshot the database first, then copy the files: a file added meanwhile is merely extra;
-    one deleted meanwhile (a revoked certificate's PDF) is reported as vanished."""
+    one deleted meanwhile (a revoked certificate's PDF) is reported as vanished. The files are
+    listed and read through the storage backend: the local folder or the object store."""
     url = db.engine.url
     kind = dbdump.kind_of(url)
-    storage_root = Path(current_app.config["STORAGE_DIR"])
+    store = storage.backend()
+    storage_root = store.root if store.kind == "local" else None
     now = datetime.now(UTC).replace(microsecond=0)
     target = _backup_path(output, now.strftime("%Y%m%dT%H%M%SZ"), storage_root)
     partial = target.with_name(target.name + ".partial")
@@ -162,12 +161,12 @@ def create_backup(output: Path) -> BackupResult:
                 database = {"kind": kind, "path": DATABASE_MEMBERS[kind],
                             **_add_file(tar, DATABASE_MEMBERS[kind], snapshot)}
                 files = []
-                for rel, path, ok in _stored_files(storage_root, _excluded_paths()):
+                for rel, ok in store.listing(_excluded_paths(store), safe_path):
                     if not ok:
                         result.skipped.append(rel)
                         continue
                     try:
-                        files.append({"path": rel, **_add_file(tar, FILES + rel, path)})
+                        files.append({"path": rel, **_add_stored(tar, store, rel)})
                     except FileNotFoundError:
                         result.vanished.append(rel)
                 result.manifest = {
@@ -187,6 +186,8 @@ def create_backup(output: Path) -> BackupResult:
         os.replace(partial, target)
     except OSError as exc:  # disk full, permissions: the partial file goes, nothing is left half-written
         raise BackupError(f"Writing the backup failed: {exc}") from None
+    except storage.StorageError as exc:  # the object store stopped answering
+        raise BackupError(f"Reading the stored files failed: {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if made_partial:  # not another backup's, started in the same second

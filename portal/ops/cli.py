@@ -138,15 +138,33 @@ def storage_sweep_command(older_than_hours, dry_run):
     from portal.core import storage
 
     total = 0
-    for area, column in contributions.of().stored_files.items():
-        referenced = set(db.session.scalars(sa.select(column).where(column.is_not(None))))
-        found = storage.orphans(area, referenced, older_than_hours * 3600)
-        total += len(found)
-        for key in found:
-            click.echo(f"  {area}/{key}")
-            if not dry_run:
-                storage.delete(area, key)
+    try:
+        for area, column in contributions.of().stored_files.items():
+            referenced = set(db.session.scalars(sa.select(column).where(column.is_not(None))))
+            found = storage.orphans(area, referenced, older_than_hours * 3600)
+            total += len(found)
+            for key in found:
+                click.echo(f"  {area}/{key}")
+                if not dry_run:
+                    storage.delete(area, key)
+    except storage.StorageError as exc:  # the object store did not answer; the next run goes on
+        raise click.ClickException(f"Storage: {exc} ({total} files found so far).") from None
     click.echo(f"{total} unreferenced files {'found (dry run)' if dry_run else 'removed'}.")
+
+
+@click.command("storage-check")
+@with_appcontext
+def storage_check_command():
+    """Check that the configured storage answers: the folder, or the bucket with these credentials
+    (run after deploying a node; the portal itself connects only when a file is read or written)."""
+    from portal.core import storage
+
+    store = storage.backend()
+    try:
+        store.check()
+    except storage.StorageError as exc:
+        raise click.ClickException(f"Storage ({store.kind}): {exc}") from None
+    click.echo(f"Storage ({store.kind}) answers.")
 
 
 @click.command("backup")
@@ -167,7 +185,7 @@ def backup_command(output):
     for rel in result.vanished:
         click.echo(f"Note: {rel} was deleted by the running portal during the backup; not included.")
     for rel in result.skipped:
-        click.echo(f"Warning: {rel} under STORAGE_DIR is not a file the portal stores; not included.")
+        click.echo(f"Warning: {rel} in the storage is not a file the portal stores; not included.")
     manifest = result.manifest
     click.echo(f"Backup written: {result.path} ({manifest['database']['kind']} database, {len(manifest['files'])} "
                f"files, revision {manifest['alembic_revision'] or 'none'}).")
@@ -177,8 +195,8 @@ def backup_command(output):
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
-              help="Restore even though the database or STORAGE_DIR already holds data: the backup's tables and "
-                   "files replace theirs.")
+              help="Restore even though the database or the storage (STORAGE_DIR or the bucket prefix) already "
+                   "holds data: the backup's tables and files replace theirs.")
 @with_appcontext
 def restore_command(archive, force):
     """Restore a backup into an empty instance (stop the portal first; run as its service user)."""
@@ -211,5 +229,5 @@ def restore_command(archive, force):
 def init_app(app) -> None:
     app.cli.add_command(translate)
     for command in (seed_command, demo_command, demo_if_empty_command, audit_verify_command, rotate_keys_command,
-                    worker_command, storage_sweep_command, backup_command, restore_command):
+                    worker_command, storage_sweep_command, storage_check_command, backup_command, restore_command):
         app.cli.add_command(command)

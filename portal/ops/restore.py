@@ -1,9 +1,10 @@
 """Restoring a backup made by portal/backup.py into an empty instance.
 
-Nothing in the database or in STORAGE_DIR changes before every file in the archive has
-matched the SHA-256 in its manifest. The manifest is a check against damage, not a signature:
-whoever can rewrite a backup can rewrite its manifest too, so backups are kept where only
-the operators can write (and encrypted when they leave the machine).
+Nothing in the database or in the storage (STORAGE_DIR, or the object store's bucket prefix)
+changes before every file in the archive has matched the SHA-256 in its manifest. The manifest
+is a check against damage, not a signature: whoever can rewrite a backup can rewrite its
+manifest too, so backups are kept where only the operators can write (and encrypted when they
+leave the machine).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from portal.core import storage
 from portal.extensions import db
 from portal.ops import dump as dbdump
 from portal.ops.backup import (
@@ -140,18 +142,18 @@ def target_in_use() -> list[str]:
     tables = dbdump.tables_with_rows(db.engine)
     if tables:
         reasons.append(f"the database has data ({', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''})")
-    root = Path(current_app.config["STORAGE_DIR"])
-    if has_stored_files(root):
-        reasons.append(f"{root} holds files")
+    store = storage.backend()
+    if has_stored_files(store):
+        reasons.append(f"{store.describe()} holds files")
     return reasons
 
 
 def restore_backup(archive: Path, force: bool = False) -> RestoreResult:
     """Verify everything, then restore the database and the files. Nothing in the database or in
-    STORAGE_DIR changes before every file in the archive has matched its SHA-256."""
+    the storage changes before every file in the archive has matched its SHA-256."""
     url = db.engine.url
     kind = dbdump.kind_of(url)
-    root = Path(current_app.config["STORAGE_DIR"])
+    store = storage.backend()
     try:
         tar = tarfile.open(archive, "r:")
     except (tarfile.TarError, OSError) as exc:
@@ -163,16 +165,24 @@ def restore_backup(archive: Path, force: bool = False) -> RestoreResult:
                               f"the configured database is {kind}.")
         expected = _expected_members(manifest)
         _check_members(tar, expected)
-        reasons = target_in_use()
+        try:
+            reasons = target_in_use()
+        except storage.StorageError as exc:
+            raise BackupError(f"The storage cannot be read: {exc}. Nothing was restored.") from None
         if reasons and not force:
             raise BackupError("Refusing to restore into an instance that is not empty: " + "; ".join(reasons)
-                              + ". Restore into an empty database and storage folder, or pass --force to "
+                              + ". Restore into an empty database and storage, or pass --force to "
                                 "replace the database's content with the backup's.")
-        # Staged inside STORAGE_DIR (a hidden folder, which backups skip), so that moving the
-        # files into place is a rename even when STORAGE_DIR is a mounted volume of its own.
-        created = not root.exists()
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".portal-restore-", dir=root))
+        if store.kind == "local":
+            # Staged inside STORAGE_DIR (a hidden folder, which backups skip), so that moving the
+            # files into place is a rename even when STORAGE_DIR is a mounted volume of its own.
+            root = store.root
+            created = not root.exists()
+            root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".portal-restore-", dir=root))
+        else:  # the object store: staged on this machine, uploaded once all of it is verified
+            root, created = None, False
+            staging = Path(tempfile.mkdtemp(prefix=".portal-restore-", dir=archive.resolve().parent))
         try:
             try:
                 _stage_verified(tar, expected, staging)
@@ -189,16 +199,28 @@ def restore_backup(archive: Path, force: bool = False) -> RestoreResult:
             except BackupError as exc:
                 raise BackupError(f"{exc} The database was left as it was; no files were restored.") from None
             try:
-                _move_files(staging / FILES.rstrip("/"), root)
-            except OSError as exc:
-                raise BackupError(f"The database was restored, but moving the files into {root} failed: {exc}. "
-                                  "Fix the cause and run the restore again with --force.") from None
+                if root is not None:
+                    _move_files(staging / FILES.rstrip("/"), root)
+                else:
+                    _upload_files(store, staging / FILES.rstrip("/"))
+            except (OSError, storage.StorageError) as exc:
+                raise BackupError(f"The database was restored, but putting the files into {store.describe()} failed: "
+                                  f"{exc}. Fix the cause and run the restore again with --force.") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             if created:
                 _remove_if_empty(root)
     status, advice = revision_advice(manifest["alembic_revision"])
     return RestoreResult(manifest, status, advice, check_keys(), check_declaration_keys())
+
+
+def _upload_files(store, staged: Path) -> None:
+    """Write the verified files into the object store, each one PUT (atomic, with its MD5);
+    with --force, ours replace theirs of the same name and theirs stay."""
+    if not staged.is_dir():
+        return
+    for path in sorted(p for p in staged.rglob("*") if p.is_file()):
+        store.put_file(path.relative_to(staged).as_posix(), path)
 
 
 def _remove_if_empty(root: Path) -> None:

@@ -36,6 +36,9 @@ class Provider:
     label: object  # a lazy string: what it gathers
     gather: Callable[[int, int], Gathered]  # (opd id, year) -> what the portal holds
     url_roles: tuple = ()  # who may open the page its evidence links to (empty: every account)
+    # (OPD ids, year) -> those of them it holds something for, in one statement: what the city
+    # view asks for every unit (zi/evidence_presence.py). None: gathered per OPD instead.
+    present: Callable[[set[int], int], set[int]] | None = None
 
 
 def register(app: Flask, provider: Provider) -> None:
@@ -63,7 +66,14 @@ def _with_roles(gathered: Gathered, provider: Provider) -> Gathered:
 
 
 def present_keys(keys: set[str], opd_ids: set[int], year: int) -> set[tuple[str, int]]:
-    """(provider key, OPD id) for which the portal holds something: each provider asked once per
-    OPD, however many items name it."""
-    return {(key, opd_id) for opd_id in opd_ids for key in sorted(keys)
-            if any(found.present for found in gather([key], opd_id, year))}
+    """(provider key, OPD id) for which the portal holds something: each provider asked once for
+    all the OPDs when it can say so at once, else once per OPD, however many items name it."""
+    found, out = providers(), set()
+    for key in sorted(k for k in keys if k in found):
+        provider = found[key]
+        if provider.present is not None:
+            held = provider.present(set(opd_ids), year) & set(opd_ids)
+        else:
+            held = {opd_id for opd_id in opd_ids if provider.gather(opd_id, year).present}
+        out |= {(key, opd_id) for opd_id in held}
+    return out

@@ -165,9 +165,9 @@ def learning(opd_id: int, year: int) -> Gathered:
 
 # --- gratification --------------------------------------------------------------------------------
 
-def upg_in_place(opd_id: int) -> tuple[bool, bool]:
-    """(the Inspectorate's UPG has an active officer, the OPD has appointed its own): who holds the
-    role, and where they work, as gratification.services.upg_opd reads it."""
+def upg_holders() -> tuple[bool, set[int]]:
+    """(the Inspectorate's UPG has an active officer, the other OPDs that have appointed their own):
+    who holds the role, and where they work, as gratification.services.upg_opd reads it."""
     from portal.auth.models import User, UserRole
     from portal.core.roles import Role
     from portal.org.models import OpdKind
@@ -178,7 +178,13 @@ def upg_in_place(opd_id: int) -> tuple[bool, bool]:
         .join(Opd, Opd.id == Employee.opd_id)
         .where(UserRole.role == Role.UPG, User.active.is_(True), Employee.active.is_(True))).all()
     return (any(kind == OpdKind.INSPECTORATE for kind, _o in rows),
-            any(o == opd_id and kind != OpdKind.INSPECTORATE for kind, o in rows))
+            {o for kind, o in rows if kind != OpdKind.INSPECTORATE})
+
+
+def upg_in_place(opd_id: int) -> tuple[bool, bool]:
+    """(the Inspectorate's UPG has an active officer, the OPD has appointed its own)."""
+    city_upg, own = upg_holders()
+    return city_upg, opd_id in own
 
 
 def gratification(opd_id: int, year: int) -> Gathered:

@@ -22,7 +22,7 @@ from portal.core.clock import today
 from portal.core.roles import Role
 from portal.extensions import db
 from portal.web import urls
-from portal.zi import evidence_activity
+from portal.zi import evidence_activity, evidence_presence
 from portal.zi.evidence import Gathered, Provider, register
 from portal.zi.evidence_activity import opd_name, slug
 
@@ -36,16 +36,19 @@ FOLLOWUP_KINDS = {
 def register_all(app: Flask) -> None:
     # url_roles: who may open the page a provider links to (the page checks again).
     for provider in (
-        Provider("socialisation", _l("Socialisation sessions attended"), evidence_activity.socialisation),
+        Provider("socialisation", _l("Socialisation sessions attended"), evidence_activity.socialisation,
+                 present=evidence_presence.socialisation),
         Provider("learning", _l("E-learning coverage and learning gain"), evidence_activity.learning,
-                 url_roles=(Role.SECRETARY, Role.COI_REVIEWER, Role.ADMIN)),
+                 url_roles=(Role.SECRETARY, Role.COI_REVIEWER, Role.ADMIN), present=evidence_presence.learning),
         Provider("gratification", _l("Gift reports and the UPG"), evidence_activity.gratification,
-                 url_roles=(Role.SECRETARY, Role.UPG, Role.ADMIN)),
-        Provider("wbs", _l("Whistleblowing system (WBS)"), wbs),
-        Provider("coi_register", _l("Conflict-of-interest register"), coi_register, url_roles=(Role.COI_REVIEWER,)),
+                 url_roles=(Role.SECRETARY, Role.UPG, Role.ADMIN), present=evidence_presence.gratification),
+        Provider("wbs", _l("Whistleblowing system (WBS)"), wbs, present=evidence_presence.wbs),
+        Provider("coi_register", _l("Conflict-of-interest register"), coi_register, url_roles=(Role.COI_REVIEWER,),
+                 present=evidence_presence.coi_register),
         Provider("coi_evaluation", _l("Yearly conflict-of-interest evaluation"), coi_evaluation,
-                 url_roles=(Role.COI_REVIEWER,)),
-        *(Provider(key, label, _followup_gatherer(kind)) for key, (kind, label) in FOLLOWUP_KINDS.items()),
+                 url_roles=(Role.COI_REVIEWER,), present=evidence_presence.coi_evaluation),
+        *(Provider(key, label, _followup_gatherer(kind), present=evidence_presence.followup(kind))
+          for key, (kind, label) in FOLLOWUP_KINDS.items()),
     ):
         register(app, provider)
 

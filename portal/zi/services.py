@@ -174,12 +174,17 @@ def _invalid(item: LkeItem):
     return _l("Choose one of the answers offered.")
 
 
+def _unanswered(unit: Unit, values: dict[int, str]) -> list[str]:
+    """The codes of the unit's items without a value in `values` (one answer set), in LKE order."""
+    return [item.code for item in lke.items_of(unit.version) if not values.get(item.id)]
+
+
 def submit(unit: Unit, actor) -> Unit:
     """The unit sends its self-assessment to the Inspectorate: every item must be answered."""
     if unit.status != UnitStatus.SELF_ASSESSMENT:
         raise ZiError(_l("The self-assessment has already been submitted."))
     values = self_values(answers_of(unit))
-    missing = [item.code for item in lke.items_of(unit.version) if not values.get(item.id)]
+    missing = _unanswered(unit, values)
     if missing:
         raise ZiError(_l("Answer every item first. Not yet answered (%(count)d): %(codes)s",
                          count=len(missing), codes=_missing(missing)))
@@ -213,7 +218,7 @@ def finish(unit: Unit, actor) -> Unit:
     if unit.status != UnitStatus.SUBMITTED:
         raise ZiError(_l("Only a submitted self-assessment can be assessed."))
     values = assessor_values(answers_of(unit))
-    missing = [item.code for item in lke.items_of(unit.version) if not values.get(item.id)]
+    missing = _unanswered(unit, values)
     if missing:
         raise ZiError(_l("Assess every item first. Not yet assessed (%(count)d): %(codes)s",
                          count=len(missing), codes=_missing(missing)))

@@ -92,7 +92,7 @@ def test_the_public_summaries_no_longer_state_unchecked_rules_as_the_perwako_s_o
     assert "termasuk tanpa menyebutkan identitas" not in id_page and "atasan langsung memutuskan" not in id_page
 
 
-def test_the_admin_uploads_the_official_text_and_anyone_downloads_it(app, world, login_as):
+def test_the_admin_uploads_the_official_text_and_anyone_downloads_it(app, world, login_as, storage_backend):
     ids = seeded(app)
     reg_id = ids["perwako-padang-27-2019"]
     anonymous = app.test_client()
@@ -127,7 +127,7 @@ def test_the_admin_uploads_the_official_text_and_anyone_downloads_it(app, world,
         assert old_key not in storage.orphans(library.AREA, set(), older_than_seconds=-1)
 
 
-def test_a_file_that_only_calls_itself_a_pdf_is_refused(app, world, login_as):
+def test_a_file_that_only_calls_itself_a_pdf_is_refused(app, world, login_as, storage_backend):
     reg_id = seeded(app)["perwako-padang-15-2019"]
     admin = english(login_as(world.admin))
     for data, name in ((PNG, "perwako.pdf"), (b"Ini bukan PDF, hanya teks.\n", "perwako.pdf"),

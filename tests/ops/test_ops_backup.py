@@ -160,10 +160,12 @@ def wbs_plaintext(app) -> dict:
 
 
 @pytest.fixture
-def target(database, tmp_path):
+def target(database, tmp_path, request):
     """Empty instances to restore into: a new database (on PostgreSQL one created for the test),
-    a STORAGE_DIR that does not exist yet, and by default the source's keys."""
+    a STORAGE_DIR that does not exist yet (or, given `storage_backend` s3, a new empty bucket),
+    and by default the source's keys."""
     made = []
+    stored = request.getfixturevalue("storage_backend") if "storage_backend" in request.fixturenames else None
     admin = None
     if database["kind"] == "postgresql":
         admin = sa.create_engine(database["uri"], isolation_level="AUTOCOMMIT")
@@ -178,8 +180,8 @@ def target(database, tmp_path):
                 conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 conn.execute(sa.text(f"CREATE DATABASE {name}"))
             uri = database["uri"].rsplit("/", 1)[0] + "/" + name
-        app = create_app(dict(BASE_CONFIG, SQLALCHEMY_DATABASE_URI=uri, STORAGE_DIR=str(tmp_path / f"restored-{n}"),
-                              **extra))
+        space = stored.new_space(f"restored-{n}") if stored else {"STORAGE_DIR": str(tmp_path / f"restored-{n}")}
+        app = create_app(dict(BASE_CONFIG, SQLALCHEMY_DATABASE_URI=uri, **space, **extra))
         made.append((app, name))
         return app
 
@@ -224,11 +226,12 @@ def count(app, model) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def target_is_untouched(app) -> None:
+def target_is_untouched(app, stored) -> None:
     from portal.ops.dump import tables_with_rows
 
     root = Path(app.config["STORAGE_DIR"])
-    assert not root.exists(), list(root.rglob("*"))
+    assert not root.exists(), list(root.rglob("*"))  # not even a staging folder
+    assert stored.names(app) == set()
     with app.app_context():
         url = db.engine.url
         if url.get_backend_name() == "sqlite":
@@ -243,7 +246,7 @@ def target_is_untouched(app) -> None:
 # --- the round trip ---------------------------------------------------------------------------------
 
 def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decryptable(app, filled, target,
-                                                                                       tmp_path):
+                                                                                       tmp_path, storage_backend):
     from portal.core import audit, storage
     from portal.certificates.models import Certificate
     from portal.coi.models import Declaration, Status
@@ -268,13 +271,13 @@ def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decr
     assert pdf_sha == sha256(filled["pdf"])
     assert files[f"certificates/{pdf_key}"] == {"path": f"certificates/{pdf_key}", "size": len(filled["pdf"]),
                                                 "sha256": pdf_sha}
-    sealed = (Path(app.config["STORAGE_DIR"]) / "wbs" / filled["evidence_key"]).read_bytes()
+    sealed = storage_backend.raw(app, "wbs", filled["evidence_key"])
     assert files[f"wbs/{filled['evidence_key']}"]["sha256"] == sha256(sealed) and sealed != filled["evidence"]
     with app.app_context():
         from portal.coi.models import Attachment
 
         attachment_key = db.session.scalars(sa.select(Attachment.storage_key)).one()
-    sealed = (Path(app.config["STORAGE_DIR"]) / "coi" / attachment_key).read_bytes()
+    sealed = storage_backend.raw(app, "coi", attachment_key)
     assert files[f"coi/{attachment_key}"]["sha256"] == sha256(sealed) and ATTACHED[1] not in sealed
     raw = archive.read_bytes()
     for secret in (BASE_CONFIG["DATA_KEYS"][0], BASE_CONFIG["WBS_RECEIPT_PEPPER"], BASE_CONFIG["SECRET_KEY"],
@@ -304,7 +307,9 @@ def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decr
         stored = storage.read("certificates", pdf_key)
         assert sha256(stored) == db.session.get(Certificate, filled["cert_id"]).pdf_sha256 == pdf_sha
         assert audit.verify_chain() == (True, None)
-    assert not [p for p in Path(fresh.config["STORAGE_DIR"]).iterdir() if p.name.startswith(".")]
+    assert storage_backend.names(fresh) == set(files)  # every file, and no staging folder or object left
+    for path, entry in files.items():
+        assert sha256(storage_backend.raw(fresh, *path.split("/", 1))) == entry["sha256"]
 
     # The restored instance works as the portal: logins, the reporter's receipt, the stored PDF.
     client = fresh.test_client()
@@ -327,7 +332,7 @@ def test_a_backup_restored_into_an_empty_instance_has_everything_intact_and_decr
 # --- refusals ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("damaged", ["certificate PDF", "database"])
-def test_a_damaged_backup_is_refused_before_anything_changes(app, filled, target, tmp_path, damaged):
+def test_a_damaged_backup_is_refused_before_anything_changes(app, filled, target, tmp_path, damaged, storage_backend):
     archive, _ = backup(app, tmp_path / "backups")
     prefix = "database/" if damaged == "database" else "files/certificates/"
     with tarfile.open(archive) as tar:
@@ -342,10 +347,10 @@ def test_a_damaged_backup_is_refused_before_anything_changes(app, filled, target
     assert result.exit_code != 0
     assert "do not match the manifest" in result.output and member.name in result.output
     assert "Nothing was restored." in result.output
-    target_is_untouched(fresh)
+    target_is_untouched(fresh, storage_backend)
 
 
-def test_an_archive_with_an_unlisted_member_is_refused(app, filled, target, tmp_path):
+def test_an_archive_with_an_unlisted_member_is_refused(app, filled, target, tmp_path, storage_backend):
     archive, _ = backup(app, tmp_path / "backups")
     with tarfile.open(archive, "a") as tar:
         info = tarfile.TarInfo("../../kunci.json")
@@ -354,11 +359,11 @@ def test_an_archive_with_an_unlisted_member_is_refused(app, filled, target, tmp_
     fresh = target()
     result = restore(fresh, archive)
     assert result.exit_code != 0 and "which the manifest does not list" in result.output
-    target_is_untouched(fresh)
+    target_is_untouched(fresh, storage_backend)
     assert not (tmp_path.parent / "kunci.json").exists()
 
 
-def test_restore_refuses_a_used_instance_unless_forced(app, filled, make_opd, target, tmp_path):
+def test_restore_refuses_a_used_instance_unless_forced(app, filled, make_opd, target, tmp_path, storage_backend):
     from portal.org.models import Opd
 
     archive, _ = backup(app, tmp_path / "backups")
@@ -369,12 +374,12 @@ def test_restore_refuses_a_used_instance_unless_forced(app, filled, make_opd, ta
     assert "Refusing to restore into an instance that is not empty" in result.output and "--force" in result.output
     assert count(app, Opd) == opds
 
-    # An empty database with files in STORAGE_DIR is not an empty instance either.
+    # An empty database with files in STORAGE_DIR (or the bucket's prefix) is not an empty instance either.
     fresh = target()
-    (Path(fresh.config["STORAGE_DIR"]) / "coi").mkdir(parents=True)
-    (Path(fresh.config["STORAGE_DIR"]) / "coi" / "abc123").write_bytes(b"x")
+    storage_backend.put_raw(fresh, "coi", "abc123", b"x")
     result = restore(fresh, archive)
     assert result.exit_code != 0 and "holds files" in result.output
+    assert storage_backend.names(fresh) == {"coi/abc123"}
 
     # --force puts the backup's content in place of what is there.
     result = restore(app, archive, "--force")
@@ -382,7 +387,8 @@ def test_restore_refuses_a_used_instance_unless_forced(app, filled, make_opd, ta
     assert count(app, Opd) == opds - 1
 
 
-def test_with_other_keys_the_restore_warns_and_the_wbs_content_cannot_be_decrypted(app, filled, target, tmp_path):
+def test_with_other_keys_the_restore_warns_and_the_wbs_content_cannot_be_decrypted(app, filled, target, tmp_path,
+                                                                                   storage_backend):
     """Why the keys are backed up separately: the backup alone opens nothing, and a restore
     without the keys in use when it was made gets every row back but no WBS content."""
     from portal.core import crypto, storage

@@ -98,14 +98,19 @@ def _reports(app) -> set[int]:
 
 
 def _stored(app, key: str) -> bool:
-    from pathlib import Path
-
     from portal.gratification.attachments import AREA
 
-    return (Path(app.config["STORAGE_DIR"]) / AREA / key).exists()
+    from portal.core import storage
+
+    with app.app_context():  # the folder or the bucket, through the configured backend
+        try:
+            storage.read(AREA, key)
+        except FileNotFoundError:
+            return False
+    return True
 
 
-def test_with_the_default_period_every_report_is_kept(app, gifts, runner):
+def test_with_the_default_period_every_report_is_kept(app, gifts, runner, storage_backend):
     before = _reports(app)
     result = runner.invoke(args=["privacy-retention"])
     assert result.exit_code == 0, result.output
@@ -113,7 +118,7 @@ def test_with_the_default_period_every_report_is_kept(app, gifts, runner):
     assert _reports(app) == before and _stored(app, gifts["file"])
 
 
-def test_past_the_period_reports_whose_case_is_over_go_and_the_rest_stay(app, gifts, runner):
+def test_past_the_period_reports_whose_case_is_over_go_and_the_rest_stay(app, gifts, runner, storage_backend):
     from portal.coi.models import Declaration
     from portal.core import settings
     from portal.core.audit import AuditEvent

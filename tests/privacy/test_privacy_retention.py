@@ -152,9 +152,14 @@ def _state(app):
 
 
 def _stored(app, area, key) -> bool:
-    from pathlib import Path
+    from portal.core import storage
 
-    return (Path(app.config["STORAGE_DIR"]) / area / key).exists()
+    with app.app_context():  # the folder or the bucket, through the configured backend
+        try:
+            storage.read(area, key)
+        except FileNotFoundError:
+            return False
+    return True
 
 
 def test_with_the_default_periods_nothing_is_deleted_but_the_run_is_recorded(app, city, runner):
@@ -174,7 +179,7 @@ def test_with_the_default_periods_nothing_is_deleted_but_the_run_is_recorded(app
         assert retention.plan(retention.today()).total == 0
 
 
-def test_past_their_period_closed_records_go_and_the_rest_stays(app, city, runner):
+def test_past_their_period_closed_records_go_and_the_rest_stays(app, city, runner, storage_backend):
     from portal.coi.attachments import AREA as COI_AREA
     from portal.socialisation.records import PHOTO_AREA
 

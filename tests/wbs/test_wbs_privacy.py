@@ -43,9 +43,14 @@ def file_report(client, **extra):
     return code, page
 
 
-def all_files_bytes(app) -> bytes:
-    """Everything the instance holds on disk: the database (with its WAL) and stored files."""
+def all_files_bytes(app, stored=None) -> bytes:
+    """Everything the instance holds on disk: the database (with its WAL) and stored files (and
+    every object of its bucket, given the test's `storage_backend`)."""
     chunks = []
+    if stored is not None:
+        names = stored.names(app)
+        assert names  # the scan must see the evidence files, wherever they are
+        chunks += [stored.raw(app, *name.split("/", 1)) for name in sorted(names)]
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     roots = [Path(app.config["STORAGE_DIR"])]
     if uri.startswith("sqlite:///"):
@@ -61,7 +66,7 @@ def all_files_bytes(app) -> bytes:
     return b"\n".join(chunks)
 
 
-def test_nothing_readable_at_rest_and_no_reporter_metadata(wbs_app, caplog):
+def test_nothing_readable_at_rest_and_no_reporter_metadata(wbs_app, caplog, storage_backend):
     caplog.set_level(logging.DEBUG)
     client = wbs_app.test_client()
     code, _ = file_report(client)
@@ -72,7 +77,7 @@ def test_nothing_readable_at_rest_and_no_reporter_metadata(wbs_app, caplog):
     with wbs_app.app_context():
         db.session.remove()
         db.engine.dispose()  # closes SQLite's connections, which checkpoints its WAL into the file
-    blob = all_files_bytes(wbs_app)
+    blob = all_files_bytes(wbs_app, storage_backend)
     with wbs_app.app_context():
         from portal.wbs.models import Report
 

@@ -161,9 +161,7 @@ def test_file_size_and_count_limits(wbs_app):
     assert stored_reports(wbs_app) == 0
 
 
-def test_failed_storage_leaves_no_row_and_no_file(wbs_app, monkeypatch):
-    from pathlib import Path
-
+def test_failed_storage_leaves_no_row_and_no_file(wbs_app, monkeypatch, storage_backend):
     from portal.core import storage
 
     calls = {"n": 0}
@@ -182,8 +180,7 @@ def test_failed_storage_leaves_no_row_and_no_file(wbs_app, monkeypatch):
     assert "The files could not be saved." in response.get_data(as_text=True)
     assert calls["n"] == 2  # the first file was written, then removed again
     assert stored_reports(wbs_app) == 0
-    root = Path(wbs_app.config["STORAGE_DIR"]) / "wbs"
-    assert not root.exists() or not any(root.iterdir())
+    assert storage_backend.names(wbs_app) == set()
 
 
 def test_follow_up_reply_and_session_expiry(wbs_app, monkeypatch):

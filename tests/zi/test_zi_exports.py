@@ -157,7 +157,8 @@ def test_the_lke_xlsx_holds_every_answer_score_and_evidence_link(app, world, uni
         assert event.data == {"format": "xlsx", "year": 2026}
 
 
-def test_the_evidence_zip_has_a_folder_per_item_with_safe_names_and_an_escaped_index(app, world, unit, login_as):
+def test_the_evidence_zip_has_a_folder_per_item_with_safe_names_and_an_escaped_index(app, world, unit, login_as,
+                                                                                    storage_backend):
     response = login_as(world.inspektur).get(f"/zona-integritas/unit/{unit}/bukti-dukung.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "bukti-dukung-zi-dinkes-2026.zip" in response.headers["Content-Disposition"]

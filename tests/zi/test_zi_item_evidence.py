@@ -37,7 +37,7 @@ def item_url(unit_id, lke_items):
     return f"{BASE}/unit/{unit_id}/butir/{lke_items[0]['id']}"
 
 
-def test_upload_download_and_remove_a_file(app, world, login_as, unit_id, item_url):
+def test_upload_download_and_remove_a_file(app, world, login_as, unit_id, item_url, storage_backend):
     secretary = english(login_as(world.secretary))
     response = secretary.post(f"{item_url}/bukti", data={
         "e-kind": "file", "e-title": "SK Tim WBS", "e-file": (io.BytesIO(PDF), "sk tim.pdf")},
@@ -64,7 +64,7 @@ def test_upload_download_and_remove_a_file(app, world, login_as, unit_id, item_u
     assert audit_actions(app)[-2:] == ["zi.evidence_added", "zi.evidence_removed"]
 
 
-def test_a_refused_file_and_a_missing_file(app, world, login_as, unit_id, item_url):
+def test_a_refused_file_and_a_missing_file(app, world, login_as, unit_id, item_url, storage_backend):
     secretary = english(login_as(world.secretary))
     bad = secretary.post(f"{item_url}/bukti", data={
         "e-kind": "file", "e-title": "Program", "e-file": (io.BytesIO(b"MZ\x90\x00binary"), "x.exe")},
