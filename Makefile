@@ -15,7 +15,8 @@ run: system-deps setup db
 
 ## make test: the same set-up, then the whole suite (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
 ## in random order (pytest-randomly; the seed is printed, `-p no:randomly` turns it off) on $(TEST_WORKERS)
-## pytest-xdist workers, each with its own PostgreSQL database (<name>_gw0, ...). The storage tests also
+## pytest-xdist workers, each with its own PostgreSQL database (<name>_gw0, ...); tests of one xdist_group
+## (tests/multinode: one cluster of servers) stay on one worker. The storage tests also
 ## run against an object store: unless TEST_S3_ENDPOINT is set, scripts/objectstore.sh starts SeaweedFS
 ## on loopback (port OBJECTSTORE_S3_PORT, default 8333) and leaves it running (`scripts/objectstore.sh stop`).
 TEST_WORKERS ?= 2
@@ -26,7 +27,7 @@ test: system-deps-test setup
 	         TEST_S3_SECRET_KEY="$${OBJECTSTORE_SECRET_KEY:-portal-test-secret}"; \
 	fi; \
 	echo "Object store for the storage tests: $$TEST_S3_ENDPOINT"; \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## make test-fast: no set-up, no browser tests (tests/e2e), as many workers as CPUs
 test-fast:

@@ -27,12 +27,20 @@ INFRASTRUCTURE_MODELS = ("portal.core.audit", "portal.core.settings", "portal.co
                          "portal.web.nonces", "portal.core.notices")
 
 
+def instance_folder() -> Path:
+    """instance/ beside the code, or PORTAL_INSTANCE_PATH: several nodes (or several portals) run
+    from one checkout each with its own keys.json, config.py, mail folder and backups."""
+    import os
+
+    return Path(os.environ.get("PORTAL_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(instance_folder()),
         instance_relative_config=True,
     )
     _configure(app, test_config)

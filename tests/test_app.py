@@ -16,6 +16,24 @@ def test_paths_are_top_level(app):
     assert app.config["BABEL_TRANSLATION_DIRECTORIES"] == str(PROJECT_ROOT / "translations")
 
 
+def test_a_node_can_have_its_own_instance_folder(monkeypatch, tmp_path):
+    """PORTAL_INSTANCE_PATH: several nodes run from one checkout, each with its own keys, SQLite
+    file and stored files unless the environment names shared ones (docs/deployment.md, section 15)."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("PORTAL_") or name in ("DATABASE_URL", "REDIS_URL"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "node-a"))
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "node-a")
+    assert (tmp_path / "node-a" / "keys.json").is_file()  # development: generated on first run, there
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'node-a' / 'portal.db'}"
+    assert app.config["STORAGE_DIR"] == str(tmp_path / "node-a" / "files")
+    monkeypatch.delenv("PORTAL_INSTANCE_PATH")
+    assert create_app(dict(BASE_CONFIG)).instance_path == str(PROJECT_ROOT / "instance")
+
+
 @pytest.mark.parametrize("override, problem", [
     ({"SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY"),
     ({"SECRET_KEY": "short"}, "SECRET_KEY"),
