@@ -397,13 +397,13 @@ def test_the_partial_links_the_xlsx_and_asks_for_the_zip(app, unit):
     ("A.I.5.iv.a", "A.I.5.iv.a"), ("x" * 150 + ".pdf", "x" * 96 + ".pdf"),
 ])
 def test_file_names_stay_in_their_folder(raw, safe):
-    from portal.zi.exports import safe_name
+    from portal.zi.export_names import safe_name
 
     assert safe_name(raw) == safe
 
 
 def test_names_are_unique_without_regard_to_case():
-    from portal.zi.exports import unique
+    from portal.zi.export_names import unique
 
     taken: set[str] = set()
     assert [unique(n, taken) for n in ("sk.pdf", "SK.pdf", "sk.pdf", "catatan", "Catatan")] == [
