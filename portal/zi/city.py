@@ -12,8 +12,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.zi import evidence, lke, scoring
-from portal.zi.models import Answer, ItemEvidence, LkeArea, LkeComponent, LkeItem, LkeVersion, Unit
+from portal.zi import evidence, lke, scoring, services
+from portal.zi.models import ItemEvidence, LkeArea, LkeComponent, LkeItem, LkeVersion, Unit
 
 
 @dataclass
@@ -53,20 +53,6 @@ class UnitReadiness:
         return sum(a.with_evidence for a in self.areas)
 
 
-def units_of(version: LkeVersion) -> list[Unit]:
-    from portal.org.models import Opd
-
-    return list(db.session.scalars(sa.select(Unit).join(Opd, Opd.id == Unit.opd_id)
-                                   .where(Unit.version_id == version.id).order_by(Opd.name)))
-
-
-def _answers(unit_ids: list[int]) -> dict[int, dict[int, tuple[str, str]]]:
-    out: dict[int, dict[int, tuple[str, str]]] = {uid: {} for uid in unit_ids}
-    for unit_id, item_id, mine, theirs in db.session.execute(
-            sa.select(Answer.unit_id, Answer.item_id, Answer.self_value, Answer.assessor_value)
-            .where(Answer.unit_id.in_(unit_ids))):
-        out[unit_id][item_id] = (mine or "", theirs or "")
-    return out
 
 
 def _uploaded(unit_ids: list[int]) -> set[tuple[int, int]]:
@@ -86,7 +72,7 @@ def _signals(year: int, on: date, now: datetime, opd_ids: set[int]) -> dict[int,
 
 
 def readiness(version: LkeVersion, on: date, now: datetime) -> list[UnitReadiness]:
-    units = units_of(version)
+    units = services.units_of(version)
     if not units:
         return []
     # The components in the identity map: scoring reads item.component without a query per item.
@@ -94,21 +80,22 @@ def readiness(version: LkeVersion, on: date, now: datetime) -> list[UnitReadines
     items: list[LkeItem] = lke.items_of(version)
     unit_ids = [u.id for u in units]
     opd_ids = {u.opd_id for u in units}
-    answers, uploaded = _answers(unit_ids), _uploaded(unit_ids)
+    answers, uploaded = services.answers_by_unit(unit_ids), _uploaded(unit_ids)
     gathered = evidence.present_keys({k for i in items for k in i.provider_keys}, opd_ids, version.year)
     signals = _signals(version.year, on, now, opd_ids)
     area_of = {c.id: c.area_id for c in {i.component for i in items}}
     out = []
     for unit in units:
-        values = answers[unit.id]
-        mine = scoring.score(version, items, {k: v[0] for k, v in values.items()})
-        theirs = scoring.score(version, items, {k: v[1] for k, v in values.items()})
+        rows_of_unit = answers[unit.id]
+        own_values, their_values = services.self_values(rows_of_unit), services.assessor_values(rows_of_unit)
+        mine = scoring.score(version, items, own_values)
+        theirs = scoring.score(version, items, their_values)
         rows = {a.id: AreaReadiness(a.code, a.name, a.weight) for a in version.areas}
         missing = []
         for item in items:
             row = rows[area_of[item.component_id]]
             row.items += 1
-            if values.get(item.id, ("", ""))[0]:
+            if own_values.get(item.id):
                 row.answered += 1
             if (unit.id, item.id) in uploaded or any((k, unit.opd_id) in gathered for k in item.provider_keys):
                 row.with_evidence += 1

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from portal.extensions import db
 from portal.zi import evidence, lke, scoring, services
-from portal.zi.models import Answer, AnswerType, LkeItem, LkeVersion, Unit
+from portal.zi.models import AnswerType, LkeItem, LkeVersion, Unit
 
 
 def choice_labels(item: LkeItem) -> list[tuple[str, str]]:
@@ -33,18 +31,11 @@ def answer_label(item: LkeItem, value: str) -> str:
     return value
 
 
-def _answers_by_unit(units: list[Unit]) -> dict[int, dict[int, Answer]]:
-    found: dict[int, dict[int, Answer]] = {u.id: {} for u in units}
-    if units:
-        for row in db.session.scalars(sa.select(Answer).where(Answer.unit_id.in_(list(found)))):
-            found[row.unit_id][row.item_id] = row
-    return found
-
 
 def summaries(version: LkeVersion, units: list[Unit]) -> list[dict]:
     """Per unit: status, target, progress and the final score of both answer sets."""
     items = lke.items_of(version)
-    answers = _answers_by_unit(units)
+    answers = services.answers_by_unit([u.id for u in units])
     rows = []
     for unit in units:
         own = services.self_values(answers[unit.id])

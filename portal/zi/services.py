@@ -63,10 +63,18 @@ def units_of(version: LkeVersion, opd_id: int | None = None) -> list[Unit]:
     return list(db.session.scalars(stmt.order_by(Opd.name, Unit.id)))
 
 
+def answers_by_unit(unit_ids: list[int]) -> dict[int, dict[int, Answer]]:
+    """Several units' answer rows, by unit id and item id, with one query (lists of units)."""
+    found: dict[int, dict[int, Answer]] = {uid: {} for uid in unit_ids}
+    if unit_ids:
+        for row in db.session.scalars(sa.select(Answer).where(Answer.unit_id.in_(unit_ids))):
+            found[row.unit_id][row.item_id] = row
+    return found
+
+
 def answers_of(unit: Unit) -> dict[int, Answer]:
     """The unit's answer rows by item id."""
-    rows = db.session.scalars(sa.select(Answer).where(Answer.unit_id == unit.id))
-    return {row.item_id: row for row in rows}
+    return answers_by_unit([unit.id])[unit.id]
 
 
 def self_values(answers: dict[int, Answer]) -> dict[int, str]:
